@@ -1,0 +1,71 @@
+/*
+ * cli.h — what every `tmkit` command shares: option conventions, error
+ * reporting and output opening. The CLI is a thin layer: it parses
+ * arguments, calls the library, prints results and turns a tm_error into
+ * one line on stderr and an exit status (tm_status values are the exit
+ * statuses: 0 ok, 1 usage, 2 bad data, 3 I/O or internal).
+ */
+#ifndef TM_CLI_H
+#define TM_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "tmkit.h"
+
+typedef struct cli_ctx {
+    int verbose; /* -v: diagnostics on stderr */
+    int quiet;   /* -q: nothing but errors on stderr */
+} cli_ctx;
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv, cli_ctx *ctx);
+    const char *summary;
+} cli_command;
+
+/* Long options every command accepts; append to a command's own table. */
+#define CLI_COMMON_LONGOPTS                                \
+    {"help", no_argument, NULL, 'h'},                      \
+    {"quiet", no_argument, NULL, 'q'},                     \
+    {"verbose", no_argument, NULL, 'v'}
+#define CLI_COMMON_SHORTOPTS "hqv"
+
+/* Handle a common option. Returns 1 if c was one (and *exit_now set to
+ * the status to exit with, or -1 to go on), 0 otherwise. */
+int cli_common_opt(int c, const char *cmd, const char *usage, cli_ctx *ctx,
+                   int *exit_now);
+
+/* "tmkit: CMD: message" on stderr; returns TM_EUSAGE after pointing at --help. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Print err as "tmkit: <message>" and return its status. */
+int cli_report(const tm_error *err);
+
+/* Diagnostics for -v, on stderr. */
+void cli_verbose(const cli_ctx *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* An output destination: stdout for "-" or NULL, else an atomic file. */
+typedef struct cli_out {
+    FILE *fp;
+    tm_afile *af;
+} cli_out;
+
+tm_status cli_out_open(cli_out *out, const char *path, tm_error *err);
+/* Finish the output: commit the file, or flush stdout. */
+tm_status cli_out_close(cli_out *out, tm_error *err);
+/* Drop the output after an error: the target keeps its old content. */
+void cli_out_abort(cli_out *out);
+
+/* The commands. */
+int cmd_normalize(int argc, char **argv, cli_ctx *ctx);
+
+#endif

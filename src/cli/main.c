@@ -1,0 +1,85 @@
+/*
+ * main.c — the `tmkit` dispatcher: git-style `tmkit <command> [args]`.
+ *
+ * Global options come before the command (--help, --version); everything
+ * after the command name belongs to the command, whose argv[0] becomes
+ * "tmkit <command>" so getopt's own messages name it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command commands[] = {
+    {"normalize", cmd_normalize, "print text as tmkit reads it, or its matching keys"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *fp)
+{
+    fputs("Usage: tmkit [--help] [--version] <command> [options] [args]\n"
+          "\n"
+          "Translation memory and sentence alignment for Vietnamese and French.\n"
+          "\n"
+          "Commands:\n",
+          fp);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n'tmkit <command> --help' describes a command; 'man tmkit' all of them.\n"
+          "Exit status: 0 success, 1 usage error, 2 bad input data, 3 I/O or internal error.\n",
+          fp);
+}
+
+static const cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int run_command(const cli_command *cmd, int argc, char **argv)
+{
+    char argv0[64];
+    snprintf(argv0, sizeof argv0, "tmkit %s", cmd->name);
+    argv[0] = argv0;
+    cli_ctx ctx = {0, 0};
+    optind = 0; /* glibc: full re-initialization of getopt */
+    return cmd->run(argc, argv, &ctx);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return TM_EUSAGE;
+    }
+    const char *arg = argv[1];
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(arg, "--version") == 0 || strcmp(arg, "-V") == 0) {
+        printf("tmkit %s\n", tm_version());
+        return 0;
+    }
+    if (strcmp(arg, "help") == 0 && argc >= 3) {
+        const cli_command *cmd = find_command(argv[2]);
+        if (cmd) {
+            char help[] = "--help";
+            char *av[] = {argv[2], help, NULL};
+            return run_command(cmd, 2, av);
+        }
+        arg = argv[2];
+    } else if (strcmp(arg, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    const cli_command *cmd = find_command(arg);
+    if (!cmd) {
+        fprintf(stderr, "tmkit: '%s' is not a tmkit command; see 'tmkit --help'.\n", arg);
+        return TM_EUSAGE;
+    }
+    return run_command(cmd, argc - 1, argv + 1);
+}

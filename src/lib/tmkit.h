@@ -1,0 +1,31 @@
+/*
+ * tmkit.h — the public interface of libtmkit, the library behind the
+ * `tmkit` tool. Include this one header; the module headers it pulls in
+ * each describe one concern:
+ *
+ *   error.h  status codes and error records
+ *   buf.h    growable byte buffer
+ *   utf8.h   strict UTF-8 decoding
+ *   text.h   reading files: decoding, validation, lines, paragraphs, NFC
+ *   norm.h   normalization keys for matching (case, tone marks, folding)
+ *   afile.h  atomic output files
+ *
+ * Conventions (libgit2-like): functions are tm_<module>_<verb>[_<noun>];
+ * every constructor has a matching *_free; fallible calls return tm_status
+ * and fill a caller-owned tm_error. The library never exits and never
+ * writes to stdout or stderr.
+ */
+#ifndef TMKIT_H
+#define TMKIT_H
+
+#include "afile.h"
+#include "buf.h"
+#include "error.h"
+#include "norm.h"
+#include "text.h"
+#include "utf8.h"
+
+/* The library's version string, e.g. "0.1.0". */
+const char *tm_version(void);
+
+#endif

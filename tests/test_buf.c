@@ -1,0 +1,76 @@
+/* test_buf.c — the growable buffer keeps its invariant through growth. */
+#include <string.h>
+
+#include "testutil.h"
+#include "tmkit.h"
+
+START_TEST(test_append_and_terminate)
+{
+    tm_buf b = TM_BUF_INIT;
+    ck_assert_int_eq(tm_buf_puts(&b, "xin "), 0);
+    ck_assert_int_eq(tm_buf_append(&b, "chào", strlen("chào")), 0);
+    ck_assert_int_eq(tm_buf_putc(&b, '!'), 0);
+    ck_assert_str_eq(b.data, "xin chào!");
+    ck_assert_uint_eq(b.len, strlen("xin chào!"));
+    ck_assert(b.len < b.cap);
+    tm_buf_free(&b);
+    ck_assert_ptr_null(b.data);
+}
+END_TEST
+
+START_TEST(test_growth_many_appends)
+{
+    tm_buf b = TM_BUF_INIT;
+    for (int i = 0; i < 100000; i++)
+        ck_assert_int_eq(tm_buf_putc(&b, (char)('a' + i % 26)), 0);
+    ck_assert_uint_eq(b.len, 100000);
+    ck_assert_int_eq(b.data[26], 'a');
+    ck_assert_int_eq(b.data[b.len], '\0');
+    tm_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_clear_keeps_memory_detach_resets)
+{
+    tm_buf b = TM_BUF_INIT;
+    tm_buf_puts(&b, "Quảng Ninh");
+    size_t cap = b.cap;
+    tm_buf_clear(&b);
+    ck_assert_uint_eq(b.len, 0);
+    ck_assert_uint_eq(b.cap, cap);
+    ck_assert_str_eq(b.data, "");
+    tm_buf_puts(&b, "Hạ Long");
+    char *s = tm_buf_detach(&b);
+    ck_assert_str_eq(s, "Hạ Long");
+    ck_assert_ptr_null(b.data);
+    ck_assert_uint_eq(b.cap, 0);
+    free(s);
+    s = tm_buf_detach(&b); /* empty buffer: an empty string, not NULL */
+    ck_assert_str_eq(s, "");
+    free(s);
+}
+END_TEST
+
+START_TEST(test_grow_overflow_refused)
+{
+    tm_buf b = TM_BUF_INIT;
+    tm_buf_puts(&b, "x");
+    ck_assert_int_eq(tm_buf_grow(&b, (size_t)-1), -1);
+    ck_assert_str_eq(b.data, "x");
+    tm_buf_free(&b);
+}
+END_TEST
+
+static Suite *buf_suite(void)
+{
+    Suite *s = suite_create("buf");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_append_and_terminate);
+    tcase_add_test(tc, test_growth_many_appends);
+    tcase_add_test(tc, test_clear_keeps_memory_detach_resets);
+    tcase_add_test(tc, test_grow_overflow_refused);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+TM_TEST_MAIN(buf_suite)

@@ -1,0 +1,145 @@
+/*
+ * test_norm.c — matching keys: case, white space, Vietnamese tone
+ * placement, diacritic folding for names.
+ */
+#include <string.h>
+
+#include "testutil.h"
+#include "tmkit.h"
+
+static char *key(const char *s, int flags)
+{
+    static tm_buf out = TM_BUF_INIT; /* tests run one at a time per process */
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_norm(s, strlen(s), flags, &out, &err), TM_OK);
+    return out.data;
+}
+
+static void same_match(const char *a, const char *b)
+{
+    char *ka = strdup(key(a, TM_NORM_MATCH));
+    ck_assert_msg(strcmp(ka, key(b, TM_NORM_MATCH)) == 0,
+                  "'%s' and '%s' should share a match key", a, b);
+    free(ka);
+}
+
+static void differ_match(const char *a, const char *b)
+{
+    char *ka = strdup(key(a, TM_NORM_MATCH));
+    ck_assert_msg(strcmp(ka, key(b, TM_NORM_MATCH)) != 0,
+                  "'%s' and '%s' should have different match keys", a, b);
+    free(ka);
+}
+
+START_TEST(test_tone_placement_variants_meet)
+{
+    same_match("hoá", "hóa");
+    same_match("thuỷ", "thủy");
+    same_match("khoẻ", "khỏe");
+    same_match("hoà", "hòa");
+    same_match("Thuỷ sản", "thủy sản");
+    same_match("tiện lợi hoá thông quan", "tiện lợi hóa thông quan");
+    same_match("Tỉnh uỷ", "Tỉnh ủy");
+    same_match("tuỳ", "tùy");
+    same_match("QUẢNG", "quảng");
+    /* Where both conventions agree, the text is left as written. */
+    ck_assert_str_eq(key("hoàng", TM_NORM_MATCH), "hoàng");
+    ck_assert_str_eq(key("quý", TM_NORM_MATCH), "quý");
+    ck_assert_str_eq(key("mái", TM_NORM_MATCH), "mái");
+    ck_assert_str_eq(key("người", TM_NORM_MATCH), "người");
+    ck_assert_str_eq(key("khuya", TM_NORM_MATCH), "khuya");
+    ck_assert_str_eq(key("hoạch", TM_NORM_MATCH), "hoạch");
+    /* Decomposed input (not NFC) reaches the same key too. */
+    same_match("ho\xCC\x81" "a", "hóa");
+}
+END_TEST
+
+START_TEST(test_tones_stay_significant)
+{
+    differ_match("ma", "má");
+    differ_match("má", "mà");
+    differ_match("hoa", "hóa");
+    differ_match("thuy", "thủy");
+    differ_match("Việt", "Viet");
+}
+END_TEST
+
+START_TEST(test_case_and_space)
+{
+    ck_assert_str_eq(key("  QUẢNG   Ninh\t ", TM_NORM_MATCH), "quảng ninh");
+    ck_assert_str_eq(key("Hạ\xC2\xA0Long", TM_NORM_MATCH), "hạ long");    /* no-break space */
+    ck_assert_str_eq(key("Hạ\xE2\x80\x8BLong", TM_NORM_MATCH), "hạlong"); /* ZWSP dropped */
+    ck_assert_str_eq(key("", TM_NORM_MATCH), "");
+    ck_assert_str_eq(key(" \t ", TM_NORM_MATCH), "");
+    ck_assert_str_eq(key("ĐÔNG", TM_NORM_MATCH), "đông");
+}
+END_TEST
+
+START_TEST(test_french_words_with_several_accents_untouched)
+{
+    ck_assert_str_eq(key("Élève", TM_NORM_MATCH), "élève");
+    ck_assert_str_eq(key("été", TM_NORM_MATCH), "été");
+    same_match("Café", "café");
+}
+END_TEST
+
+START_TEST(test_fold_names)
+{
+    ck_assert_str_eq(key("Quảng Ninh", TM_NORM_FOLD), "quang ninh");
+    ck_assert_str_eq(key("Đông Hưng", TM_NORM_FOLD), "dong hung");
+    ck_assert_str_eq(key("Móng Cái", TM_NORM_FOLD), "mong cai");
+    ck_assert_str_eq(key("Nguyễn Xuân Ký", TM_NORM_FOLD), "nguyen xuan ky");
+    ck_assert_str_eq(key("cœur Ælfred Øresund Łódź", TM_NORM_FOLD), "coeur aelfred oresund lodz");
+    ck_assert_str_eq(key("Hà Nội", TM_NORM_FOLD), key("Ha Noi", TM_NORM_FOLD));
+    ck_assert_str_eq(key("STRASSE Straße", TM_NORM_FOLD), "strasse strasse");
+}
+END_TEST
+
+START_TEST(test_keys_idempotent)
+{
+    const char *samples[] = {"Thuỷ sản Quảng Ninh", "Élève À l'école", "người Việt",
+                             "Khu tự trị dân tộc Choang", "1.000.000 đồng"};
+    int flags[] = {TM_NORM_MATCH, TM_NORM_FOLD};
+    for (size_t i = 0; i < sizeof samples / sizeof *samples; i++)
+        for (size_t f = 0; f < 2; f++) {
+            char *once = strdup(key(samples[i], flags[f]));
+            ck_assert_str_eq(key(once, flags[f]), once);
+            free(once);
+        }
+}
+END_TEST
+
+START_TEST(test_key_is_nfc_utf8)
+{
+    const char *k = key("Hóa", TM_NORM_MATCH);
+    ck_assert_uint_eq(tm_utf8_valid_prefix(k, strlen(k)), strlen(k));
+    ck_assert_str_eq(k, "hoá"); /* tone moved to the end, recomposed */
+}
+END_TEST
+
+START_TEST(test_invalid_utf8_refused)
+{
+    tm_buf out = TM_BUF_INIT;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_norm_match("a\xFF", 2, &out, &err), TM_EDATA);
+    tm_buf_free(&out);
+}
+END_TEST
+
+static Suite *norm_suite(void)
+{
+    Suite *s = suite_create("norm");
+    TCase *tc = tcase_create("keys");
+    tcase_add_test(tc, test_tone_placement_variants_meet);
+    tcase_add_test(tc, test_tones_stay_significant);
+    tcase_add_test(tc, test_case_and_space);
+    tcase_add_test(tc, test_french_words_with_several_accents_untouched);
+    tcase_add_test(tc, test_fold_names);
+    tcase_add_test(tc, test_keys_idempotent);
+    tcase_add_test(tc, test_key_is_nfc_utf8);
+    tcase_add_test(tc, test_invalid_utf8_refused);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+TM_TEST_MAIN(norm_suite)
