@@ -9,6 +9,8 @@
  *   text.h   reading files: decoding, validation, lines, paragraphs, NFC
  *   norm.h   normalization keys for matching (case, tone marks, folding)
  *   afile.h  atomic output files
+ *   tu.h     translation units, language codes
+ *   tmx.h    TMX 1.4b streaming writer, reader and validator
  *
  * Conventions (libgit2-like): functions are tm_<module>_<verb>[_<noun>];
  * every constructor has a matching *_free; fallible calls return tm_status
@@ -23,6 +25,8 @@
 #include "error.h"
 #include "norm.h"
 #include "text.h"
+#include "tmx.h"
+#include "tu.h"
 #include "utf8.h"
 
 /* The library's version string, e.g. "0.1.0". */

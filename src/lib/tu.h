@@ -1,0 +1,99 @@
+/*
+ * tu.h — a translation unit, the record that TMX files, the aligner and the
+ * store exchange.
+ *
+ * A tm_tu holds what a TMX <tu> holds, and keeps everything it does not
+ * interpret so that TMX → tmkit → TMX loses nothing:
+ *   - attributes verbatim (tuid, creationdate, srclang, usagecount, ...);
+ *   - <prop> and <note> elements, in order;
+ *   - one tm_tuv per language variant: its language code exactly as
+ *     written (vi-VN, FR-fr), its plain text (inline codes flattened away,
+ *     what matching compares), and, when the segment had inline markup
+ *     (bpt, ept, it, ph, hi, ut, sub), the segment's inner XML so that a
+ *     writer can reproduce it.
+ * All strings are NUL-terminated UTF-8 owned by the unit; tm_tu_clear
+ * releases them and leaves an empty unit ready for reuse.
+ */
+#ifndef TM_TU_H
+#define TM_TU_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+typedef struct tm_attr {
+    char *name;
+    char *value;
+} tm_attr;
+
+typedef struct tm_prop {
+    char *type;
+    char *lang; /* xml:lang of the prop, or NULL */
+    char *value;
+} tm_prop;
+
+typedef struct tm_note {
+    char *lang; /* xml:lang of the note, or NULL */
+    char *text;
+} tm_note;
+
+/* The annotations that <tu> and <tuv> both carry. */
+typedef struct tm_annot {
+    tm_attr *attrs;
+    size_t nattrs;
+    tm_prop *props;
+    size_t nprops;
+    tm_note *notes;
+    size_t nnotes;
+} tm_annot;
+
+typedef struct tm_tuv {
+    char *lang;   /* as written in the file */
+    char *text;   /* plain text */
+    char *markup; /* inner XML of <seg> when it had inline elements, else NULL */
+    tm_annot an;
+} tm_tuv;
+
+typedef struct tm_tu {
+    tm_annot an;
+    tm_tuv *tuvs;
+    size_t ntuvs;
+    unsigned long line; /* line of <tu> in its file, 0 if not from a file */
+} tm_tu;
+
+#define TM_TU_INIT {{NULL, 0, NULL, 0, NULL, 0}, NULL, 0, 0}
+
+/* Release everything the unit holds; it is empty and reusable after. */
+void tm_tu_clear(tm_tu *tu);
+
+/* Set (or replace) an attribute. value NULL removes it. 0 or -1 (memory). */
+int tm_annot_set_attr(tm_annot *an, const char *name, const char *value);
+const char *tm_annot_attr(const tm_annot *an, const char *name);
+int tm_annot_add_prop(tm_annot *an, const char *type, const char *lang,
+                      const char *value);
+/* The value of the first prop of that type, or NULL. */
+const char *tm_annot_prop(const tm_annot *an, const char *type);
+int tm_annot_add_note(tm_annot *an, const char *lang, const char *text);
+
+/* Append a variant; returns it (owned by tu) or NULL when out of memory.
+ * markup may be NULL. */
+tm_tuv *tm_tu_add_tuv(tm_tu *tu, const char *lang, const char *text,
+                      const char *markup);
+
+/* The variant for a language: an exact (case-insensitive) match of the
+ * code first, else the first whose primary subtag matches ("vi" finds
+ * "vi-VN", "fr-CA" finds "FR-fr" when there is no fr-CA). NULL if none. */
+const tm_tuv *tm_tu_find(const tm_tu *tu, const char *lang);
+
+/* Deep copy: dst must be empty (TM_TU_INIT or cleared). 0 or -1. */
+int tm_tu_copy(tm_tu *dst, const tm_tu *src);
+
+/* Language codes (BCP 47, compared case-insensitively). */
+int tm_lang_equal(const char *a, const char *b);
+/* Same primary subtag: vi = vi-VN = VI-vn. */
+int tm_lang_same_primary(const char *a, const char *b);
+/* Loose syntax check: 1-8 letters, then -subtags of 1-8 letters/digits,
+ * or the TMX wildcard "*all*". */
+int tm_lang_valid(const char *code);
+
+#endif
