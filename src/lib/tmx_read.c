@@ -73,8 +73,9 @@ static tm_status read_fail(tm_tmx_reader *r, tm_error *err)
 
 static tm_status refuse_entities(tm_tmx_reader *r, tm_error *err)
 {
-    xmlDocPtr doc = xmlTextReaderCurrentDoc(r->xr);
-    if (doc && doc->intSubset && doc->intSubset->entities)
+    /* Not xmlTextReaderCurrentDoc: it would make the reader keep every node. */
+    xmlNodePtr node = xmlTextReaderCurrentNode(r->xr);
+    if (node && node->type == XML_DTD_NODE && ((xmlDtdPtr)node)->entities)
         return tm_error_at(err, TM_EDATA, r->name,
                            (unsigned long)xmlTextReaderGetParserLineNumber(r->xr),
                            "the DOCTYPE declares entities; TMX files must not (refused for safety)");
