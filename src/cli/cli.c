@@ -91,3 +91,8 @@ void cli_out_abort(cli_out *out)
     tm_afile_abort(out->af);
     out->af = NULL;
 }
+
+const char *cli_out_name(const cli_out *out)
+{
+    return out->af ? tm_afile_path(out->af) : "<stdout>";
+}

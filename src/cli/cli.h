@@ -64,8 +64,11 @@ tm_status cli_out_open(cli_out *out, const char *path, tm_error *err);
 tm_status cli_out_close(cli_out *out, tm_error *err);
 /* Drop the output after an error: the target keeps its old content. */
 void cli_out_abort(cli_out *out);
+/* The output's name for messages: its path, or "<stdout>". */
+const char *cli_out_name(const cli_out *out);
 
 /* The commands. */
 int cmd_normalize(int argc, char **argv, cli_ctx *ctx);
+int cmd_tmx(int argc, char **argv, cli_ctx *ctx);
 
 #endif

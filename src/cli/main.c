@@ -12,6 +12,7 @@
 
 static const cli_command commands[] = {
     {"normalize", cmd_normalize, "print text as tmkit reads it, or its matching keys"},
+    {"tmx", cmd_tmx, "validate TMX files, convert them to tsv, moses, jsonl or TMX 1.4b"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -11,6 +11,7 @@
  *   afile.h  atomic output files
  *   tu.h     translation units, language codes
  *   tmx.h    TMX 1.4b streaming writer, reader and validator
+ *   json.h   JSON string escaping for jsonl outputs
  *
  * Conventions (libgit2-like): functions are tm_<module>_<verb>[_<noun>];
  * every constructor has a matching *_free; fallible calls return tm_status
@@ -21,6 +22,7 @@
 #define TMKIT_H
 
 #include "afile.h"
+#include "json.h"
 #include "buf.h"
 #include "error.h"
 #include "norm.h"

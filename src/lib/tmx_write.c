@@ -172,7 +172,6 @@ static tm_status start_document(tm_tmx_writer *w, const tm_tmx_header *h, tm_err
     XW(xmlTextWriterSetIndent(w->xw, 1));
     XW(xmlTextWriterSetIndentString(w->xw, BAD_CAST "  "));
     XW(xmlTextWriterStartDocument(w->xw, "1.0", "UTF-8", NULL));
-    XW(xmlTextWriterWriteDTD(w->xw, BAD_CAST "tmx", NULL, BAD_CAST "tmx14.dtd", NULL));
     XW(xmlTextWriterStartElement(w->xw, BAD_CAST "tmx"));
     XW(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "version", BAD_CAST "1.4"));
     tm_status st = write_header(w, h, err);
