@@ -70,5 +70,7 @@ const char *cli_out_name(const cli_out *out);
 /* The commands. */
 int cmd_normalize(int argc, char **argv, cli_ctx *ctx);
 int cmd_tmx(int argc, char **argv, cli_ctx *ctx);
+int cmd_segment(int argc, char **argv, cli_ctx *ctx);
+int cmd_eval(int argc, char **argv, cli_ctx *ctx);
 
 #endif

@@ -11,6 +11,8 @@
 #include "cli.h"
 
 static const cli_command commands[] = {
+    {"segment", cmd_segment, "split text into sentences (ICU + SRX rules for vi and fr)"},
+    {"eval", cmd_eval, "precision/recall/F1 of a segmentation or alignment against gold"},
     {"normalize", cmd_normalize, "print text as tmkit reads it, or its matching keys"},
     {"tmx", cmd_tmx, "validate TMX files, convert them to tsv, moses, jsonl or TMX 1.4b"},
 };

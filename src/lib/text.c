@@ -301,6 +301,17 @@ void tm_reader_free(tm_reader *r)
     free(r);
 }
 
+tm_status tm_reader_rewind(tm_reader *r, tm_error *err)
+{
+    long pos;
+    if (!is_seekable(r->fp, &pos))
+        return tm_error_at(err, TM_EUSAGE, r->name, 0, "cannot read this input twice");
+    reset_state(r);
+    if (fseek(r->fp, r->start, SEEK_SET) != 0)
+        return tm_error_at(err, TM_EIO, r->name, 0, "cannot seek: %s", strerror(errno));
+    return detect_bom(r, err);
+}
+
 tm_encoding tm_reader_encoding(const tm_reader *r) { return r->enc; }
 const char *tm_reader_name(const tm_reader *r) { return r->name; }
 

@@ -65,6 +65,11 @@ tm_status tm_reader_next_line(tm_reader *r, tm_line *line, tm_error *err);
  * whitespace. Same end-of-input convention. */
 tm_status tm_reader_next_para(tm_reader *r, tm_line *para, tm_error *err);
 
+/* Start again from the first line (a validated source is always
+ * seekable: files are, and stdin was spooled). TM_EUSAGE for a reader
+ * opened with TM_READ_NO_PREVALIDATE on a pipe. */
+tm_status tm_reader_rewind(tm_reader *r, tm_error *err);
+
 /* The source's encoding, as detected from its first bytes. */
 tm_encoding tm_reader_encoding(const tm_reader *r);
 const char *tm_encoding_name(tm_encoding enc);

@@ -12,6 +12,9 @@
  *   tu.h     translation units, language codes
  *   tmx.h    TMX 1.4b streaming writer, reader and validator
  *   json.h   JSON string escaping for jsonl outputs
+ *   srx.h    SRX 2.0 segmentation rules
+ *   segment.h sentence segmentation (ICU + SRX), language guess
+ *   eval.h   precision/recall of segmentations and alignments against gold
  *
  * Conventions (libgit2-like): functions are tm_<module>_<verb>[_<noun>];
  * every constructor has a matching *_free; fallible calls return tm_status
@@ -25,7 +28,10 @@
 #include "json.h"
 #include "buf.h"
 #include "error.h"
+#include "eval.h"
 #include "norm.h"
+#include "segment.h"
+#include "srx.h"
 #include "text.h"
 #include "tmx.h"
 #include "tu.h"

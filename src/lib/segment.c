@@ -1,0 +1,515 @@
+/*
+ * segment.c — the segmentation engine (see segment.h, docs/segment.md).
+ *
+ * Per paragraph, in UTF-16 (what ICU works on):
+ *   1. candidates: ICU's sentence boundaries, plus every white-space gap
+ *      after sentence punctuation (. ! ? … : ; and other Sentence_Terminal
+ *      characters) and the closing quotes or brackets right after it. Each
+ *      candidate is a gap [g0, g1]: g0 just after the last character of the
+ *      sentence so far, g1 at the first character of the next one.
+ *   2. decision: the rules are tried in order; a rule decides the gap when
+ *      its beforebreak matches up to some position p in [g0, g1] and its
+ *      afterbreak matches from p. No rule matching: ICU decides (a
+ *      candidate that came from ICU breaks, one from the scan does not).
+ *   3. spans: sentences between breaks, trimmed, converted to UTF-8 offsets
+ *      in one forward walk.
+ * Every step is a forward pass over the paragraph; rule matching looks at
+ * most BEFORE_WINDOW characters back, so the whole is linear.
+ */
+#include "segment.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/uregex.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+
+#define BEFORE_WINDOW 128
+
+typedef struct crule {
+    URegularExpression *before; /* "(?:B)$", or NULL: matches anywhere */
+    URegularExpression *after;  /* "A", or NULL */
+    int brk;
+} crule;
+
+typedef struct cand {
+    int32_t g1;
+    int icu;
+} cand;
+
+struct tm_segmenter {
+    UBreakIterator *bi;
+    crule *rules;
+    size_t nrules;
+    UChar *u16;
+    int32_t n16, cap16;
+    cand *cands;
+    size_t ncands, capcands;
+    int32_t *bounds; /* sentence [start, end) pairs in UTF-16 units */
+    size_t nbounds, capbounds;
+    tm_span *spans;
+    size_t capspans;
+    int32_t *quotes; /* positions of straight double quotes, increasing */
+    size_t nquotes, capquotes;
+};
+
+/* ---- construction ------------------------------------------------------ */
+
+static URegularExpression *compile(const char *pattern, int wrap_end, tm_error *err,
+                                   const tm_srx_rule *r)
+{
+    size_t n = strlen(pattern);
+    char *src = malloc(n + 8);
+    if (!src) {
+        tm_error_nomem(err);
+        return NULL;
+    }
+    if (wrap_end)
+        snprintf(src, n + 8, "(?:%s)$", pattern);
+    else
+        memcpy(src, pattern, n + 1);
+    UErrorCode uc = U_ZERO_ERROR;
+    UParseError pe;
+    int32_t n16 = 0;
+    u_strFromUTF8(NULL, 0, &n16, src, -1, &uc);
+    UChar *u = malloc(((size_t)n16 + 1) * sizeof(UChar));
+    URegularExpression *re = NULL;
+    if (u) {
+        uc = U_ZERO_ERROR;
+        u_strFromUTF8(u, n16 + 1, NULL, src, -1, &uc);
+        re = uregex_open(u, n16, 0, &pe, &uc);
+    }
+    free(u);
+    free(src);
+    if (!re || U_FAILURE(uc)) {
+        tm_error_set(err, TM_EDATA, "rule %d of '%s': cannot compile /%s/: %s", r->index,
+                     r->ruleset, pattern, u_errorName(uc));
+        if (re)
+            uregex_close(re);
+        return NULL;
+    }
+    return re;
+}
+
+static tm_status compile_rules(tm_segmenter *s, const tm_srx *srx, const char *lang,
+                               tm_error *err)
+{
+    const tm_srx_rule **sel = NULL;
+    size_t n = 0;
+    tm_status st = tm_srx_select(srx, lang, &sel, &n, err);
+    if (st != TM_OK)
+        return st;
+    s->rules = calloc(n ? n : 1, sizeof *s->rules);
+    if (!s->rules) {
+        free(sel);
+        return tm_error_nomem(err);
+    }
+    for (size_t i = 0; i < n && st == TM_OK; i++) {
+        crule *c = &s->rules[s->nrules++];
+        c->brk = sel[i]->brk;
+        if (sel[i]->before && !(c->before = compile(sel[i]->before, 1, err, sel[i])))
+            st = err ? err->code : TM_EDATA;
+        if (st == TM_OK && sel[i]->after && !(c->after = compile(sel[i]->after, 0, err, sel[i])))
+            st = err ? err->code : TM_EDATA;
+    }
+    free(sel);
+    return st;
+}
+
+tm_status tm_segmenter_new(tm_segmenter **out, const tm_srx *srx,
+                           const char *lang, tm_error *err)
+{
+    *out = NULL;
+    tm_segmenter *s = calloc(1, sizeof *s);
+    if (!s)
+        return tm_error_nomem(err);
+    UErrorCode uc = U_ZERO_ERROR;
+    char locale[64];
+    snprintf(locale, sizeof locale, "%s", lang && strcmp(lang, "und") ? lang : "");
+    for (char *p = locale; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    s->bi = ubrk_open(UBRK_SENTENCE, locale, NULL, 0, &uc);
+    tm_status st = TM_OK;
+    if (U_FAILURE(uc))
+        st = tm_error_set(err, TM_EIO, "ICU sentence iterator for '%s': %s", locale, u_errorName(uc));
+    else if (srx)
+        st = compile_rules(s, srx, lang ? lang : "und", err);
+    if (st != TM_OK) {
+        tm_segmenter_free(s);
+        return st;
+    }
+    *out = s;
+    return TM_OK;
+}
+
+void tm_segmenter_free(tm_segmenter *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nrules; i++) {
+        if (s->rules[i].before)
+            uregex_close(s->rules[i].before);
+        if (s->rules[i].after)
+            uregex_close(s->rules[i].after);
+    }
+    if (s->bi)
+        ubrk_close(s->bi);
+    free(s->rules);
+    free(s->u16);
+    free(s->cands);
+    free(s->bounds);
+    free(s->spans);
+    free(s->quotes);
+    free(s);
+}
+
+size_t tm_segmenter_nrules(const tm_segmenter *s) { return s->nrules; }
+
+/* ---- candidates -------------------------------------------------------- */
+
+static int is_space(UChar c) { return u_isUWhiteSpace(c); }
+
+static int is_terminal(UChar32 c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ':' || c == ';' ||
+           u_hasBinaryProperty(c, UCHAR_S_TERM);
+}
+
+/* Closing quotes and brackets that belong to the sentence before them. */
+static int is_closer(UChar c)
+{
+    int8_t t = u_charType(c);
+    return c == '"' || c == '\'' || t == U_END_PUNCTUATION || t == U_FINAL_PUNCTUATION;
+}
+
+/* French puts a space before » and ›; other closers follow the text. */
+static int closer_after_space(UChar c) { return c == 0x00BB || c == 0x203A; }
+
+static int32_t skip_space(const UChar *u, int32_t n, int32_t i)
+{
+    while (i < n && is_space(u[i]))
+        i++;
+    return i;
+}
+
+/* Is the straight quote at k closing one opened earlier in the paragraph?
+ * (An odd number of straight quotes before it.) */
+static int quote_is_open_before(const tm_segmenter *s, int32_t k)
+{
+    size_t lo = 0, hi = s->nquotes;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->quotes[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo % 2 == 1;
+}
+
+/* Does the straight quote at k (after a space) close a quotation? Yes when
+ * one is open before it, or when punctuation follows it (' " .', ' " ,'):
+ * a quotation never opens on a comma or a period. */
+static int quote_closes(const tm_segmenter *s, int32_t k)
+{
+    if (quote_is_open_before(s, k))
+        return 1;
+    int32_t m = skip_space(s->u16, s->n16, k + 1);
+    return m < s->n16 && u_strchr(u".,;:!?)]", s->u16[m]) != NULL;
+}
+
+/* From j (just after punctuation), step over closers to the gap's start. A
+ * closer directly after the text belongs to it; after a space only » and ›
+ * do (French spacing), and a straight " does when it closes a quotation. */
+static int32_t absorb_closers(const tm_segmenter *s, int32_t j)
+{
+    const UChar *u = s->u16;
+    int32_t n = s->n16;
+    for (;;) {
+        int32_t k = j;
+        while (k < n && is_space(u[k]))
+            k++;
+        if (k < n && is_closer(u[k]) &&
+            (k == j || closer_after_space(u[k]) || (u[k] == '"' && quote_closes(s, k))))
+            j = k + 1;
+        else
+            return j;
+    }
+}
+
+static int index_quotes(tm_segmenter *s)
+{
+    s->nquotes = 0;
+    for (int32_t i = 0; i < s->n16; i++) {
+        if (s->u16[i] != '"')
+            continue;
+        if (s->nquotes == s->capquotes) {
+            size_t cap = s->capquotes ? 2 * s->capquotes : 16;
+            int32_t *p = realloc(s->quotes, cap * sizeof *p);
+            if (!p)
+                return -1;
+            s->quotes = p;
+            s->capquotes = cap;
+        }
+        s->quotes[s->nquotes++] = i;
+    }
+    return 0;
+}
+
+
+static int push_cand(tm_segmenter *s, int32_t g1, int icu)
+{
+    if (s->ncands && s->cands[s->ncands - 1].g1 == g1) {
+        s->cands[s->ncands - 1].icu |= icu;
+        return 0;
+    }
+    if (s->ncands == s->capcands) {
+        size_t cap = s->capcands ? 2 * s->capcands : 64;
+        cand *p = realloc(s->cands, cap * sizeof *p);
+        if (!p)
+            return -1;
+        s->cands = p;
+        s->capcands = cap;
+    }
+    s->cands[s->ncands].g1 = g1;
+    s->cands[s->ncands++].icu = icu;
+    return 0;
+}
+
+/* The next gap after punctuation at or after *i, or -1. */
+static int32_t next_scan_gap(const tm_segmenter *s, int32_t *i)
+{
+    const UChar *u = s->u16;
+    int32_t n = s->n16;
+    while (*i < n) {
+        UChar32 c;
+        U16_NEXT(u, *i, n, c);
+        if (!is_terminal(c))
+            continue;
+        int32_t g0 = absorb_closers(s, *i);
+        int32_t g1 = skip_space(u, n, g0);
+        if (g1 > g0 && g1 < n)
+            return g1;
+    }
+    return -1;
+}
+
+/* ICU places a boundary after the spaces; it may fall before a spaced » or
+ * a closing straight quote that still belongs to the sentence: move it past
+ * the closers, judged as the scan judges them. */
+static int32_t normalize_icu(const tm_segmenter *s, int32_t b)
+{
+    int32_t j = b;
+    while (j > 0 && is_space(s->u16[j - 1]))
+        j--;
+    int32_t g0 = absorb_closers(s, j);
+    if (g0 > j)
+        b = skip_space(s->u16, s->n16, g0);
+    return b < s->n16 ? b : -1;
+}
+
+static tm_status collect_candidates(tm_segmenter *s, tm_error *err)
+{
+    int32_t i = 0;
+    s->ncands = 0;
+    if (index_quotes(s) != 0)
+        return tm_error_nomem(err);
+    UErrorCode uc = U_ZERO_ERROR;
+    ubrk_setText(s->bi, s->u16, s->n16, &uc);
+    if (U_FAILURE(uc))
+        return tm_error_set(err, TM_EIO, "ICU break iterator: %s", u_errorName(uc));
+    int32_t b = ubrk_first(s->bi), g = next_scan_gap(s, &i);
+    b = ubrk_next(s->bi);
+    int32_t bn = b == UBRK_DONE ? -1 : normalize_icu(s, b);
+    /* Merge the two increasing sequences. */
+    while (g >= 0 || b != UBRK_DONE) {
+        if (b != UBRK_DONE && bn < 0) {
+            b = ubrk_next(s->bi);
+            bn = b == UBRK_DONE ? -1 : normalize_icu(s, b);
+            continue;
+        }
+        int take_icu = b != UBRK_DONE && (g < 0 || bn <= g);
+        int32_t pos = take_icu ? bn : g;
+        if (s->ncands && s->cands[s->ncands - 1].g1 > pos)
+            pos = s->cands[s->ncands - 1].g1; /* normalization can only merge */
+        if (push_cand(s, pos, take_icu) != 0)
+            return tm_error_nomem(err);
+        if (take_icu) {
+            b = ubrk_next(s->bi);
+            bn = b == UBRK_DONE ? -1 : normalize_icu(s, b);
+        } else {
+            g = next_scan_gap(s, &i);
+        }
+    }
+    return TM_OK;
+}
+
+/* ---- rules ------------------------------------------------------------------ */
+
+static int before_matches(URegularExpression *re, int32_t p, UErrorCode *uc)
+{
+    if (!re)
+        return 1;
+    int32_t from = p > BEFORE_WINDOW ? p - BEFORE_WINDOW : 0;
+    uregex_setRegion(re, from, p, uc);
+    return uregex_findNext(re, uc) && U_SUCCESS(*uc);
+}
+
+static int after_matches(URegularExpression *re, int32_t p, int32_t n, UErrorCode *uc)
+{
+    if (!re)
+        return 1;
+    uregex_setRegion(re, p, n, uc);
+    return uregex_lookingAt(re, -1, uc) && U_SUCCESS(*uc);
+}
+
+/* 1 break, 0 no break, -1 no rule decided. */
+static int rules_decide(tm_segmenter *s, int32_t g0, int32_t g1, tm_error *err, int *failed)
+{
+    UErrorCode uc = U_ZERO_ERROR;
+    for (size_t r = 0; r < s->nrules; r++) {
+        const crule *c = &s->rules[r];
+        for (int32_t p = g0; p <= g1; p++)
+            if (after_matches(c->after, p, s->n16, &uc) && before_matches(c->before, p, &uc))
+                return c->brk;
+        if (U_FAILURE(uc)) {
+            tm_error_set(err, TM_EIO, "regular expression failed: %s", u_errorName(uc));
+            *failed = 1;
+            return -1;
+        }
+    }
+    return -1;
+}
+
+static tm_status set_rule_text(tm_segmenter *s, tm_error *err)
+{
+    UErrorCode uc = U_ZERO_ERROR;
+    for (size_t r = 0; r < s->nrules; r++) {
+        URegularExpression *res[2] = {s->rules[r].before, s->rules[r].after};
+        for (int k = 0; k < 2; k++) {
+            if (!res[k])
+                continue;
+            uregex_setText(res[k], s->u16, s->n16, &uc);
+            uregex_useTransparentBounds(res[k], 1, &uc);
+            uregex_useAnchoringBounds(res[k], 1, &uc);
+        }
+    }
+    return U_FAILURE(uc) ? tm_error_set(err, TM_EIO, "ICU regex: %s", u_errorName(uc)) : TM_OK;
+}
+
+/* ---- spans ------------------------------------------------------------------- */
+
+static int push_bound(tm_segmenter *s, int32_t start, int32_t end)
+{
+    while (end > start && is_space(s->u16[end - 1]))
+        end--;
+    start = skip_space(s->u16, end, start);
+    if (start >= end)
+        return 0;
+    if (s->nbounds + 2 > s->capbounds) {
+        size_t cap = s->capbounds ? 2 * s->capbounds : 64;
+        int32_t *p = realloc(s->bounds, cap * sizeof *p);
+        if (!p)
+            return -1;
+        s->bounds = p;
+        s->capbounds = cap;
+    }
+    s->bounds[s->nbounds++] = start;
+    s->bounds[s->nbounds++] = end;
+    return 0;
+}
+
+/* UTF-16 positions (increasing) to UTF-8 byte offsets, one forward walk. */
+static tm_status to_utf8_spans(tm_segmenter *s, tm_error *err)
+{
+    size_t nspans = s->nbounds / 2;
+    if (nspans > s->capspans) {
+        tm_span *p = realloc(s->spans, nspans * sizeof *p);
+        if (!p)
+            return tm_error_nomem(err);
+        s->spans = p;
+        s->capspans = nspans;
+    }
+    int32_t i16 = 0;
+    size_t i8 = 0;
+    for (size_t k = 0; k < s->nbounds; k++) {
+        int32_t target = s->bounds[k];
+        while (i16 < target) {
+            UChar c = s->u16[i16];
+            if (U16_IS_LEAD(c) && i16 + 1 < s->n16) {
+                i16 += 2;
+                i8 += 4;
+            } else {
+                i16++;
+                i8 += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            }
+        }
+        if (k % 2 == 0)
+            s->spans[k / 2].start = i8;
+        else
+            s->spans[k / 2].end = i8;
+    }
+    return TM_OK;
+}
+
+static tm_status load_text(tm_segmenter *s, const char *text, size_t len, tm_error *err)
+{
+    if (len > (size_t)INT32_MAX / 2)
+        return tm_error_set(err, TM_EDATA, "paragraph longer than %d bytes", INT32_MAX / 2);
+    if ((int32_t)len + 1 > s->cap16) {
+        UChar *p = realloc(s->u16, (len + 1) * sizeof(UChar));
+        if (!p)
+            return tm_error_nomem(err);
+        s->u16 = p;
+        s->cap16 = (int32_t)len + 1;
+    }
+    UErrorCode uc = U_ZERO_ERROR;
+    u_strFromUTF8(s->u16, s->cap16, &s->n16, text, (int32_t)len, &uc);
+    if (U_FAILURE(uc))
+        return tm_error_set(err, TM_EDATA, "invalid UTF-8 in paragraph");
+    return TM_OK;
+}
+
+tm_status tm_segmenter_split(tm_segmenter *s, const char *text, size_t len,
+                             const tm_span **spans, size_t *n, tm_error *err)
+{
+    *spans = NULL;
+    *n = 0;
+    s->nbounds = 0;
+    tm_status st = load_text(s, text, len, err);
+    if (st == TM_OK)
+        st = collect_candidates(s, err);
+    if (st == TM_OK)
+        st = set_rule_text(s, err);
+    int32_t start = 0;
+    int failed = 0;
+    for (size_t c = 0; st == TM_OK && c < s->ncands; c++) {
+        int32_t g1 = s->cands[c].g1, g0 = g1;
+        while (g0 > start && is_space(s->u16[g0 - 1]))
+            g0--;
+        if (g0 <= skip_space(s->u16, g1, start))
+            continue; /* nothing before the gap yet */
+        int d = rules_decide(s, g0, g1, err, &failed);
+        if (failed)
+            st = err ? err->code : TM_EIO;
+        else if (d == 1 || (d < 0 && s->cands[c].icu)) {
+            if (push_bound(s, start, g0) != 0)
+                st = tm_error_nomem(err);
+            start = g1;
+        }
+    }
+    if (st == TM_OK && push_bound(s, start, s->n16) != 0)
+        st = tm_error_nomem(err);
+    if (st == TM_OK)
+        st = to_utf8_spans(s, err);
+    if (st != TM_OK)
+        return st;
+    *spans = s->spans;
+    *n = s->nbounds / 2;
+    return TM_OK;
+}
