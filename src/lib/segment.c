@@ -30,10 +30,17 @@
 
 #define BEFORE_WINDOW 128
 
+/* A compiled rule. When the beforebreak pattern has a bounded length (ICU
+ * can then run it as a look-behind), the rule is one zero-width regex
+ * "(?=A)(?<=B)" tried once at the break position, the cheap look-ahead
+ * first; otherwise B is searched for in a window of BEFORE_WINDOW
+ * characters that must end at the break. */
 typedef struct crule {
-    URegularExpression *before; /* "(?:B)$", or NULL: matches anywhere */
-    URegularExpression *after;  /* "A", or NULL */
+    URegularExpression *joint;  /* "(?=(?:A))(?<=(?:B))", or NULL */
+    URegularExpression *before; /* "(?:B)$" when B is unbounded, or NULL */
+    URegularExpression *after;  /* "A" when there is no joint regex, or NULL */
     int brk;
+    int anchored; /* B starts with ^: search it from the paragraph's start */
 } crule;
 
 typedef struct cand {
@@ -59,40 +66,71 @@ struct tm_segmenter {
 
 /* ---- construction ------------------------------------------------------ */
 
-static URegularExpression *compile(const char *pattern, int wrap_end, tm_error *err,
-                                   const tm_srx_rule *r)
+/* Compile a UTF-8 pattern; NULL with *uc set when ICU refuses it. */
+static URegularExpression *compile_utf8(const char *src, UErrorCode *uc)
 {
-    size_t n = strlen(pattern);
-    char *src = malloc(n + 8);
-    if (!src) {
-        tm_error_nomem(err);
-        return NULL;
-    }
-    if (wrap_end)
-        snprintf(src, n + 8, "(?:%s)$", pattern);
-    else
-        memcpy(src, pattern, n + 1);
-    UErrorCode uc = U_ZERO_ERROR;
     UParseError pe;
     int32_t n16 = 0;
-    u_strFromUTF8(NULL, 0, &n16, src, -1, &uc);
+    *uc = U_ZERO_ERROR;
+    u_strFromUTF8(NULL, 0, &n16, src, -1, uc);
     UChar *u = malloc(((size_t)n16 + 1) * sizeof(UChar));
-    URegularExpression *re = NULL;
-    if (u) {
-        uc = U_ZERO_ERROR;
-        u_strFromUTF8(u, n16 + 1, NULL, src, -1, &uc);
-        re = uregex_open(u, n16, 0, &pe, &uc);
-    }
-    free(u);
-    free(src);
-    if (!re || U_FAILURE(uc)) {
-        tm_error_set(err, TM_EDATA, "rule %d of '%s': cannot compile /%s/: %s", r->index,
-                     r->ruleset, pattern, u_errorName(uc));
-        if (re)
-            uregex_close(re);
+    if (!u) {
+        *uc = U_MEMORY_ALLOCATION_ERROR;
         return NULL;
     }
+    *uc = U_ZERO_ERROR;
+    u_strFromUTF8(u, n16 + 1, NULL, src, -1, uc);
+    URegularExpression *re = U_SUCCESS(*uc) ? uregex_open(u, n16, 0, &pe, uc) : NULL;
+    free(u);
+    if (re && U_FAILURE(*uc)) {
+        uregex_close(re);
+        re = NULL;
+    }
     return re;
+}
+
+/* Wrap a pattern: fmt has one %s for the pattern. */
+static URegularExpression *compile_wrapped(const char *fmt, const char *a, const char *b,
+                                           UErrorCode *uc)
+{
+    size_t n = strlen(fmt) + strlen(a) + (b ? strlen(b) : 0) + 1;
+    char *src = malloc(n);
+    if (!src) {
+        *uc = U_MEMORY_ALLOCATION_ERROR;
+        return NULL;
+    }
+    snprintf(src, n, fmt, a, b ? b : "");
+    URegularExpression *re = compile_utf8(src, uc);
+    free(src);
+    return re;
+}
+
+static tm_status compile_rule(crule *c, const tm_srx_rule *r, tm_error *err)
+{
+    UErrorCode uc = U_ZERO_ERROR;
+    c->brk = r->brk;
+    if (r->before && r->before[0] == '^') {
+        /* Anchored at the paragraph's start: one attempt from there, in a
+         * region [0, p] that anchors $ at the break. */
+        c->before = compile_wrapped("(?:%s)%s$", r->before, "", &uc);
+        c->anchored = 1;
+        if (!c->before)
+            goto fail;
+    } else if (r->before) {
+        c->joint = r->after ? compile_wrapped("(?=(?:%2$s))(?<=(?:%1$s))", r->before, r->after, &uc)
+                            : compile_wrapped("(?<=(?:%s))%s", r->before, "", &uc);
+        if (c->joint)
+            return TM_OK;
+        c->before = compile_wrapped("(?:%s)%s$", r->before, "", &uc);
+        if (!c->before)
+            goto fail;
+    }
+    if (r->after && !(c->after = compile_utf8(r->after, &uc)))
+        goto fail;
+    return TM_OK;
+fail:
+    return tm_error_set(err, TM_EDATA, "rule %d of '%s': cannot compile: %s", r->index,
+                        r->ruleset, u_errorName(uc));
 }
 
 static tm_status compile_rules(tm_segmenter *s, const tm_srx *srx, const char *lang,
@@ -108,14 +146,8 @@ static tm_status compile_rules(tm_segmenter *s, const tm_srx *srx, const char *l
         free(sel);
         return tm_error_nomem(err);
     }
-    for (size_t i = 0; i < n && st == TM_OK; i++) {
-        crule *c = &s->rules[s->nrules++];
-        c->brk = sel[i]->brk;
-        if (sel[i]->before && !(c->before = compile(sel[i]->before, 1, err, sel[i])))
-            st = err ? err->code : TM_EDATA;
-        if (st == TM_OK && sel[i]->after && !(c->after = compile(sel[i]->after, 0, err, sel[i])))
-            st = err ? err->code : TM_EDATA;
-    }
+    for (size_t i = 0; i < n && st == TM_OK; i++)
+        st = compile_rule(&s->rules[s->nrules++], sel[i], err);
     free(sel);
     return st;
 }
@@ -152,10 +184,10 @@ void tm_segmenter_free(tm_segmenter *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->nrules; i++) {
-        if (s->rules[i].before)
-            uregex_close(s->rules[i].before);
-        if (s->rules[i].after)
-            uregex_close(s->rules[i].after);
+        URegularExpression *res[3] = {s->rules[i].joint, s->rules[i].before, s->rules[i].after};
+        for (int k = 0; k < 3; k++)
+            if (res[k])
+                uregex_close(res[k]);
     }
     if (s->bi)
         ubrk_close(s->bi);
@@ -176,8 +208,14 @@ static int is_space(UChar c) { return u_isUWhiteSpace(c); }
 
 static int is_terminal(UChar32 c)
 {
-    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ':' || c == ';' ||
-           u_hasBinaryProperty(c, UCHAR_S_TERM);
+    if (c < 0x80)
+        return c == '.' || c == '!' || c == '?' || c == ':' || c == ';';
+    if (c == 0x2026)
+        return 1;
+    /* Latin letters, Vietnamese ones included: the bulk of the text. */
+    if ((c >= 0xC0 && c <= 0x24F) || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x300 && c <= 0x36F))
+        return 0;
+    return u_hasBinaryProperty(c, UCHAR_S_TERM);
 }
 
 /* Closing quotes and brackets that belong to the sentence before them. */
@@ -351,11 +389,11 @@ static tm_status collect_candidates(tm_segmenter *s, tm_error *err)
 
 /* ---- rules ------------------------------------------------------------------ */
 
-static int before_matches(URegularExpression *re, int32_t p, UErrorCode *uc)
+static int before_matches(URegularExpression *re, int anchored, int32_t p, UErrorCode *uc)
 {
     if (!re)
         return 1;
-    int32_t from = p > BEFORE_WINDOW ? p - BEFORE_WINDOW : 0;
+    int32_t from = p > BEFORE_WINDOW && !anchored ? p - BEFORE_WINDOW : 0;
     uregex_setRegion(re, from, p, uc);
     return uregex_findNext(re, uc) && U_SUCCESS(*uc);
 }
@@ -374,9 +412,12 @@ static int rules_decide(tm_segmenter *s, int32_t g0, int32_t g1, tm_error *err, 
     UErrorCode uc = U_ZERO_ERROR;
     for (size_t r = 0; r < s->nrules; r++) {
         const crule *c = &s->rules[r];
-        for (int32_t p = g0; p <= g1; p++)
-            if (after_matches(c->after, p, s->n16, &uc) && before_matches(c->before, p, &uc))
+        for (int32_t p = g0; p <= g1; p++) {
+            if (c->joint ? after_matches(c->joint, p, s->n16, &uc)
+                         : after_matches(c->after, p, s->n16, &uc) &&
+                               before_matches(c->before, c->anchored, p, &uc))
                 return c->brk;
+        }
         if (U_FAILURE(uc)) {
             tm_error_set(err, TM_EIO, "regular expression failed: %s", u_errorName(uc));
             *failed = 1;
@@ -386,17 +427,20 @@ static int rules_decide(tm_segmenter *s, int32_t g0, int32_t g1, tm_error *err, 
     return -1;
 }
 
+/* Look-around sees past the region (transparent bounds). Only the window
+ * search anchors $ at the region's end; elsewhere ^ and $ keep meaning the
+ * paragraph's start and end. */
 static tm_status set_rule_text(tm_segmenter *s, tm_error *err)
 {
     UErrorCode uc = U_ZERO_ERROR;
     for (size_t r = 0; r < s->nrules; r++) {
-        URegularExpression *res[2] = {s->rules[r].before, s->rules[r].after};
-        for (int k = 0; k < 2; k++) {
+        URegularExpression *res[3] = {s->rules[r].joint, s->rules[r].before, s->rules[r].after};
+        for (int k = 0; k < 3; k++) {
             if (!res[k])
                 continue;
             uregex_setText(res[k], s->u16, s->n16, &uc);
             uregex_useTransparentBounds(res[k], 1, &uc);
-            uregex_useAnchoringBounds(res[k], 1, &uc);
+            uregex_useAnchoringBounds(res[k], k == 1, &uc);
         }
     }
     return U_FAILURE(uc) ? tm_error_set(err, TM_EIO, "ICU regex: %s", u_errorName(uc)) : TM_OK;

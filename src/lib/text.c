@@ -55,6 +55,8 @@ struct tm_reader {
     unsigned long lineno;
     size_t norm_off;
 
+    int validated; /* the whole source passed check_line once already */
+
     tm_buf nfc;
     UChar *u16;
     UChar *u16n;
@@ -184,6 +186,7 @@ static tm_status prevalidate(tm_reader *r, tm_error *err)
     r->flags = saved;
     if (st != TM_OK)
         return st;
+    r->validated = 1;
     reset_state(r);
     if (fseek(r->fp, r->start, SEEK_SET) != 0)
         return tm_error_at(err, TM_EIO, r->name, 0, "cannot seek: %s",
@@ -421,17 +424,16 @@ static tm_status check_line(tm_reader *r, tm_error *err)
     const char *s = r->line.data ? r->line.data : "";
     size_t n = r->line.len;
     size_t ok = tm_utf8_valid_prefix(s, n);
-    size_t col = tm_utf8_count(s, ok) + 1;
     int utf8 = r->enc == TM_ENC_UTF8 || r->enc == TM_ENC_UTF8_BOM;
     if (ok < n) /* only possible for UTF-8 sources: UTF-16 decodes to valid */
         return tm_error_at(err, TM_EDATA, r->name, r->lineno,
                            "invalid UTF-8 (byte 0x%02X) at byte offset %zu, column %zu",
                            (unsigned char)s[ok], r->bom_len + r->line_start + ok,
-                           col);
+                           tm_utf8_count(s, ok) + 1);
     const char *nul = memchr(s, '\0', n);
     if (nul) {
         size_t at = (size_t)(nul - s);
-        col = tm_utf8_count(s, at) + 1;
+        size_t col = tm_utf8_count(s, at) + 1;
         if (utf8)
             return tm_error_at(err, TM_EDATA, r->name, r->lineno,
                                "NUL byte at byte offset %zu, column %zu%s",
@@ -561,7 +563,7 @@ tm_status tm_reader_next_line(tm_reader *r, tm_line *line, tm_error *err)
     if (st != TM_OK || !got)
         return st;
     r->lineno++;
-    if ((st = check_line(r, err)) != TM_OK)
+    if (!r->validated && (st = check_line(r, err)) != TM_OK)
         return st;
     if ((st = to_nfc(r, line, err)) != TM_OK)
         return st;
