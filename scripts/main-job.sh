@@ -3,13 +3,14 @@
 #
 # Usage: main-job.sh TMKIT SRCDIR
 #
-# Today (foundation): reads every corpus pair under SRCDIR/corpora through
-# tmkit's text layer (validation, NFC) and reports paragraph counts.
-# Segmentation, alignment to tmx/, the store and a sample query are added
-# here as their issues land.
+# Today: segments both sides of every corpus pair under SRCDIR/corpora and
+# scores the segmentation against the gold .sent files. Alignment to tmx/,
+# the store and a sample query are added here as their issues land.
 set -eu
 tmkit=$1
 srcdir=$2
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 pairs=0
 for vi in "$srcdir"/corpora/*.vi.txt; do
     stem=$(basename "$vi" .vi.txt)
@@ -18,9 +19,15 @@ for vi in "$srcdir"/corpora/*.vi.txt; do
         echo "main-job: $stem: no French side ($fr)" >&2
         exit 2
     fi
-    nvi=$("$tmkit" normalize --paragraphs "$vi" | wc -l)
-    nfr=$("$tmkit" normalize --paragraphs "$fr" | wc -l)
-    printf '%-24s vi %3d paragraphs   fr %3d paragraphs\n' "$stem" "$nvi" "$nfr"
+    line="$stem"
+    for lang in vi fr; do
+        "$tmkit" segment -l "$lang" "$srcdir/corpora/$stem.$lang.txt" >"$out/$stem.$lang.sent"
+        n=$(grep -c . "$out/$stem.$lang.sent" || true)
+        f1=$("$tmkit" eval segment "$srcdir/corpora/$stem.$lang.sent" "$out/$stem.$lang.sent" |
+             sed -n 's/.*f1=//p')
+        line=$(printf '%-24s %s %3d sentences (boundary F1 %s)' "$line" "$lang" "$n" "$f1")
+    done
+    echo "$line"
     pairs=$((pairs + 1))
 done
-echo "main-job: $pairs pairs read and validated (segment, align, store: not built yet)"
+echo "main-job: $pairs pairs segmented (align to tmx/, store, query: not built yet)"
