@@ -72,5 +72,6 @@ int cmd_normalize(int argc, char **argv, cli_ctx *ctx);
 int cmd_tmx(int argc, char **argv, cli_ctx *ctx);
 int cmd_segment(int argc, char **argv, cli_ctx *ctx);
 int cmd_eval(int argc, char **argv, cli_ctx *ctx);
+int cmd_align(int argc, char **argv, cli_ctx *ctx);
 
 #endif

@@ -115,7 +115,7 @@ static tm_status segment_all(tm_reader *r, tm_segmenter *seg, const seg_opts *o,
         const tm_span *sp;
         size_t n;
         if ((st = tm_segmenter_split(seg, l.text, l.len, &sp, &n, err)) != TM_OK) {
-            tm_error_at(err, st, tm_reader_name(r), l.lineno, "%s", err->msg);
+            tm_error_prefix(err, tm_reader_name(r), l.lineno);
             break;
         }
         if (!o->jsonl && para > 0)

@@ -11,6 +11,7 @@
 #include "cli.h"
 
 static const cli_command commands[] = {
+    {"align", cmd_align, "align the sentences of two renditions of a document (TMX, tsv, ...)"},
     {"segment", cmd_segment, "split text into sentences (ICU + SRX rules for vi and fr)"},
     {"eval", cmd_eval, "precision/recall/F1 of a segmentation or alignment against gold"},
     {"normalize", cmd_normalize, "print text as tmkit reads it, or its matching keys"},

@@ -59,6 +59,15 @@ tm_status tm_error_at(tm_error *err, tm_status code, const char *file,
     return code;
 }
 
+tm_status tm_error_prefix(tm_error *err, const char *file, unsigned long line)
+{
+    if (!err)
+        return TM_EIO;
+    char msg[TM_ERROR_MSG_MAX];
+    memcpy(msg, err->msg, sizeof msg);
+    return tm_error_at(err, err->code ? err->code : TM_EIO, file, line, "%s", msg);
+}
+
 tm_status tm_error_nomem(tm_error *err)
 {
     if (err) {

@@ -46,6 +46,10 @@ tm_status tm_error_at(tm_error *err, tm_status code, const char *file,
 #endif
     ;
 
+/* Put "FILE:LINE: " in front of the message already in err (for errors
+ * raised by code that did not know the position). Returns err->code. */
+tm_status tm_error_prefix(tm_error *err, const char *file, unsigned long line);
+
 /* The out-of-memory error, which must not allocate. */
 tm_status tm_error_nomem(tm_error *err);
 

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 
+#include "bead.h"
 #include "error.h"
 
 typedef struct tm_prf {
@@ -27,12 +28,6 @@ typedef struct tm_prf {
 
 /* Fill precision, recall, f1 from the counts (0 when a denominator is 0). */
 void tm_prf_compute(tm_prf *m);
-
-typedef struct tm_bead {
-    size_t src, nsrc; /* first source sentence and how many */
-    size_t tgt, ntgt;
-    double score;     /* -1 when the file had no score column */
-} tm_bead;
 
 /* Read a beads file (gold or predicted). Indices in one side must be
  * consecutive. *beads is allocated; free() it. */

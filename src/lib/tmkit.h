@@ -25,6 +25,7 @@
 #define TMKIT_H
 
 #include "afile.h"
+#include "align.h"
 #include "json.h"
 #include "buf.h"
 #include "error.h"

@@ -1,0 +1,144 @@
+/*
+ * align_pair.c — one alignment job: read (and segment) both sides, align,
+ * write. Used by `tmkit align` and by each worker of `--batch`; everything
+ * it touches is either its own or read-only (align_env).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "align_cli.h"
+
+void align_opts_init(align_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->src_lang = "vi";
+    o->tgt_lang = "fr";
+    o->format = FMT_TMX;
+}
+
+int align_parse_format(const char *s, align_format *f)
+{
+    static const char *names[] = {"tmx", "tsv", "beads", "ladder", "moses", "jsonl"};
+    for (int i = 0; i < 6; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *f = (align_format)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *align_format_ext(align_format f)
+{
+    static const char *ext[] = {"tmx", "tsv", "beads", "ladder", "", "jsonl"};
+    return ext[f];
+}
+
+tm_status align_env_init(align_env *env, const align_opts *o, tm_error *err)
+{
+    memset(env, 0, sizeof *env);
+    env->o = o;
+    tm_status st = TM_OK;
+    if (!o->presegmented)
+        st = o->srx_path ? tm_srx_load_file(&env->srx, o->srx_path, err)
+                         : tm_srx_load_builtin(&env->srx, err);
+    if (st == TM_OK && o->dict_path)
+        st = tm_dict_read(&env->dict, o->dict_path, err);
+    if (st != TM_OK)
+        align_env_free(env);
+    return st;
+}
+
+void align_env_free(align_env *env)
+{
+    tm_srx_free(env->srx);
+    tm_dict_free(env->dict);
+    env->srx = NULL;
+    env->dict = NULL;
+}
+
+void align_stem(const char *path, char *out, size_t cap)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(out, cap, "%s", base);
+    char *dot = strrchr(out, '.');
+    if (dot && (strcmp(dot, ".txt") == 0 || strcmp(dot, ".sent") == 0))
+        *dot = '\0';
+    dot = strrchr(out, '.');
+    if (dot && tm_lang_valid(dot + 1) && strlen(dot + 1) <= 8)
+        *dot = '\0';
+}
+
+static tm_status read_side(const align_env *env, const char *path, const char *lang,
+                           tm_doc **doc, tm_error *err)
+{
+    tm_segmenter *seg = NULL;
+    tm_status st = TM_OK;
+    if (env->srx)
+        st = tm_segmenter_new(&seg, env->srx, lang, err);
+    if (st == TM_OK)
+        st = tm_doc_read(doc, path, seg, err);
+    tm_segmenter_free(seg);
+    if (st == TM_OK && tm_doc_count(*doc) == 0) {
+        tm_doc_free(*doc);
+        *doc = NULL;
+        st = tm_error_at(err, TM_EDATA, path, 0, "no sentences to align (empty file?)");
+    }
+    return st;
+}
+
+/* Suspicious pairs: very unequal sizes, or texts that do not look like
+ * translations of each other. */
+static void check_pair(pair_result *res, const char *src, const char *tgt)
+{
+    size_t a = res->nsrc, b = res->ntgt;
+    if (a >= 10 * b || b >= 10 * a)
+        snprintf(res->warning, sizeof res->warning,
+                 "%s and %s differ a lot in size (%zu and %zu sentences)", src, tgt, a, b);
+    else if (res->aligned >= 3 && res->mean_score < 0.5)
+        snprintf(res->warning, sizeof res->warning,
+                 "%s and %s do not look like translations of each other (mean bead score %.2f)",
+                 src, tgt, res->mean_score);
+}
+
+tm_status align_pair(const align_env *env, const char *src, const char *tgt,
+                     const char *out_path, pair_result *res, tm_error *err)
+{
+    const align_opts *o = env->o;
+    memset(res, 0, sizeof *res);
+    tm_doc *ds = NULL, *dt = NULL;
+    tm_alignment al;
+    memset(&al, 0, sizeof al);
+    tm_status st = read_side(env, src, o->src_lang, &ds, err);
+    if (st == TM_OK)
+        st = read_side(env, tgt, o->tgt_lang, &dt, err);
+    tm_align_opts ao = TM_ALIGN_OPTS_INIT;
+    ao.dict = env->dict;
+    ao.lexical = !o->no_lexical;
+    if (st == TM_OK)
+        st = tm_align(ds, dt, &ao, &al, err);
+    if (st == TM_OK) {
+        char stem[256];
+        align_stem(src, stem, sizeof stem);
+        align_output out = {o, ds, dt, &al, stem};
+        st = align_write(&out, out_path, err);
+    }
+    if (st == TM_OK) {
+        res->nsrc = tm_doc_count(ds);
+        res->ntgt = tm_doc_count(dt);
+        res->nbeads = al.n;
+        for (size_t i = 0; i < al.n; i++)
+            res->aligned += al.beads[i].nsrc && al.beads[i].ntgt;
+        res->mean_score = al.mean_score;
+        snprintf(res->summary, sizeof res->summary,
+                 "%s: %zu + %zu sentences, %zu beads (%zu with two sides), c=%.3f s2=%.2f, "
+                 "band %zu, mean score %.3f",
+                 src, res->nsrc, res->ntgt, al.n, res->aligned, al.c, al.s2, al.band,
+                 al.mean_score);
+        check_pair(res, src, tgt);
+    }
+    tm_alignment_free(&al);
+    tm_doc_free(ds);
+    tm_doc_free(dt);
+    return st;
+}

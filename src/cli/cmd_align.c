@@ -1,0 +1,147 @@
+/*
+ * cmd_align.c — `tmkit align SRC TGT`: sentence alignment of two renditions
+ * of one document, written as TMX (default), tsv, beads, ladder, moses or
+ * jsonl. Batch mode (`--batch`) lives in cmd_align_batch.c; both share the
+ * per-pair work of align_pair.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "align_cli.h"
+
+static const char usage[] =
+    "Usage: tmkit align [-s LANG -t LANG] [--format F] [-o OUT] [--presegmented]\n"
+    "                   [--min-score X] [--keep-unaligned] [--dict FILE] SRC_FILE TGT_FILE\n"
+    "       tmkit align --batch DIR|MANIFEST -o OUTDIR [-j N] [options]\n"
+    "\n"
+    "Align the sentences of two renditions of one document (SRC in language -s,\n"
+    "TGT in -t; default vi and fr). Each paragraph (line) is split into sentences\n"
+    "as `tmkit segment` does, unless --presegmented.\n"
+    "\n"
+    "  -s, --source LANG     source language (default vi)\n"
+    "  -t, --target LANG     target language (default fr)\n"
+    "  -f, --format F        tmx (default): TMX 1.4b, one <tu> per bead;\n"
+    "                        tsv: source<TAB>target<TAB>score per bead;\n"
+    "                        beads: src indices<TAB>tgt indices<TAB>score, every bead\n"
+    "                        (the gold format plus a score);\n"
+    "                        ladder: hunalign's ladder, 'i<TAB>j<TAB>score' per rung;\n"
+    "                        moses: OUT.SRC and OUT.TGT, line-parallel (-o OUT needed);\n"
+    "                        jsonl: {\"src\",\"tgt\",\"score\",\"source\",\"target\"} per bead\n"
+    "  -o, --output OUT      output file (atomic; default stdout); with --batch, a directory\n"
+    "      --presegmented    inputs are one sentence per line, a blank line between\n"
+    "                        paragraphs (the .sent format)\n"
+    "      --min-score X     leave beads with a confidence below X (0..1) out of tmx,\n"
+    "                        tsv, moses and jsonl output\n"
+    "      --keep-unaligned  keep sentences without counterpart (1-0, 0-1 beads) in\n"
+    "                        tmx, tsv and jsonl output\n"
+    "      --dict FILE       bilingual dictionary, hunalign format 'target @ source'\n"
+    "      --no-lexical      do not learn word translations for a second pass\n"
+    "      --srx FILE        segmentation rules instead of the built-in ones\n"
+    "      --batch D|M       align every pair: D/X.SRC.txt with D/X.TGT.txt, or the\n"
+    "                        pairs of a manifest (src_path<TAB>tgt_path per line)\n"
+    "  -j, --jobs N          pairs aligned at once in batch mode (default: cores)\n"
+    "  -q, --quiet / -v, --verbose (length model, band, scores on stderr) / -h, --help\n"
+    "\n"
+    "Every bead has a confidence in [0,1], its probability under the alignment model.\n"
+    "Exit status: 0 success, 1 usage error, 2 bad input (invalid UTF-8, an empty side;\n"
+    "nothing is written), 3 I/O error. In batch mode, 2 or 3 when some pair failed.\n";
+
+static int parse_lang(const char *arg, const char **dst)
+{
+    if (!tm_lang_valid(arg) || strcmp(arg, "*all*") == 0)
+        return cli_usage_error("align", "'%s' is not a language code", arg);
+    *dst = arg;
+    return -1;
+}
+
+static int parse_args(int argc, char **argv, cli_ctx *ctx, align_opts *o)
+{
+    enum { O_PRESEG = 256, O_MIN, O_KEEP, O_DICT, O_NOLEX, O_SRX, O_BATCH, O_STORE };
+    static const struct option longopts[] = {
+        {"source", required_argument, NULL, 's'},  {"target", required_argument, NULL, 't'},
+        {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
+        {"presegmented", no_argument, NULL, O_PRESEG},
+        {"min-score", required_argument, NULL, O_MIN},
+        {"keep-unaligned", no_argument, NULL, O_KEEP},
+        {"dict", required_argument, NULL, O_DICT}, {"no-lexical", no_argument, NULL, O_NOLEX},
+        {"srx", required_argument, NULL, O_SRX},   {"batch", required_argument, NULL, O_BATCH},
+        {"jobs", required_argument, NULL, 'j'},    {"store", required_argument, NULL, O_STORE},
+        CLI_COMMON_LONGOPTS,                        {NULL, 0, NULL, 0}};
+    int c, exit_now, rc;
+    while ((c = getopt_long(argc, argv, "s:t:f:o:j:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        if (cli_common_opt(c, "align", usage, ctx, &exit_now)) {
+            if (exit_now >= 0)
+                return exit_now;
+            continue;
+        }
+        char *end;
+        switch (c) {
+        case 's':
+            if ((rc = parse_lang(optarg, &o->src_lang)) >= 0)
+                return rc;
+            break;
+        case 't':
+            if ((rc = parse_lang(optarg, &o->tgt_lang)) >= 0)
+                return rc;
+            break;
+        case 'f':
+            if (align_parse_format(optarg, &o->format) != 0)
+                return cli_usage_error("align", "unknown format '%s' (tmx, tsv, beads, ladder, moses or jsonl)", optarg);
+            break;
+        case 'o': o->output = optarg; break;
+        case O_PRESEG: o->presegmented = 1; break;
+        case O_MIN:
+            o->min_score = strtod(optarg, &end);
+            if (*end || end == optarg || o->min_score < 0 || o->min_score > 1)
+                return cli_usage_error("align", "--min-score takes a number from 0 to 1");
+            break;
+        case O_KEEP: o->keep_unaligned = 1; break;
+        case O_DICT: o->dict_path = optarg; break;
+        case O_NOLEX: o->no_lexical = 1; break;
+        case O_SRX: o->srx_path = optarg; break;
+        case O_BATCH: o->batch = optarg; break;
+        case 'j':
+            o->jobs = (int)strtol(optarg, &end, 10);
+            if (*end || o->jobs < 1 || o->jobs > 256)
+                return cli_usage_error("align", "--jobs takes a number from 1 to 256");
+            break;
+        case O_STORE:
+            return cli_usage_error("align", "--store needs the translation-memory store, "
+                                            "which this version of tmkit does not have yet");
+        }
+    }
+    return -1;
+}
+
+static int align_one(int argc, char **argv, const align_opts *o, cli_ctx *ctx)
+{
+    if (argc - optind != 2)
+        return cli_usage_error("align", "needs SRC_FILE and TGT_FILE (or --batch)");
+    if (o->format == FMT_MOSES && (!o->output || strcmp(o->output, "-") == 0))
+        return cli_usage_error("align", "--format moses writes OUT.SRC and OUT.TGT: give -o OUT");
+    align_env env;
+    tm_error err = {TM_OK, ""};
+    if (align_env_init(&env, o, &err) != TM_OK)
+        return cli_report(&err);
+    pair_result res;
+    tm_status st = align_pair(&env, argv[optind], argv[optind + 1], o->output, &res, &err);
+    if (st == TM_OK) {
+        cli_verbose(ctx, "%s", res.summary);
+        if (res.warning[0] && !ctx->quiet)
+            fprintf(stderr, "tmkit: warning: %s\n", res.warning);
+    }
+    align_env_free(&env);
+    return st == TM_OK ? 0 : cli_report(&err);
+}
+
+int cmd_align(int argc, char **argv, cli_ctx *ctx)
+{
+    align_opts o;
+    align_opts_init(&o);
+    int rc = parse_args(argc, argv, ctx, &o);
+    if (rc >= 0)
+        return rc;
+    if (o.batch)
+        return align_batch(argc, argv, &o, ctx);
+    return align_one(argc, argv, &o, ctx);
+}

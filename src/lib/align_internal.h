@@ -1,0 +1,80 @@
+/*
+ * align_internal.h — the aligner's model and search, shared by align.c
+ * (the driver), align_model.c (bead costs) and align_dp.c (search). Not
+ * public.
+ */
+#ifndef TM_ALIGN_INTERNAL_H
+#define TM_ALIGN_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "align.h"
+#include "anchors.h"
+
+/* Bead shapes, in the order of the prior table. */
+enum { B11, B10, B01, B21, B12, B22, B13, B31, NSHAPES };
+extern const int tm_shape_src[NSHAPES], tm_shape_tgt[NSHAPES];
+
+/* What the model needs of one side, precomputed once. */
+typedef struct side {
+    size_t n;
+    double *cum;           /* cum[i]: characters in sentences [0, i) */
+    uint32_t *key_off;     /* keys of sentence i: keys[key_off[i] .. key_off[i+1]) */
+    tm_key *keys;
+    float *key_w;          /* weight of each key occurrence */
+    unsigned char *bound;  /* bound[i]: a paragraph starts at position i (0 and n too) */
+    uint32_t *tok_off;     /* words of sentence i: toks[tok_off[i] .. tok_off[i+1]) */
+    uint32_t *toks;        /* word ids (folded, lower-cased), for the lexical term */
+} side;
+
+/* Word translation probabilities t(f|e), sparse. */
+typedef struct lexicon lexicon;
+
+#define TM_LT_STEP 0.01
+#define TM_LT_SIZE 3001 /* |delta| up to 30 */
+
+typedef struct model {
+    side s, t;
+    double lentab[TM_LT_SIZE]; /* the length cost, tabulated */
+    double c, s2;             /* target characters per source character; variance */
+    double prior[NSHAPES];    /* -log P(shape) */
+    double w_type[TM_KEY_NTYPES];
+    double para_pen;          /* bead start disagreeing on paragraph boundaries */
+    double cross_pen;         /* bead spanning a paragraph boundary on one side */
+    const lexicon *lex;       /* NULL: no lexical term */
+    double lex_w;
+} model;
+
+/* Cost of the bead that ends at (i, j) with the given shape: it covers
+ * source [i - a, i) and target [j - b, j). */
+double tm_bead_cost(const model *m, size_t i, size_t j, int shape);
+
+/* Best path by Viterbi in a band that widens until the path stays clear
+ * of its edges; then posteriors by forward-backward around the path. */
+tm_status tm_align_search(const model *m, tm_bead **beads, size_t *nbeads,
+                          size_t *band, tm_error *err);
+
+/* Side precomputation: lengths, keys and weights, paragraph boundaries. */
+tm_status tm_side_build(side *sd, const tm_doc *d, tm_error *err);
+void tm_side_free(side *sd);
+/* Key weights from document frequencies on both sides. */
+tm_status tm_model_weigh_keys(model *m, tm_error *err);
+/* -log of the two-sided normal tail, from the model's table. */
+void tm_length_table_init(double *tab);
+double tm_length_cost(const double *tab, double delta);
+
+/* ---- lexicon (align_lex.c) ---- */
+/* Words of both documents into m->s/m->t (toks), then word translations
+ * trained on the confident 1-1 beads given (and the dictionary). *out is
+ * NULL when there was nothing to learn from. */
+tm_status tm_lex_build(lexicon **out, model *m, const tm_doc *src, const tm_doc *tgt,
+                       const tm_bead *beads, size_t n, const tm_dict *dict, tm_error *err);
+void tm_lex_free(lexicon *lx);
+/* Log-likelihood ratio of target sentences [j0, j1) given source [i0, i1). */
+double tm_lex_score(const lexicon *lx, const model *m, size_t i0, size_t i1, size_t j0,
+                    size_t j1);
+/* Dictionary entries as match-key word pairs. */
+size_t tm_dict_pairs(const tm_dict *d, const char *const **src, const char *const **tgt);
+
+#endif
