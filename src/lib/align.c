@@ -62,8 +62,8 @@ static tm_status init_model(model *m, const tm_doc *src, const tm_doc *tgt, tm_e
      * comparable paragraph structure. */
     double ps = (double)count_bounds(&m->s), pt = (double)count_bounds(&m->t);
     double r = ps < pt ? ps / pt : pt / ps;
-    m->para_pen = 2.0 * r * r;
-    m->cross_pen = 2.0 * r;
+    m->para_pen = 3.0 * r * r;
+    m->cross_pen = 4.0 * r;
     return TM_OK;
 }
 
@@ -150,7 +150,7 @@ static tm_status second_pass(model *m, const tm_doc *src, const tm_doc *tgt,
     tm_status st = tm_lex_build(lex, m, src, tgt, first, nfirst, o->dict, err);
     if (st == TM_OK && *lex) {
         m->lex = *lex;
-        m->lex_w = 1.0;
+        m->lex_w = 0.5;
     }
     return st;
 }

@@ -25,7 +25,7 @@
 #include "norm.h"
 #include "utf8.h"
 
-#define LAMBDA 0.5
+#define LAMBDA 0.4
 #define MAX_TRAIN 20000      /* beads used for training */
 #define MAX_WORDS 80         /* words per sentence used in training */
 #define MAX_PAIRS 12000000   /* word co-occurrences in training */
