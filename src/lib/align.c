@@ -172,11 +172,11 @@ tm_status tm_align(const tm_doc *src, const tm_doc *tgt, const tm_align_opts *op
     size_t nfirst = 0, band = 0;
     tm_status st = init_model(m, src, tgt, err);
     if (st == TM_OK)
-        st = tm_align_search(m, &first, &nfirst, &band, err);
+        st = tm_align_search(m, NULL, 0, &first, &nfirst, &band, err);
     if (st == TM_OK)
         st = second_pass(m, src, tgt, o, first, nfirst, &lex, err);
     if (st == TM_OK)
-        st = tm_align_search(m, &out->beads, &out->n, &out->band, err);
+        st = tm_align_search(m, first, nfirst, &out->beads, &out->n, &out->band, err);
     if (st == TM_OK) {
         out->c = m->c;
         out->s2 = m->s2;

@@ -108,11 +108,28 @@ static void rows_free(rows *rw)
 
 static double *row(const rows *rw, size_t i) { return rw->r[i % 4]; }
 
-static void viterbi_cell(const model *m, const band *b, const rows *rw, unsigned char *back,
-                         size_t i, size_t j)
+/* The lexical term of the bead ending at (i, j). With one source sentence
+ * it is a sum of 1-1 terms, which lexrow caches for the current row
+ * (lexrow[k] = 1-1 term of source i-1 and target lo[i]+k-1). */
+static double lexical(const model *m, const band *b, const double *lexrow, size_t i, size_t j,
+                      int s)
+{
+    size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
+    if (a != 1 || c == 0 || j - c + 1 < b->lo[i])
+        return tm_lex_score(m->lex, m, i - a, i, j - c, j);
+    double sum = 0;
+    for (size_t t = j - c + 1; t <= j; t++)
+        sum += lexrow[t - b->lo[i]];
+    return sum;
+}
+
+static void viterbi_cell(const model *m, const band *b, const rows *rw, double *lexrow,
+                         unsigned char *back, size_t i, size_t j)
 {
     double best = INF;
     int arg = NONE;
+    if (m->lex && i > 0 && j > 0)
+        lexrow[j - b->lo[i]] = tm_lex_score(m->lex, m, i - 1, i, j - 1, j);
     for (int s = 0; s < NSHAPES; s++) {
         size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
         if (a > i || c > j || !in_band(b, i - a, j - c))
@@ -120,7 +137,9 @@ static void viterbi_cell(const model *m, const band *b, const rows *rw, unsigned
         double prev = row(rw, i - a)[j - c - b->lo[i - a]];
         if (prev >= INF)
             continue;
-        double v = prev + tm_bead_cost(m, i, j, s);
+        double v = prev + tm_bead_cost_nolex(m, i, j, s);
+        if (m->lex && a && c)
+            v -= m->lex_w * lexical(m, b, lexrow, i, j, s);
         if (v < best) {
             best = v;
             arg = s;
@@ -173,14 +192,22 @@ static int touches_edge(const band *b, const path *p, size_t w)
     return 0;
 }
 
-static tm_status viterbi(const model *m, size_t w, path *p, int *edge, tm_error *err)
+static int path_band(band *b, const model *m, const path *p, size_t r);
+
+/* Viterbi in the band around the diagonal (guide NULL) or around a guide
+ * path, of half-width w. */
+static tm_status viterbi(const model *m, const path *guide, size_t w, path *p, int *edge,
+                         tm_error *err)
 {
     band b;
+    memset(&b, 0, sizeof b);
     rows rw = {{NULL, NULL, NULL, NULL}, 0};
     unsigned char *back = NULL;
+    double *lexrow = NULL;
     tm_status st = TM_OK;
-    if (diagonal_band(&b, m->s.n, m->t.n, w) != 0 || rows_alloc(&rw, &b) != 0 ||
-        !(back = malloc(b.cells))) {
+    int rc = guide ? path_band(&b, m, guide, w) : diagonal_band(&b, m->s.n, m->t.n, w);
+    if (rc != 0 || rows_alloc(&rw, &b) != 0 || !(back = malloc(b.cells)) ||
+        !(lexrow = malloc(rw.width * sizeof *lexrow))) {
         st = tm_error_nomem(err);
         goto done;
     }
@@ -191,9 +218,9 @@ static tm_status viterbi(const model *m, size_t w, path *p, int *edge, tm_error 
                 back[0] = NONE;
                 continue;
             }
-            viterbi_cell(m, &b, &rw, back, i, j);
+            viterbi_cell(m, &b, &rw, lexrow, back, i, j);
         }
-    int rc = backtrace(&b, back, p);
+    rc = backtrace(&b, back, p);
     if (rc == -1)
         st = tm_error_nomem(err);
     else if (rc == -2)
@@ -202,6 +229,7 @@ static tm_status viterbi(const model *m, size_t w, path *p, int *edge, tm_error 
         *edge = touches_edge(&b, p, w);
 done:
     free(back);
+    free(lexrow);
     rows_free(&rw);
     band_free(&b);
     return st;
@@ -244,7 +272,27 @@ static int path_band(band *b, const model *m, const path *p, size_t r)
     return 0;
 }
 
-static void forward(const model *m, const band *b, double *al)
+/* Bead costs of the narrow band, computed once for both directions:
+ * cost[cell * NSHAPES + shape] of the bead ending at the cell (INF when its
+ * start lies outside the band). */
+static void band_costs(const model *m, const band *b, float *cost)
+{
+    for (size_t i = 0; i <= b->n; i++)
+        for (size_t j = b->lo[i]; j <= b->hi[i]; j++)
+            for (int s = 0; s < NSHAPES; s++) {
+                size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
+                size_t cell = b->off[i] + (j - b->lo[i]);
+                int ok = a <= i && c <= j && in_band(b, i - a, j - c);
+                cost[cell * NSHAPES + (size_t)s] = ok ? (float)tm_bead_cost(m, i, j, s) : (float)INF;
+            }
+}
+
+static double cost_at(const band *b, const float *cost, size_t i, size_t j, int s)
+{
+    return cost[(b->off[i] + (j - b->lo[i])) * NSHAPES + (size_t)s];
+}
+
+static void forward(const band *b, const float *cost, double *al)
 {
     for (size_t i = 0; i <= b->n; i++)
         for (size_t j = b->lo[i]; j <= b->hi[i]; j++) {
@@ -255,13 +303,13 @@ static void forward(const model *m, const band *b, double *al)
                     continue;
                 double prev = al[b->off[i - a] + (j - c - b->lo[i - a])];
                 if (prev > -INF)
-                    sum = logadd(sum, prev - tm_bead_cost(m, i, j, s));
+                    sum = logadd(sum, prev - cost_at(b, cost, i, j, s));
             }
             al[b->off[i] + (j - b->lo[i])] = sum;
         }
 }
 
-static void backward(const model *m, const band *b, double *be)
+static void backward(const band *b, const float *cost, double *be)
 {
     for (size_t i = b->n + 1; i-- > 0;)
         for (size_t j = b->hi[i] + 1; j-- > b->lo[i];) {
@@ -272,7 +320,7 @@ static void backward(const model *m, const band *b, double *be)
                     continue;
                 double next = be[b->off[i + a] + (j + c - b->lo[i + a])];
                 if (next > -INF)
-                    sum = logadd(sum, next - tm_bead_cost(m, i + a, j + c, s));
+                    sum = logadd(sum, next - cost_at(b, cost, i + a, j + c, s));
             }
             be[b->off[i] + (j - b->lo[i])] = sum;
         }
@@ -282,14 +330,17 @@ static tm_status posteriors(const model *m, path *p, tm_error *err)
 {
     band b;
     double *al = NULL, *be = NULL;
+    float *cost = NULL;
     tm_status st = TM_OK;
     if (path_band(&b, m, p, 3) != 0 || !(al = malloc(b.cells * sizeof *al)) ||
-        !(be = malloc(b.cells * sizeof *be))) {
+        !(be = malloc(b.cells * sizeof *be)) ||
+        !(cost = malloc(b.cells * NSHAPES * sizeof *cost))) {
         st = tm_error_nomem(err);
         goto done;
     }
-    forward(m, &b, al);
-    backward(m, &b, be);
+    band_costs(m, &b, cost);
+    forward(&b, cost, al);
+    backward(&b, cost, be);
     double z = al[b.off[b.n] + (b.m - b.lo[b.n])];
     for (size_t k = 0; k < p->n; k++) {
         tm_bead *d = &p->beads[k];
@@ -297,7 +348,7 @@ static tm_status posteriors(const model *m, path *p, tm_error *err)
         int s = 0;
         while (tm_shape_src[s] != (int)d->nsrc || tm_shape_tgt[s] != (int)d->ntgt)
             s++;
-        double lp = al[b.off[d->src] + (d->tgt - b.lo[d->src])] - tm_bead_cost(m, i, j, s) +
+        double lp = al[b.off[d->src] + (d->tgt - b.lo[d->src])] - cost_at(&b, cost, i, j, s) +
                     be[b.off[i] + (j - b.lo[i])] - z;
         double post = exp(lp);
         d->score = post > 1 ? 1 : post < 0 ? 0 : post;
@@ -305,21 +356,23 @@ static tm_status posteriors(const model *m, path *p, tm_error *err)
 done:
     free(al);
     free(be);
+    free(cost);
     band_free(&b);
     return st;
 }
 
-tm_status tm_align_search(const model *m, tm_bead **beads, size_t *nbeads, size_t *band_out,
-                          tm_error *err)
+tm_status tm_align_search(const model *m, const tm_bead *guide, size_t nguide, tm_bead **beads,
+                          size_t *nbeads, size_t *band_out, tm_error *err)
 {
     size_t n = m->s.n, mm = m->t.n, big = n > mm ? n : mm;
-    size_t w = 64;
+    path g = {(tm_bead *)guide, nguide};
+    size_t w = guide ? 6 : 24;
     path p = {NULL, 0};
     for (;;) {
         int edge = 0;
         free(p.beads);
         p.beads = NULL;
-        tm_status st = viterbi(m, w, &p, &edge, err);
+        tm_status st = viterbi(m, guide ? &g : NULL, w, &p, &edge, err);
         if (st != TM_OK) {
             free(p.beads);
             return st;

@@ -49,11 +49,15 @@ typedef struct model {
 /* Cost of the bead that ends at (i, j) with the given shape: it covers
  * source [i - a, i) and target [j - b, j). */
 double tm_bead_cost(const model *m, size_t i, size_t j, int shape);
+/* The same without the lexical term (the search adds it from a cache). */
+double tm_bead_cost_nolex(const model *m, size_t i, size_t j, int shape);
 
 /* Best path by Viterbi in a band that widens until the path stays clear
- * of its edges; then posteriors by forward-backward around the path. */
-tm_status tm_align_search(const model *m, tm_bead **beads, size_t *nbeads,
-                          size_t *band, tm_error *err);
+ * of its edges: around the diagonal, or around a guide path (a first
+ * pass) when one is given; then posteriors by forward-backward around the
+ * path. */
+tm_status tm_align_search(const model *m, const tm_bead *guide, size_t nguide,
+                          tm_bead **beads, size_t *nbeads, size_t *band, tm_error *err);
 
 /* Side precomputation: lengths, keys and weights, paragraph boundaries. */
 tm_status tm_side_build(side *sd, const tm_doc *d, tm_error *err);

@@ -26,16 +26,32 @@
 #include "utf8.h"
 
 #define LAMBDA 0.4
-#define MAX_TRAIN 20000      /* beads used for training */
+#define LOG_1ML (-0.5108256237659907) /* log(1 - LAMBDA) */
+#define MAX_TRAIN 10000      /* beads used for training */
 #define MAX_WORDS 80         /* words per sentence used in training */
-#define MAX_PAIRS 12000000   /* word co-occurrences in training */
+#define MAX_PAIRS 3000000    /* word co-occurrences in training */
 #define EM_ITERS 5
 #define T_MIN 0.02f          /* translations kept after training */
+#define MAX_TRANS 12         /* per source word, the most probable */
+
+/* Dense copies of the vectors of the last few source sentences scored: the
+ * search asks for the same sentences over and over (one row of its band,
+ * then the next), and a dense array answers in one load instead of a
+ * binary search. A lexicon serves one search at a time. */
+#define DENSE_SLOTS 4
+
+typedef struct dense_cache {
+    float *mass[DENSE_SLOTS];
+    size_t sent[DENSE_SLOTS]; /* source sentence held, or SIZE_MAX */
+    size_t clock;
+    size_t used[DENSE_SLOTS];
+} dense_cache;
 
 struct lexicon {
+    dense_cache *cache;
     uint32_t *vec_off; /* per source sentence: entries [vec_off[i], vec_off[i+1]) */
-    uint32_t *vec_f;   /* target word, sorted within a sentence */
-    float *vec_p;      /* sum over the sentence's words of t(f | e) */
+    uint32_t *vec_f;   /* target word f */
+    float *vec_p;      /* t(f | e) for a word e of the sentence (f may repeat) */
     float *tnull;      /* t(f | NULL) */
     float *puni;       /* P(f) in the target document */
     size_t nf;
@@ -289,12 +305,6 @@ static void em(table *tb, const sentpair *sp, size_t np, const uint32_t *cells, 
 
 /* ---- building ---------------------------------------------------------------------- */
 
-static int cmp_u32_pair(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Training pairs: confident 1-1 beads, then dictionary entries. */
 static size_t collect_pairs(const model *m, const tm_bead *b, size_t n, sentpair *sp,
                             size_t cap, size_t *cells)
@@ -323,6 +333,31 @@ static size_t collect_pairs(const model *m, const tm_bead *b, size_t n, sentpair
         sp[np++] = p;
     }
     return np;
+}
+
+/* Keep the MAX_TRANS most probable translations of each source word:
+ * within each group of order (one source word), partial selection sort,
+ * then the group is compacted in place and start[] updated. */
+static void trim_translations(uint32_t *start, uint32_t *order, size_t ne, const float *t)
+{
+    uint32_t out = 0;
+    for (size_t e = 0; e < ne; e++) {
+        uint32_t a = start[e], b = start[e + 1], n = b - a;
+        uint32_t keep = n < MAX_TRANS ? n : MAX_TRANS;
+        for (uint32_t x = 0; x < keep; x++) {
+            uint32_t best = a + x;
+            for (uint32_t y = a + x + 1; y < b; y++)
+                if (t[order[y]] > t[order[best]])
+                    best = y;
+            uint32_t tmp = order[a + x];
+            order[a + x] = order[best];
+            order[best] = tmp;
+        }
+        start[e] = out;
+        for (uint32_t x = 0; x < keep; x++)
+            order[out++] = order[a + x];
+    }
+    start[ne] = out;
 }
 
 static tm_status train(lexicon *lx, const model *m, sentpair *sp, size_t np, size_t ncells,
@@ -367,11 +402,14 @@ static tm_status train(lexicon *lx, const model *m, sentpair *sp, size_t np, siz
             for (size_t c = 0; c < keep; c++)
                 order[fill[tb.cell_e[c]]++] = (uint32_t)c;
             free(fill);
+            trim_translations(start, order, ne_vocab, tb.t);
             st = TM_OK;
         }
     }
     if (st == TM_OK) {
-        /* per source sentence: sum t(f|e) over its words, merged by f */
+        /* per source sentence: its words' translations, (f, t(f|e)) entries;
+         * a word that several source words translate appears several times
+         * and dense_of adds them up */
         size_t total = 0;
         for (size_t i = 0; i < m->s.n; i++)
             for (uint32_t k = m->s.tok_off[i]; k < m->s.tok_off[i + 1]; k++)
@@ -379,30 +417,19 @@ static tm_status train(lexicon *lx, const model *m, sentpair *sp, size_t np, siz
         lx->vec_off = malloc((m->s.n + 1) * sizeof *lx->vec_off);
         lx->vec_f = malloc((total + 1) * sizeof *lx->vec_f);
         lx->vec_p = malloc((total + 1) * sizeof *lx->vec_p);
-        uint64_t *tmp = malloc((total + 1) * sizeof *tmp);
-        if (!lx->vec_off || !lx->vec_f || !lx->vec_p || !tmp) {
-            free(tmp);
+        if (!lx->vec_off || !lx->vec_f || !lx->vec_p) {
             st = tm_error_nomem(err);
         } else {
             size_t out = 0;
             for (size_t i = 0; i < m->s.n; i++) {
                 lx->vec_off[i] = (uint32_t)out;
-                size_t n0 = 0;
                 for (uint32_t k = m->s.tok_off[i]; k < m->s.tok_off[i + 1]; k++)
-                    for (uint32_t q = start[m->s.toks[k]]; q < start[m->s.toks[k] + 1]; q++)
-                        tmp[n0++] = (uint64_t)tb.cell_f[order[q]] << 32 | order[q];
-                qsort(tmp, n0, sizeof *tmp, cmp_u32_pair);
-                for (size_t q = 0; q < n0; q++) {
-                    uint32_t f = (uint32_t)(tmp[q] >> 32);
-                    float t = tb.t[(uint32_t)tmp[q]];
-                    if (out > lx->vec_off[i] && lx->vec_f[out - 1] == f)
-                        lx->vec_p[out - 1] += t;
-                    else
-                        lx->vec_f[out] = f, lx->vec_p[out++] = t;
-                }
+                    for (uint32_t q = start[m->s.toks[k]]; q < start[m->s.toks[k] + 1]; q++) {
+                        lx->vec_f[out] = tb.cell_f[order[q]];
+                        lx->vec_p[out++] = tb.t[order[q]];
+                    }
             }
             lx->vec_off[m->s.n] = (uint32_t)out;
-            free(tmp);
         }
     }
     free(start);
@@ -433,6 +460,19 @@ static size_t dict_pairs(const tm_dict *dict, vocab *ve, vocab *vf, uint32_t *wo
         np++;
     }
     return np;
+}
+
+static tm_status dense_init(lexicon *lx, size_t nf, tm_error *err)
+{
+    lx->cache = calloc(1, sizeof *lx->cache);
+    if (!lx->cache)
+        return tm_error_nomem(err);
+    for (int k = 0; k < DENSE_SLOTS; k++) {
+        lx->cache->sent[k] = SIZE_MAX;
+        if (!(lx->cache->mass[k] = calloc(nf + 1, sizeof(float))))
+            return tm_error_nomem(err);
+    }
+    return TM_OK;
 }
 
 static tm_status unigrams(lexicon *lx, const model *m, size_t nf, tm_error *err)
@@ -474,6 +514,8 @@ tm_status tm_lex_build(lexicon **out, model *m, const tm_doc *src, const tm_doc 
     if (st == TM_OK && np >= 5) {
         st = unigrams(lx, m, vf.n, err);
         if (st == TM_OK)
+            st = dense_init(lx, vf.n, err);
+        if (st == TM_OK)
             st = train(lx, m, sp, np, ncells, ve.n, err);
         if (st == TM_OK) {
             *out = lx;
@@ -492,6 +534,10 @@ void tm_lex_free(lexicon *lx)
 {
     if (!lx)
         return;
+    if (lx->cache)
+        for (int k = 0; k < DENSE_SLOTS; k++)
+            free(lx->cache->mass[k]);
+    free(lx->cache);
     free(lx->vec_off);
     free(lx->vec_f);
     free(lx->vec_p);
@@ -500,17 +546,47 @@ void tm_lex_free(lexicon *lx)
     free(lx);
 }
 
-static float vec_lookup(const lexicon *lx, size_t i, uint32_t f)
+/* log(1 + x) to about 1e-4 absolute, several times faster than libm: the
+ * exponent from the float's bits, the mantissa m in [1, 2) by a short
+ * polynomial in (m - 1). Good enough for a score summed over words. */
+static double fast_log1p(double x)
 {
-    uint32_t lo = lx->vec_off[i], hi = lx->vec_off[i + 1];
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (lx->vec_f[mid] < f)
-            lo = mid + 1;
-        else
-            hi = mid;
+    float v = (float)(1.0 + x);
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int e = (int)((bits >> 23) & 0xFF) - 127;
+    bits = (bits & 0x007FFFFF) | 0x3F800000;
+    float m;
+    memcpy(&m, &bits, sizeof m);
+    float t = m - 1.0f;
+    /* ln(1 + t), t in [0, 1): minimax-style fit */
+    float p = t * (0.9998164f + t * (-0.4940832f + t * (0.2880008f + t * (-0.1368286f + t * 0.0363041f))));
+    return (double)e * 0.6931471805599453 + (double)p;
+}
+
+/* The dense vector of source sentence i: a cached slot, or the least
+ * recently used one refilled (old entries cleared, new ones scattered). */
+static const float *dense_of(const lexicon *lx, size_t i)
+{
+    dense_cache *c = lx->cache;
+    int lru = 0;
+    for (int k = 0; k < DENSE_SLOTS; k++) {
+        if (c->sent[k] == i) {
+            c->used[k] = ++c->clock;
+            return c->mass[k];
+        }
+        if (c->used[k] < c->used[lru])
+            lru = k;
     }
-    return lo < lx->vec_off[i + 1] && lx->vec_f[lo] == f ? lx->vec_p[lo] : 0.0f;
+    float *d = c->mass[lru];
+    if (c->sent[lru] != SIZE_MAX)
+        for (uint32_t q = lx->vec_off[c->sent[lru]]; q < lx->vec_off[c->sent[lru] + 1]; q++)
+            d[lx->vec_f[q]] = 0;
+    for (uint32_t q = lx->vec_off[i]; q < lx->vec_off[i + 1]; q++)
+        d[lx->vec_f[q]] += lx->vec_p[q];
+    c->sent[lru] = i;
+    c->used[lru] = ++c->clock;
+    return d;
 }
 
 double tm_lex_score(const lexicon *lx, const model *m, size_t i0, size_t i1, size_t j0,
@@ -518,13 +594,19 @@ double tm_lex_score(const lexicon *lx, const model *m, size_t i0, size_t i1, siz
 {
     double ns = (double)(m->s.tok_off[i1] - m->s.tok_off[i0]);
     double llr = 0;
+    const float *d[3];
+    size_t nd = i1 - i0 < 3 ? i1 - i0 : 3;
+    for (size_t i = 0; i < nd; i++)
+        d[i] = dense_of(lx, i0 + i);
     for (uint32_t k = m->t.tok_off[j0]; k < m->t.tok_off[j1]; k++) {
         uint32_t f = m->t.toks[k];
         double sum = lx->tnull[f];
-        for (size_t i = i0; i < i1; i++)
-            sum += vec_lookup(lx, i, f);
-        double p1 = sum / (ns + 1);
-        llr += log(LAMBDA * p1 / lx->puni[f] + (1 - LAMBDA));
+        for (size_t i = 0; i < nd; i++)
+            sum += d[i][f];
+        /* log(lambda p1 / P(f) + 1 - lambda) = log(1 - lambda) + log1p(x);
+         * most words of a wrong pairing have x ~ 0: skip the log there. */
+        double x = LAMBDA / (1 - LAMBDA) * sum / ((ns + 1) * lx->puni[f]);
+        llr += LOG_1ML + (x < 1e-4 ? x : fast_log1p(x));
     }
     return llr;
 }

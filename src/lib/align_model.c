@@ -180,21 +180,29 @@ typedef struct keyset {
     size_t n;
 } keyset;
 
-/* Keys of sentences [a, b) in hash order (insertion: the sets are tiny). */
+/* Keys of sentences [a, b) in hash order: each sentence's keys are sorted,
+ * so merge them in (two or three short runs). */
 static void gather(const side *sd, size_t a, size_t b, keyset *ks)
 {
     ks->n = 0;
-    for (size_t i = a; i < b; i++)
-        for (uint32_t k = sd->key_off[i]; k < sd->key_off[i + 1] && ks->n < MAX_GATHER; k++) {
-            size_t p = ks->n++;
-            while (p > 0 && ks->hash[p - 1] > sd->keys[k].hash) {
-                ks->hash[p] = ks->hash[p - 1];
-                ks->w[p] = ks->w[p - 1];
-                p--;
+    for (size_t i = a; i < b; i++) {
+        uint32_t k = sd->key_off[i], ke = sd->key_off[i + 1];
+        if (ke - k > MAX_GATHER - ks->n)
+            ke = k + (uint32_t)(MAX_GATHER - ks->n);
+        /* merge [0, ks->n) with keys [k, ke) from the back */
+        size_t x = ks->n, y = ke - k, o = x + y;
+        ks->n = o;
+        while (y > 0) {
+            uint32_t hy = sd->keys[k + y - 1].hash;
+            if (x > 0 && ks->hash[x - 1] > hy) {
+                ks->hash[--o] = ks->hash[x - 1];
+                ks->w[o] = ks->w[--x];
+            } else {
+                ks->hash[--o] = hy;
+                ks->w[o] = sd->key_w[k + --y];
             }
-            ks->hash[p] = sd->keys[k].hash;
-            ks->w[p] = sd->key_w[k];
         }
+    }
 }
 
 static double intersect(const uint32_t *ha, const float *wa, size_t na, const uint32_t *hb,
@@ -249,6 +257,15 @@ static double evidence(const model *m, size_t i0, size_t i1, size_t j0, size_t j
 
 double tm_bead_cost(const model *m, size_t i, size_t j, int shape)
 {
+    double cost = tm_bead_cost_nolex(m, i, j, shape);
+    int a = tm_shape_src[shape], b = tm_shape_tgt[shape];
+    if (m->lex && a && b)
+        cost -= m->lex_w * tm_lex_score(m->lex, m, i - (size_t)a, i, j - (size_t)b, j);
+    return cost;
+}
+
+double tm_bead_cost_nolex(const model *m, size_t i, size_t j, int shape)
+{
     int a = tm_shape_src[shape], b = tm_shape_tgt[shape];
     size_t i0 = i - (size_t)a, j0 = j - (size_t)b;
     double cost = m->prior[shape];
@@ -259,8 +276,6 @@ double tm_bead_cost(const model *m, size_t i, size_t j, int shape)
             mean = 1;
         cost += tm_length_cost(m->lentab, (l2 - m->c * l1) / sqrt(m->s2 * mean));
         cost -= evidence(m, i0, i, j0, j);
-        if (m->lex)
-            cost -= m->lex_w * tm_lex_score(m->lex, m, i0, i, j0, j);
     }
     if (m->s.bound[i0] != m->t.bound[j0])
         cost += m->para_pen;

@@ -19,7 +19,19 @@
 #include "norm.h"
 #include "utf8.h"
 
+/* Fold keys of recent words: names recur (Quảng, Ninh, Hà Nội...) and
+ * folding through ICU is the costly part of extraction. */
+#define MEMO_SIZE 4096
+
+typedef struct memo_entry {
+    uint32_t hash;
+    uint32_t word_off, word_len, fold_off, fold_len; /* into memo_text */
+} memo_entry;
+
 struct tm_anchorer {
+    memo_entry memo[MEMO_SIZE];
+    tm_buf memo_text;
+    size_t memo_used;
     tm_key *keys;
     size_t n, cap;
     tm_buf dbg;
@@ -44,7 +56,34 @@ void tm_anchorer_free(tm_anchorer *a)
     tm_buf_free(&a->word);
     tm_buf_free(&a->fold);
     tm_buf_free(&a->run);
+    tm_buf_free(&a->memo_text);
     free(a);
+}
+
+/* a->fold = fold key of w[0, n), from the memo when the word was seen. */
+static int fold_word(tm_anchorer *a, const char *w, size_t n, tm_error *err)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)w[i]) * 16777619u;
+    memo_entry *e = &a->memo[h % MEMO_SIZE];
+    if (e->word_len == n && e->hash == h && a->memo_text.data &&
+        memcmp(a->memo_text.data + e->word_off, w, n) == 0) {
+        tm_buf_clear(&a->fold);
+        return tm_buf_append(&a->fold, a->memo_text.data + e->fold_off, e->fold_len);
+    }
+    if (tm_norm(w, n, TM_NORM_FOLD, &a->fold, err) != TM_OK)
+        return -1;
+    if (a->memo_text.len > (1u << 20)) { /* bounded: start over */
+        memset(a->memo, 0, sizeof a->memo);
+        tm_buf_clear(&a->memo_text);
+    }
+    e->hash = h;
+    e->word_off = (uint32_t)a->memo_text.len;
+    e->word_len = (uint32_t)n;
+    e->fold_off = (uint32_t)(a->memo_text.len + n);
+    e->fold_len = (uint32_t)a->fold.len;
+    return tm_buf_append(&a->memo_text, w, n) | tm_buf_append(&a->memo_text, a->fold.data, a->fold.len);
 }
 
 const char *tm_anchors_debug(const tm_anchorer *a) { return a->dbg.data ? a->dbg.data : ""; }
@@ -212,7 +251,7 @@ static int on_word(tm_anchorer *a, scan *sc, tm_error *err)
     }
     int cap = u_isupper((UChar32)c0) || u_istitle((UChar32)c0);
     int acronym = upper >= 2 && lower == 0;
-    if (tm_norm(w, n, TM_NORM_FOLD, &a->fold, err) != TM_OK)
+    if (fold_word(a, w, n, err) != 0)
         return -1;
     int rc = 0;
     if (((cap && sc->words > 0) || acronym) && a->fold.len >= 2) {
