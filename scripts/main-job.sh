@@ -3,31 +3,31 @@
 #
 # Usage: main-job.sh TMKIT SRCDIR
 #
-# Today: segments both sides of every corpus pair under SRCDIR/corpora and
-# scores the segmentation against the gold .sent files. Alignment to tmx/,
-# the store and a sample query are added here as their issues land.
+# 1. aligns every Vietnamese/French pair under SRCDIR/corpora (segmenting
+#    the raw text) and writes one TMX 1.4b file per pair under SRCDIR/tmx;
+# 2. checks every TMX file with `tmkit tmx validate`;
+# 3. scores the alignments against the gold files (strict bead F1).
+# The store and a sample query join when the store lands.
 set -eu
 tmkit=$1
 srcdir=$2
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-pairs=0
-for vi in "$srcdir"/corpora/*.vi.txt; do
-    stem=$(basename "$vi" .vi.txt)
-    fr="$srcdir/corpora/$stem.fr.txt"
-    if [ ! -f "$fr" ]; then
-        echo "main-job: $stem: no French side ($fr)" >&2
-        exit 2
-    fi
-    line="$stem"
-    for lang in vi fr; do
-        "$tmkit" segment -l "$lang" "$srcdir/corpora/$stem.$lang.txt" >"$out/$stem.$lang.sent"
-        n=$(grep -c . "$out/$stem.$lang.sent" || true)
-        f1=$("$tmkit" eval segment "$srcdir/corpora/$stem.$lang.sent" "$out/$stem.$lang.sent" |
-             sed -n 's/.*f1=//p')
-        line=$(printf '%-24s %s %3d sentences (boundary F1 %s)' "$line" "$lang" "$n" "$f1")
-    done
-    echo "$line"
-    pairs=$((pairs + 1))
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "== aligning corpora/ -> tmx/"
+"$tmkit" align --batch "$srcdir/corpora" -o "$srcdir/tmx"
+"$tmkit" tmx validate -q "$srcdir"/tmx/*.tmx
+echo "tmx/: $(ls "$srcdir"/tmx/*.tmx | wc -l) TMX files, all valid TMX 1.4b"
+
+echo "== alignment quality against corpora/*.gold"
+"$tmkit" align -q --batch "$srcdir/corpora" -o "$work" -f beads
+total=""
+for gold in "$srcdir"/corpora/*.gold; do
+    stem=$(basename "$gold" .gold)
+    cut -f1,2 "$work/$stem.beads" >"$work/$stem.pred"
+    line=$("$tmkit" eval align -v "$gold" "$work/$stem.pred" 2>"$work/counts")
+    printf '%-24s %s\n' "$stem" "$line"
+    total="$total $(sed -E 's/.*: ([0-9]+) correct of ([0-9]+) predicted, ([0-9]+) in gold/\1 \2 \3/' "$work/counts")"
 done
-echo "main-job: $pairs pairs segmented (align to tmx/, store, query: not built yet)"
+echo "$total" | awk '{ for (i = 1; i <= NF; i += 3) { c += $i; p += $(i + 1); g += $(i + 2) } }
+    END { P = c / p; R = c / g; printf "all pairs: precision=%.4f recall=%.4f f1=%.4f\n", P, R, 2 * P * R / (P + R) }'

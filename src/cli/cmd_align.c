@@ -44,7 +44,8 @@ static const char usage[] =
     "\n"
     "Every bead has a confidence in [0,1], its probability under the alignment model.\n"
     "Exit status: 0 success, 1 usage error, 2 bad input (invalid UTF-8, an empty side;\n"
-    "nothing is written), 3 I/O error. In batch mode, 2 or 3 when some pair failed.\n";
+    "nothing is written), 3 I/O error. In batch mode, the worst status of any pair:\n"
+    "the other pairs are aligned all the same, and summary.tsv says which failed.\n";
 
 static int parse_lang(const char *arg, const char **dst)
 {

@@ -25,7 +25,7 @@ int cmd_eval(int argc, char **argv, cli_ctx *ctx)
 {
     static const struct option longopts[] = {CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
     int c, exit_now;
-    while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1)
         if (cli_common_opt(c, "eval", usage, ctx, &exit_now) && exit_now >= 0)
             return exit_now;
     if (argc - optind != 3)

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# test_align.sh — end-to-end tests of `tmkit align`: formats, filters, TMX
+# validity, bad input, batch jobs.
+. "$(dirname "$0")/lib.sh"
+C="$top_srcdir/corpora"
+DTD="$top_srcdir/../shared/spec/tmx14.dtd"
+S=qn-gx-talks
+
+# --- formats ----------------------------------------------------------------------
+run "$TMKIT" align --presegmented -f beads "$C/$S.vi.sent" "$C/$S.fr.sent"
+expect_status 0
+expect_stdout_match '^0	0	[01]\.[0-9]{4}$'
+printf '%s\n' "$out" | cut -f1,2 >"$WORK/pred"
+run "$TMKIT" eval align "$C/$S.gold" "$WORK/pred"
+expect_stdout_match 'f1=(0\.9[5-9]|1\.0)'
+
+# from raw text (segmenting) the result is the same, since segmentation is exact here
+run "$TMKIT" align -f beads "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 0
+[ "$(printf '%s\n' "$out" | cut -f1,2)" = "$(cat "$WORK/pred")" ] && ok || fail "segmenting gives the same beads"
+
+run "$TMKIT" align -f ladder "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_stdout_match '^0	0	'
+expect_stdout_match "^17	18	"
+
+run "$TMKIT" align -f tsv "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_stdout_match '^Trong chuyến thăm và làm việc tại Quảng Tây .*	.*Guangxi.*	[01]\.[0-9]{4}$'
+
+run "$TMKIT" align -f jsonl "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_stdout_match '^\{"src":\[0\],"tgt":\[0\],"score":[01]\.[0-9]{4},"source":"Trong chuyến thăm'
+expect_stdout_match '"src":\[11,12\],"tgt":\[13\]'
+
+run "$TMKIT" align -f moses -o "$WORK/corpus" "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 0
+[ "$(wc -l <"$WORK/corpus.vi")" = "$(wc -l <"$WORK/corpus.fr")" ] && ok || fail "moses files are line-parallel"
+run "$TMKIT" align -f moses "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 1
+
+# TMX (the default): valid by tmkit's validator and by the TMX 1.4b DTD
+SOURCE_DATE_EPOCH=1732527300 "$TMKIT" align -o "$WORK/$S.tmx" "$C/$S.vi.txt" "$C/$S.fr.txt"
+run "$TMKIT" tmx validate "$WORK/$S.tmx"
+expect_status 0
+run grep -c '<tu ' "$WORK/$S.tmx"
+expect_stdout 16
+run grep -m1 -o '<tu tuid="qn-gx-talks:0" creationdate="20241125T093500Z">' "$WORK/$S.tmx"
+expect_status 0
+run grep -c '<prop type="x-bead">1-2</prop>' "$WORK/$S.tmx"
+expect_stdout 2
+if [ -f "$DTD" ]; then
+    run xmllint --noout --nonet --dtdvalid "$DTD" "$WORK/$S.tmx"
+    expect_status 0
+else
+    echo "SKIP: DTD check: $DTD not found"
+fi
+run "$TMKIT" tmx convert --to tsv "$WORK/$S.tmx"
+expect_stdout_match 'Guangxi'
+
+# --keep-unaligned adds the beads with one side; --min-score drops weak ones
+S2=industry-mou
+run "$TMKIT" align -f tsv "$C/$S2.vi.txt" "$C/$S2.fr.txt"
+n_plain=$(printf '%s\n' "$out" | grep -c .)
+run "$TMKIT" align -f tsv --keep-unaligned "$C/$S2.vi.txt" "$C/$S2.fr.txt"
+expect_stdout_match '^	Comment \(0\)	'
+[ "$(printf '%s\n' "$out" | grep -c .)" -gt "$n_plain" ] && ok || fail "--keep-unaligned adds beads"
+run "$TMKIT" align -f tsv --min-score 1.01 "$C/$S2.vi.txt" "$C/$S2.fr.txt"
+expect_status 1
+run "$TMKIT" align -f tsv --min-score 0.999999 "$C/$S2.vi.txt" "$C/$S2.fr.txt"
+[ "$(printf '%s\n' "$out" | grep -c .)" -le "$n_plain" ] && ok || fail "--min-score drops beads"
+
+# -v reports the length model
+run "$TMKIT" align -v -f beads "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_stderr 'c=[0-9]\.[0-9]{3} s2=[0-9.]+, band [0-9]+, mean score'
+
+# --- bad input: clear error, exit 2, nothing written ---------------------------------
+: >"$WORK/empty.txt"
+run "$TMKIT" align -o "$WORK/never.tmx" "$C/$S.vi.txt" "$WORK/empty.txt"
+expect_status 2
+expect_stderr "^tmkit: $WORK/empty.txt: no sentences to align"
+expect_stderr_lines 1
+expect_no_file "$WORK/never.tmx"
+printf 'Câu \xff lỗi.\n' >"$WORK/bad.txt"
+run "$TMKIT" align "$WORK/bad.txt" "$C/$S.fr.txt"
+expect_status 2
+expect_stderr "^tmkit: $WORK/bad.txt:1: invalid UTF-8"
+expect_stdout ''
+run "$TMKIT" align "$C/$S.vi.txt" "$WORK/missing.txt"
+expect_status 3
+run "$TMKIT" align "$C/$S.vi.txt"
+expect_status 1
+run "$TMKIT" align --store x.tmdb "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 1
+expect_stderr 'store'
+printf 'oops\n' >"$WORK/bad.dic"
+run "$TMKIT" align --dict "$WORK/bad.dic" "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 2
+expect_stderr "bad.dic:1: expected 'target_word @ source_word'"
+printf 'commerce @ thương\nprovince @ tỉnh\n' >"$WORK/good.dic"
+run "$TMKIT" align --dict "$WORK/good.dic" -f beads "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 0
+
+# very unequal sizes still align, with a warning
+head -n 1 "$C/$S.fr.txt" >"$WORK/one.fr.txt"
+run "$TMKIT" align -f beads "$C/$S.vi.txt" "$WORK/one.fr.txt"
+expect_status 0
+expect_stderr 'warning: .* differ a lot in size'
+
+# --- batch -------------------------------------------------------------------------------
+mkdir -p "$WORK/in"
+for s in qn-gx-talks industry-mou caobang-baise; do
+    cp "$C/$s.vi.txt" "$C/$s.fr.txt" "$WORK/in/"
+done
+printf 'Câu \xff lỗi.\n' >"$WORK/in/broken.vi.txt"
+cp "$C/$S.fr.txt" "$WORK/in/broken.fr.txt"
+cp "$C/$S.vi.txt" "$WORK/in/orphan.vi.txt"
+run "$TMKIT" align --batch "$WORK/in" -o "$WORK/out" -j 2
+expect_status 3 # the worst of the pairs: a missing file (3) beats bad data (2)
+expect_stderr 'broken.vi.txt:1: invalid UTF-8'
+expect_stderr 'orphan.fr.txt: cannot open'
+expect_stderr '5 pairs: 3 aligned, 2 failed'
+for s in qn-gx-talks industry-mou caobang-baise; do
+    run "$TMKIT" tmx validate "$WORK/out/$s.tmx"
+    expect_status 0
+done
+expect_no_file "$WORK/out/broken.tmx"
+run cat "$WORK/out/summary.tsv"
+expect_stdout_match '^pair	status	src_sentences	tgt_sentences	beads	mean_score	message$'
+expect_stdout_match '^broken	error	'
+expect_stdout_match '^qn-gx-talks	ok	17	18	16	'
+expect_stdout_match '^orphan	error	'
+
+# a manifest; the beads format; nothing on stderr with -q
+printf '%s\t%s\n' "$C/$S.vi.txt" "$C/$S.fr.txt" "$C/$S2.vi.txt" "$C/$S2.fr.txt" >"$WORK/manifest"
+run "$TMKIT" align -q --batch "$WORK/manifest" -o "$WORK/out2" -f beads
+expect_status 0
+expect_stderr_lines 0
+[ -s "$WORK/out2/$S.beads" ] && [ -s "$WORK/out2/$S2.beads" ] && ok || fail "manifest pairs aligned"
+printf 'only-one-column\n' >"$WORK/badmanifest"
+run "$TMKIT" align --batch "$WORK/badmanifest" -o "$WORK/out3"
+expect_status 2
+expect_stderr "badmanifest:1: expected 'src_path<TAB>tgt_path'"
+run "$TMKIT" align --batch "$WORK/in"
+expect_status 1
+
+finish
