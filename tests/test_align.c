@@ -197,8 +197,8 @@ static const char *const VI[] = {
     "Các doanh nghiệp kỳ vọng xuất khẩu 110.000 tấn nông sản trong quý IV.",
 };
 static const char *const FR[] = {
-    "En 2023, les échanges entre le Vietnam et le Guangxi ont atteint 253,9 milliards de yuans, "
-    "en hausse de 29,2 % par rapport à 2022.",
+    ("En 2023, les échanges entre le Vietnam et le Guangxi ont atteint 253,9 milliards de yuans, "
+     "en hausse de 29,2 % par rapport à 2022."),
     "Les deux parties ont convenu d'étendre la coopération logistique au poste-frontière de Huu Nghi.",
     "La délégation s'est rendue à Nanning le 24 septembre.",
     "Les entreprises espèrent exporter 110 000 tonnes de produits agricoles au quatrième trimestre.",
