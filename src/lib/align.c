@@ -45,6 +45,8 @@ static void set_priors(model *m, const double *p)
 static tm_status init_model(model *m, const tm_doc *src, const tm_doc *tgt, tm_error *err)
 {
     tm_length_table_init(m->lentab);
+    if (!(m->keys = tm_keycache_new()))
+        return tm_error_nomem(err);
     tm_status st = tm_side_build(&m->s, src, err);
     if (st == TM_OK)
         st = tm_side_build(&m->t, tgt, err);
@@ -186,6 +188,7 @@ tm_status tm_align(const tm_doc *src, const tm_doc *tgt, const tm_align_opts *op
     tm_lex_free(lex);
     tm_side_free(&m->s);
     tm_side_free(&m->t);
+    tm_keycache_free(m->keys);
     free(m);
     return st;
 }

@@ -366,7 +366,7 @@ tm_status tm_align_search(const model *m, const tm_bead *guide, size_t nguide, t
 {
     size_t n = m->s.n, mm = m->t.n, big = n > mm ? n : mm;
     path g = {(tm_bead *)guide, nguide};
-    size_t w = guide ? 6 : 24;
+    size_t w = guide ? 6 : 16;
     path p = {NULL, 0};
     for (;;) {
         int edge = 0;

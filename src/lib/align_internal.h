@@ -31,6 +31,11 @@ typedef struct side {
 /* Word translation probabilities t(f|e), sparse. */
 typedef struct lexicon lexicon;
 
+/* Recently gathered key sets of multi-sentence ranges (align_model.c). */
+typedef struct keycache keycache;
+keycache *tm_keycache_new(void);
+void tm_keycache_free(keycache *kc);
+
 #define TM_LT_STEP 0.01
 #define TM_LT_SIZE 3001 /* |delta| up to 30 */
 
@@ -43,6 +48,7 @@ typedef struct model {
     double para_pen;          /* bead start disagreeing on paragraph boundaries */
     double cross_pen;         /* bead spanning a paragraph boundary on one side */
     const lexicon *lex;       /* NULL: no lexical term */
+    keycache *keys;           /* scratch of the cost function: one search at a time */
     double lex_w;
 } model;
 

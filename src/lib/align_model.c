@@ -224,6 +224,46 @@ static double intersect(const uint32_t *ha, const float *wa, size_t na, const ui
     return sum;
 }
 
+/* The search asks for the same few ranges over and over (the source
+ * ranges of one row, the target ranges of one cell): keep the last few. */
+#define KC_SLOTS 4
+
+typedef struct kc_side {
+    keyset set[KC_SLOTS];
+    size_t a[KC_SLOTS], b[KC_SLOTS];
+    int next;
+} kc_side;
+
+struct keycache {
+    kc_side side[2];
+};
+
+keycache *tm_keycache_new(void)
+{
+    keycache *kc = calloc(1, sizeof *kc);
+    if (kc)
+        for (int s = 0; s < 2; s++)
+            for (int k = 0; k < KC_SLOTS; k++)
+                kc->side[s].a[k] = kc->side[s].b[k] = SIZE_MAX;
+    return kc;
+}
+
+void tm_keycache_free(keycache *kc) { free(kc); }
+
+static const keyset *gathered(keycache *kc, int which, const side *sd, size_t a, size_t b)
+{
+    kc_side *c = &kc->side[which];
+    for (int k = 0; k < KC_SLOTS; k++)
+        if (c->a[k] == a && c->b[k] == b)
+            return &c->set[k];
+    int k = c->next;
+    c->next = (c->next + 1) % KC_SLOTS;
+    gather(sd, a, b, &c->set[k]);
+    c->a[k] = a;
+    c->b[k] = b;
+    return &c->set[k];
+}
+
 static double evidence(const model *m, size_t i0, size_t i1, size_t j0, size_t j1)
 {
     const side *s = &m->s, *t = &m->t;
@@ -247,10 +287,8 @@ static double evidence(const model *m, size_t i0, size_t i1, size_t j0, size_t j
         }
         return sum;
     }
-    keyset a, b;
-    gather(s, i0, i1, &a);
-    gather(t, j0, j1, &b);
-    return intersect(a.hash, a.w, a.n, b.hash, b.w, b.n);
+    const keyset *a = gathered(m->keys, 0, s, i0, i1), *b = gathered(m->keys, 1, t, j0, j1);
+    return intersect(a->hash, a->w, a->n, b->hash, b->w, b->n);
 }
 
 /* ---- the bead --------------------------------------------------------------------------- */
