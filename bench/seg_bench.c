@@ -20,21 +20,9 @@
 #include <unicode/ubrk.h>
 #include <unicode/ustring.h>
 
+#include "bench_util.h"
 #include "tmkit.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double peak_rss_mb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_maxrss / 1024.0;
-}
 
 static long run_icu(const char *path, const char *lang)
 {
@@ -106,12 +94,12 @@ int main(int argc, char **argv)
     struct stat st;
     if (stat(argv[2], &st) != 0)
         return 1;
-    double t0 = now();
+    double t0 = bench_now();
     long s = strcmp(argv[1], "icu") == 0 ? run_icu(argv[2], argv[3]) : run_tmkit(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
-    double secs = now() - t0;
+    double secs = bench_now() - t0;
     if (s < 0)
         return 1;
     printf("op=%s bytes=%lld sentences=%ld seconds=%.3f mb_per_s=%.1f peak_rss_mb=%.1f\n", argv[1],
-           (long long)st.st_size, s, secs, (double)st.st_size / 1e6 / secs, peak_rss_mb());
+           (long long)st.st_size, s, secs, (double)st.st_size / 1e6 / secs, bench_peak_rss_mb());
     return 0;
 }

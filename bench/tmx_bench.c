@@ -16,21 +16,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "tmkit.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double peak_rss_mb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_maxrss / 1024.0;
-}
 
 typedef struct lines {
     char **v;
@@ -74,7 +62,7 @@ static int do_write(const char *path, double mb, const char *dir)
         fprintf(stderr, "tmx_bench: %s\n", err.msg);
         return 1;
     }
-    double t0 = now();
+    double t0 = bench_now();
     size_t units = 0, target = (size_t)(mb * 1e6);
     char tuid[32], date[TM_TMX_DATE_LEN];
     tm_tmx_date(time(NULL), date);
@@ -98,11 +86,11 @@ static int do_write(const char *path, double mb, const char *dir)
     tm_tmx_writer_finish(w, &err);
     tm_tmx_writer_free(w);
     fclose(fp);
-    double secs = now() - t0;
+    double secs = bench_now() - t0;
     struct stat st;
     stat(path, &st);
     printf("op=write bytes=%lld units=%zu seconds=%.3f mb_per_s=%.1f peak_rss_mb=%.1f\n",
-           (long long)st.st_size, units, secs, (double)st.st_size / 1e6 / secs, peak_rss_mb());
+           (long long)st.st_size, units, secs, (double)st.st_size / 1e6 / secs, bench_peak_rss_mb());
     return 0;
 }
 
@@ -110,7 +98,7 @@ static int do_read(const char *path)
 {
     tm_error err = {TM_OK, ""};
     tm_tmx_reader *r;
-    double t0 = now();
+    double t0 = bench_now();
     if (tm_tmx_reader_open(&r, path, 0, &err) != TM_OK) {
         fprintf(stderr, "tmx_bench: %s\n", err.msg);
         return 1;
@@ -128,11 +116,11 @@ static int do_read(const char *path)
         fprintf(stderr, "tmx_bench: %s\n", err.msg);
         return 1;
     }
-    double secs = now() - t0;
+    double secs = bench_now() - t0;
     struct stat st;
     stat(path, &st);
     printf("op=read bytes=%lld units=%zu seconds=%.3f mb_per_s=%.1f peak_rss_mb=%.1f\n",
-           (long long)st.st_size, units, secs, (double)st.st_size / 1e6 / secs, peak_rss_mb());
+           (long long)st.st_size, units, secs, (double)st.st_size / 1e6 / secs, bench_peak_rss_mb());
     return chars ? 0 : 1;
 }
 

@@ -71,7 +71,11 @@ static void write_ladder(const align_output *ao, FILE *fp)
     }
 }
 
-static void write_tsv(const align_output *ao, FILE *fp)
+/* Call fn for every bead the filters keep, with the texts of both sides
+ * (sentences of a side joined by a space). */
+typedef void (*bead_fn)(void *ctx, const tm_bead *b, const char *src, const char *tgt);
+
+static void for_each_wanted(const align_output *ao, bead_fn fn, void *ctx)
 {
     tm_buf a = TM_BUF_INIT, b = TM_BUF_INIT;
     for (size_t i = 0; i < ao->al->n; i++) {
@@ -80,13 +84,19 @@ static void write_tsv(const align_output *ao, FILE *fp)
             continue;
         side_text(ao->src, d->src, d->nsrc, &a);
         side_text(ao->tgt, d->tgt, d->ntgt, &b);
-        put_flat(fp, a.data);
-        fputc('\t', fp);
-        put_flat(fp, b.data);
-        fprintf(fp, "\t%.4f\n", d->score);
+        fn(ctx, d, a.data, b.data);
     }
     tm_buf_free(&a);
     tm_buf_free(&b);
+}
+
+static void tsv_bead(void *ctx, const tm_bead *d, const char *src, const char *tgt)
+{
+    FILE *fp = ctx;
+    put_flat(fp, src);
+    fputc('\t', fp);
+    put_flat(fp, tgt);
+    fprintf(fp, "\t%.4f\n", d->score);
 }
 
 static void json_indices(tm_buf *out, size_t first, size_t n)
@@ -100,50 +110,42 @@ static void json_indices(tm_buf *out, size_t first, size_t n)
     tm_buf_putc(out, ']');
 }
 
-static void write_jsonl(const align_output *ao, FILE *fp)
+typedef struct jsonl_ctx {
+    FILE *fp;
+    tm_buf line;
+} jsonl_ctx;
+
+static void jsonl_bead(void *arg, const tm_bead *d, const char *src, const char *tgt)
 {
-    tm_buf a = TM_BUF_INIT, b = TM_BUF_INIT, line = TM_BUF_INIT;
-    for (size_t i = 0; i < ao->al->n; i++) {
-        const tm_bead *d = &ao->al->beads[i];
-        if (!wanted(ao, d))
-            continue;
-        side_text(ao->src, d->src, d->nsrc, &a);
-        side_text(ao->tgt, d->tgt, d->ntgt, &b);
-        tm_buf_clear(&line);
-        tm_buf_puts(&line, "{\"src\":");
-        json_indices(&line, d->src, d->nsrc);
-        tm_buf_puts(&line, ",\"tgt\":");
-        json_indices(&line, d->tgt, d->ntgt);
-        char score[48];
-        snprintf(score, sizeof score, ",\"score\":%.4f,\"source\":", d->score);
-        tm_buf_puts(&line, score);
-        tm_json_append_str(&line, a.data);
-        tm_buf_puts(&line, ",\"target\":");
-        tm_json_append_str(&line, b.data);
-        tm_buf_puts(&line, "}\n");
-        fwrite(line.data, 1, line.len, fp);
-    }
-    tm_buf_free(&a);
-    tm_buf_free(&b);
-    tm_buf_free(&line);
+    jsonl_ctx *jc = arg;
+    tm_buf *line = &jc->line;
+    tm_buf_clear(line);
+    tm_buf_puts(line, "{\"src\":");
+    json_indices(line, d->src, d->nsrc);
+    tm_buf_puts(line, ",\"tgt\":");
+    json_indices(line, d->tgt, d->ntgt);
+    char score[48];
+    snprintf(score, sizeof score, ",\"score\":%.4f,\"source\":", d->score);
+    tm_buf_puts(line, score);
+    tm_json_append_str(line, src);
+    tm_buf_puts(line, ",\"target\":");
+    tm_json_append_str(line, tgt);
+    tm_buf_puts(line, "}\n");
+    fwrite(line->data, 1, line->len, jc->fp);
 }
 
-static void write_moses(const align_output *ao, FILE *fs, FILE *ft)
+typedef struct moses_ctx {
+    FILE *src, *tgt;
+} moses_ctx;
+
+static void moses_bead(void *arg, const tm_bead *d, const char *src, const char *tgt)
 {
-    tm_buf a = TM_BUF_INIT, b = TM_BUF_INIT;
-    for (size_t i = 0; i < ao->al->n; i++) {
-        const tm_bead *d = &ao->al->beads[i];
-        if (!wanted(ao, d))
-            continue;
-        side_text(ao->src, d->src, d->nsrc, &a);
-        side_text(ao->tgt, d->tgt, d->ntgt, &b);
-        put_flat(fs, a.data);
-        fputc('\n', fs);
-        put_flat(ft, b.data);
-        fputc('\n', ft);
-    }
-    tm_buf_free(&a);
-    tm_buf_free(&b);
+    moses_ctx *mc = arg;
+    (void)d;
+    put_flat(mc->src, src);
+    fputc('\n', mc->src);
+    put_flat(mc->tgt, tgt);
+    fputc('\n', mc->tgt);
 }
 
 /* ---- TMX ------------------------------------------------------------------ */
@@ -224,7 +226,8 @@ static tm_status write_moses_files(const align_output *ao, const char *base, tm_
     if (st == TM_OK && (st = cli_out_open(&ot, pt, err)) != TM_OK)
         cli_out_abort(&os);
     if (st == TM_OK) {
-        write_moses(ao, os.fp, ot.fp);
+        moses_ctx mc = {os.fp, ot.fp};
+        for_each_wanted(ao, moses_bead, &mc);
         st = cli_out_close(&os, err);
         if (st == TM_OK)
             st = cli_out_close(&ot, err);
@@ -246,10 +249,15 @@ tm_status align_write(const align_output *ao, const char *out_path, tm_error *er
         return st;
     switch (ao->o->format) {
     case FMT_TMX: st = write_tmx(ao, &out, err); break;
-    case FMT_TSV: write_tsv(ao, out.fp); break;
+    case FMT_TSV: for_each_wanted(ao, tsv_bead, out.fp); break;
     case FMT_BEADS: write_beads(ao, out.fp); break;
     case FMT_LADDER: write_ladder(ao, out.fp); break;
-    case FMT_JSONL: write_jsonl(ao, out.fp); break;
+    case FMT_JSONL: {
+        jsonl_ctx jc = {out.fp, TM_BUF_INIT};
+        for_each_wanted(ao, jsonl_bead, &jc);
+        tm_buf_free(&jc.line);
+        break;
+    }
     case FMT_MOSES: break;
     }
     if (st != TM_OK) {

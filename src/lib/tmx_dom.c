@@ -146,6 +146,45 @@ static tm_status read_seg(xmlNodePtr seg, tm_tuv *v, const char *file, tm_error 
     return st;
 }
 
+/* The children of a <tu> or <tuv>: <note>s and <prop>s go into an, every
+ * other element is handed to on_element (which refuses what does not
+ * belong there); entity references are refused. */
+typedef tm_status (*element_fn)(xmlNodePtr child, void *arg, const char *file, tm_error *err);
+
+static tm_status read_children(xmlNodePtr node, tm_annot *an, element_fn on_element, void *arg,
+                               const char *file, tm_error *err)
+{
+    tm_status st = TM_OK;
+    for (xmlNodePtr c = node->children; st == TM_OK && c; c = c->next) {
+        if (c->type == XML_ENTITY_REF_NODE)
+            return tm_error_at(err, TM_EDATA, file, (unsigned long)xmlGetLineNo(node),
+                               "entity reference &%s; is not allowed in TMX", c->name);
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        int rc = read_note_or_prop(c, an);
+        if (rc < 0)
+            return nomem(err);
+        if (!rc)
+            st = on_element(c, arg, file, err);
+    }
+    return st;
+}
+
+typedef struct tuv_state {
+    tm_tuv *v;
+    int segs;
+} tuv_state;
+
+static tm_status on_tuv_child(xmlNodePtr c, void *arg, const char *file, tm_error *err)
+{
+    tuv_state *ts = arg;
+    if (!is_named(c, "seg"))
+        return bad(c, file, err, "unexpected", "tuv");
+    if (++ts->segs > 1)
+        return bad(c, file, err, "a second", "tuv");
+    return read_seg(c, ts->v, file, err);
+}
+
 static tm_status read_tuv(xmlNodePtr node, tm_tu *tu, const char *file, tm_error *err)
 {
     xmlChar *lang = tm_dom_lang(node);
@@ -158,49 +197,28 @@ static tm_status read_tuv(xmlNodePtr node, tm_tu *tu, const char *file, tm_error
     xmlFree(lang);
     if (!v)
         return nomem(err);
+    tuv_state ts = {v, 0};
     tm_status st = read_attrs(node, &v->an, 1, err);
-    int segs = 0;
-    for (xmlNodePtr c = node->children; st == TM_OK && c; c = c->next) {
-        if (c->type == XML_ENTITY_REF_NODE)
-            return tm_error_at(err, TM_EDATA, file, (unsigned long)xmlGetLineNo(node),
-                               "entity reference &%s; is not allowed in TMX", c->name);
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        int rc = read_note_or_prop(c, &v->an);
-        if (rc < 0)
-            return nomem(err);
-        if (rc)
-            continue;
-        if (!is_named(c, "seg"))
-            return bad(c, file, err, "unexpected", "tuv");
-        if (++segs > 1)
-            return bad(c, file, err, "a second", "tuv");
-        st = read_seg(c, v, file, err);
-    }
-    if (st == TM_OK && segs == 0)
+    if (st == TM_OK)
+        st = read_children(node, &v->an, on_tuv_child, &ts, file, err);
+    if (st == TM_OK && ts.segs == 0)
         return tm_error_at(err, TM_EDATA, file, (unsigned long)xmlGetLineNo(node),
                            "<tuv xml:lang=\"%s\"> without <seg>", v->lang);
     return st;
 }
 
+static tm_status on_tu_child(xmlNodePtr c, void *arg, const char *file, tm_error *err)
+{
+    if (!is_named(c, "tuv"))
+        return bad(c, file, err, "unexpected", "tu");
+    return read_tuv(c, arg, file, err);
+}
+
 tm_status tm_dom_read_tu(xmlNodePtr node, tm_tu *tu, const char *file, tm_error *err)
 {
     tm_status st = read_attrs(node, &tu->an, 0, err);
-    for (xmlNodePtr c = node->children; st == TM_OK && c; c = c->next) {
-        if (c->type == XML_ENTITY_REF_NODE)
-            return tm_error_at(err, TM_EDATA, file, (unsigned long)xmlGetLineNo(node),
-                               "entity reference &%s; is not allowed in TMX", c->name);
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        int rc = read_note_or_prop(c, &tu->an);
-        if (rc < 0)
-            return nomem(err);
-        if (rc)
-            continue;
-        if (!is_named(c, "tuv"))
-            return bad(c, file, err, "unexpected", "tu");
-        st = read_tuv(c, tu, file, err);
-    }
+    if (st == TM_OK)
+        st = read_children(node, &tu->an, on_tu_child, tu, file, err);
     if (st == TM_OK && tu->ntuvs == 0)
         return tm_error_at(err, TM_EDATA, file, (unsigned long)xmlGetLineNo(node),
                            "<tu> without <tuv>");
