@@ -27,6 +27,7 @@
 #include "afile.h"
 #include "align.h"
 #include "json.h"
+#include "match.h"
 #include "buf.h"
 #include "error.h"
 #include "eval.h"

@@ -1,0 +1,244 @@
+/*
+ * match.c — CAT-style similarity (see match.h).
+ *
+ * Preparing a text: the match key of the whole text is cut into words the
+ * same way as the text itself, so word k of the key is word k of the text
+ * (its byte span is what a display highlights). When normalization changes
+ * the word count (an invisible format character inside a word), each word
+ * is normalized on its own instead.
+ */
+#include "match.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+
+#include "buf.h"
+#include "norm.h"
+#include "utf8.h"
+
+uint32_t tm_match_word_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h == TM_NUM_TOKEN ? h + 1 : h;
+}
+
+static uint32_t mix(uint32_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return (h ^ 0x1f) * 16777619u; /* a separator between pieces */
+}
+
+static int is_word_cp(uint32_t c)
+{
+    return u_isalnum((UChar32)c) || u_charType((UChar32)c) == U_NON_SPACING_MARK;
+}
+
+/* A '.' or ',' between two digits belongs to the number (253,9; 1.245,6). */
+static int number_joint(const char *s, size_t len, size_t i, size_t ws)
+{
+    return ws != (size_t)-1 && (s[i] == '.' || s[i] == ',') && i > 0 && i + 1 < len &&
+           s[i - 1] >= '0' && s[i - 1] <= '9' && s[i + 1] >= '0' && s[i + 1] <= '9';
+}
+
+/* Next word of s from *i: [*ws, *we); 0 at the end. Non-word, non-space
+ * characters on the way are fed to the punctuation signature. */
+static int next_word(const char *s, size_t len, size_t *i, size_t *ws, size_t *we, uint32_t *punct)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    *ws = (size_t)-1;
+    while (*i < len) {
+        uint32_t c;
+        size_t k = tm_utf8_decode(p + *i, len - *i, &c);
+        if (!k) {
+            k = 1;
+            c = 0xFFFD;
+        }
+        if (is_word_cp(c) || number_joint(s, len, *i, *ws)) {
+            if (*ws == (size_t)-1)
+                *ws = *i;
+        } else {
+            if (*ws != (size_t)-1) {
+                *we = *i;
+                return 1;
+            }
+            if (punct && !u_isUWhiteSpace((UChar32)c))
+                *punct = mix(*punct, s + *i, k);
+        }
+        *i += k;
+    }
+    if (*ws != (size_t)-1) {
+        *we = len;
+        return 1;
+    }
+    return 0;
+}
+
+static int grow(tm_mtext *mt, size_t n)
+{
+    if (n <= mt->cap)
+        return 0;
+    size_t cap = mt->cap ? 2 * mt->cap : 32;
+    while (cap < n)
+        cap *= 2;
+    uint32_t *w = realloc(mt->words, cap * sizeof *w);
+    if (!w)
+        return -1;
+    mt->words = w;
+    uint32_t *sp = realloc(mt->spans, 2 * cap * sizeof *sp);
+    if (!sp)
+        return -1;
+    mt->spans = sp;
+    mt->cap = cap;
+    return 0;
+}
+
+static size_t count_words(const char *s, size_t len)
+{
+    size_t i = 0, ws, we, n = 0;
+    while (next_word(s, len, &i, &ws, &we, NULL))
+        n++;
+    return n;
+}
+
+/* Hash one word of the key; numbers become the placeholder. */
+static uint32_t word_hash(tm_mtext *mt, const char *w, size_t n)
+{
+    if (w[0] >= '0' && w[0] <= '9') {
+        mt->number_sig = mix(mt->number_sig, w, n);
+        return TM_NUM_TOKEN;
+    }
+    return tm_match_word_hash(w, n);
+}
+
+tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
+                           tm_error *err)
+{
+    tm_buf key = TM_BUF_INIT;
+    mt->nwords = 0;
+    mt->case_sig = mt->punct_sig = mt->number_sig = 2166136261u;
+    mt->tag_sig = markup ? mix(2166136261u, markup, strlen(markup)) : 0;
+    tm_status st = tm_norm_match(text, len, &key, err);
+    size_t nw = st == TM_OK ? count_words(text, len) : 0;
+    if (st == TM_OK && grow(mt, nw + 1) != 0)
+        st = tm_error_nomem(err);
+    int per_word = st == TM_OK && count_words(key.data, key.len) != nw;
+    /* The case signature ignores what the match key ignores but case. */
+    tm_buf cased = TM_BUF_INIT;
+    if (st == TM_OK)
+        st = tm_norm(text, len, TM_NORM_SPACE | TM_NORM_TONE, &cased, err);
+    size_t ci = 0, cs, ce;
+    while (st == TM_OK && next_word(cased.data, cased.len, &ci, &cs, &ce, NULL))
+        if (cased.data[cs] < '0' || cased.data[cs] > '9')
+            mt->case_sig = mix(mt->case_sig, cased.data + cs, ce - cs);
+    tm_buf_free(&cased);
+    size_t i = 0, k = 0, ws, we, ks, ke;
+    while (st == TM_OK && next_word(text, len, &i, &ws, &we, &mt->punct_sig)) {
+        mt->spans[2 * mt->nwords] = (uint32_t)ws;
+        mt->spans[2 * mt->nwords + 1] = (uint32_t)we;
+        if (per_word) {
+            tm_buf one = TM_BUF_INIT;
+            st = tm_norm_match(text + ws, we - ws, &one, err);
+            if (st == TM_OK)
+                mt->words[mt->nwords++] = one.len ? word_hash(mt, one.data, one.len) : 0;
+            tm_buf_free(&one);
+        } else if (next_word(key.data, key.len, &k, &ks, &ke, NULL)) {
+            mt->words[mt->nwords++] = word_hash(mt, key.data + ks, ke - ks);
+        }
+    }
+    tm_buf_free(&key);
+    return st;
+}
+
+void tm_mtext_free(tm_mtext *mt)
+{
+    free(mt->words);
+    free(mt->spans);
+    memset(mt, 0, sizeof *mt);
+}
+
+/* Word edit distance; with diff, also which words of c are unmatched. */
+static size_t edit_distance(const tm_mtext *q, const tm_mtext *c, unsigned char *diff)
+{
+    size_t n = q->nwords, m = c->nwords;
+    if (!diff) { /* two rows */
+        size_t *prev = malloc((m + 1) * sizeof *prev), *cur = malloc((m + 1) * sizeof *cur);
+        if (!prev || !cur) {
+            free(prev);
+            free(cur);
+            return n > m ? n : m; /* no memory: as different as possible */
+        }
+        for (size_t j = 0; j <= m; j++)
+            prev[j] = j;
+        for (size_t i = 1; i <= n; i++) {
+            cur[0] = i;
+            for (size_t j = 1; j <= m; j++) {
+                size_t sub = prev[j - 1] + (q->words[i - 1] != c->words[j - 1]);
+                size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+                cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            }
+            size_t *t = prev;
+            prev = cur;
+            cur = t;
+        }
+        size_t d = prev[m];
+        free(prev);
+        free(cur);
+        return d;
+    }
+    size_t w = m + 1;
+    size_t *D = malloc((n + 1) * w * sizeof *D);
+    if (!D) {
+        memset(diff, 1, m);
+        return n > m ? n : m;
+    }
+    for (size_t j = 0; j <= m; j++)
+        D[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        D[i * w] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t sub = D[(i - 1) * w + j - 1] + (q->words[i - 1] != c->words[j - 1]);
+            size_t del = D[(i - 1) * w + j] + 1, ins = D[i * w + j - 1] + 1;
+            D[i * w + j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+    }
+    memset(diff, 1, m);
+    for (size_t i = n, j = m; i > 0 && j > 0;) {
+        size_t here = D[i * w + j];
+        if (q->words[i - 1] == c->words[j - 1] && here == D[(i - 1) * w + j - 1]) {
+            diff[j - 1] = 0;
+            i--;
+            j--;
+        } else if (here == D[(i - 1) * w + j - 1] + 1) {
+            i--;
+            j--;
+        } else if (here == D[(i - 1) * w + j] + 1) {
+            i--;
+        } else {
+            j--;
+        }
+    }
+    size_t d = D[n * w + m];
+    free(D);
+    return d;
+}
+
+tm_match_result tm_match_score(const tm_mtext *q, const tm_mtext *c, unsigned char *diff)
+{
+    tm_match_result r = {0, 0.0, 0};
+    size_t longest = q->nwords > c->nwords ? q->nwords : c->nwords;
+    size_t ed = edit_distance(q, c, diff);
+    r.base = longest ? 1.0 - (double)ed / (double)longest : 1.0;
+    /* Case only counts where the words are the same: otherwise the edit
+     * distance has already paid for the difference. */
+    r.penalties = 2 * (q->number_sig != c->number_sig) +
+                  (ed == 0 && q->case_sig != c->case_sig) + (q->punct_sig != c->punct_sig) +
+                  (q->tag_sig != c->tag_sig);
+    int pct = (int)(100.0 * r.base + 1e-9);
+    r.score = pct - r.penalties > 0 ? pct - r.penalties : 0;
+    return r;
+}
