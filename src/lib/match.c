@@ -118,15 +118,15 @@ static uint32_t word_hash(tm_mtext *mt, const char *w, size_t n)
 tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
                            tm_error *err)
 {
-    tm_buf key = TM_BUF_INIT;
+    tm_buf *kb = &mt->key;
     mt->nwords = 0;
     mt->case_sig = mt->punct_sig = mt->number_sig = 2166136261u;
     mt->tag_sig = markup ? mix(2166136261u, markup, strlen(markup)) : 0;
-    tm_status st = tm_norm_match(text, len, &key, err);
+    tm_status st = tm_norm_match(text, len, kb, err);
     size_t nw = st == TM_OK ? count_words(text, len) : 0;
     if (st == TM_OK && grow(mt, nw + 1) != 0)
         st = tm_error_nomem(err);
-    int per_word = st == TM_OK && count_words(key.data, key.len) != nw;
+    int per_word = st == TM_OK && count_words(kb->data, kb->len) != nw;
     /* The case signature ignores what the match key ignores but case. */
     tm_buf cased = TM_BUF_INIT;
     if (st == TM_OK)
@@ -146,11 +146,10 @@ tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const cha
             if (st == TM_OK)
                 mt->words[mt->nwords++] = one.len ? word_hash(mt, one.data, one.len) : 0;
             tm_buf_free(&one);
-        } else if (next_word(key.data, key.len, &k, &ks, &ke, NULL)) {
-            mt->words[mt->nwords++] = word_hash(mt, key.data + ks, ke - ks);
+        } else if (next_word(kb->data, kb->len, &k, &ks, &ke, NULL)) {
+            mt->words[mt->nwords++] = word_hash(mt, kb->data + ks, ke - ks);
         }
     }
-    tm_buf_free(&key);
     return st;
 }
 
@@ -158,6 +157,7 @@ void tm_mtext_free(tm_mtext *mt)
 {
     free(mt->words);
     free(mt->spans);
+    tm_buf_free(&mt->key);
     memset(mt, 0, sizeof *mt);
 }
 

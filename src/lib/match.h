@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "error.h"
 
 #define TM_NUM_TOKEN 0x4e554d21u /* the hash every number maps to */
@@ -42,9 +43,10 @@ typedef struct tm_mtext {
     uint32_t number_sig;  /* hash of the numbers in order */
     uint32_t tag_sig;     /* hash of the inline markup, 0 when none */
     size_t cap;
+    tm_buf key;           /* the text's match key (norm.h) */
 } tm_mtext;
 
-#define TM_MTEXT_INIT {NULL, NULL, 0, 0, 0, 0, 0, 0}
+#define TM_MTEXT_INIT {NULL, NULL, 0, 0, 0, 0, 0, 0, TM_BUF_INIT}
 
 /* Prepare text (valid UTF-8); markup is the inline XML of a TMX segment
  * or NULL. Reuses mt's memory. */

@@ -33,6 +33,7 @@
 #include "eval.h"
 #include "norm.h"
 #include "segment.h"
+#include "store.h"
 #include "srx.h"
 #include "text.h"
 #include "tmx.h"

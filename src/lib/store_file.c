@@ -1,0 +1,326 @@
+/*
+ * store_file.c — opening a .tmdb file for reading: the header slots, the
+ * segment list, the segments' section tables (docs/store.md), and the
+ * whole-file check. Every offset read from the file is bounds-checked
+ * against the mapping before use.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "store_internal.h"
+
+static const char *const section_name[NSECTIONS] = {
+    "unit blocks", "block directory", "exact index", "identity index",
+    "term dictionary", "postings", "tombstones", "language list"};
+
+/* ---- header slots --------------------------------------------------------------- */
+
+void tm_slot_encode(unsigned char *buf, const slot *sl)
+{
+    memset(buf, 0, SLOT_SIZE);
+    memcpy(buf, SLOT_MAGIC, 8);
+    put_u32(buf + 8, sl->format);
+    put_u64(buf + 16, sl->txid);
+    put_u64(buf + 24, sl->commit_end);
+    put_u64(buf + 32, sl->seglist_off);
+    put_u64(buf + 40, sl->seglist_len);
+    put_u32(buf + 48, sl->seglist_crc);
+    put_u32(buf + 52, (uint32_t)crc32(0L, buf, 52));
+}
+
+static slot decode_slot(const unsigned char *p)
+{
+    slot sl;
+    memset(&sl, 0, sizeof sl);
+    if (memcmp(p, SLOT_MAGIC, 8) != 0 || get_u32(p + 52) != (uint32_t)crc32(0L, p, 52))
+        return sl;
+    sl.format = get_u32(p + 8);
+    sl.txid = get_u64(p + 16);
+    sl.commit_end = get_u64(p + 24);
+    sl.seglist_off = get_u64(p + 32);
+    sl.seglist_len = get_u64(p + 40);
+    sl.seglist_crc = get_u32(p + 48);
+    sl.valid = 1;
+    return sl;
+}
+
+tm_status tm_store_read_slots(const unsigned char *map, size_t size, const char *path, slot *best,
+                              tm_error *err)
+{
+    if (size < DATA_START || memcmp(map, SLOT_MAGIC, 7) != 0)
+        if (size < DATA_START || memcmp(map + SLOT_SIZE, SLOT_MAGIC, 7) != 0)
+            return tm_error_at(err, TM_EDATA, path, 0, "not a tmkit store (no tmkitdb header)");
+    slot a = decode_slot(map), b = decode_slot(map + SLOT_SIZE);
+    if (!a.valid && !b.valid)
+        return tm_error_at(err, TM_EDATA, path, 0, "damaged store: both header slots fail their checksum");
+    *best = !b.valid || (a.valid && a.txid > b.txid) ? a : b;
+    if (best->format > TM_STORE_FORMAT)
+        return tm_error_at(err, TM_EDATA, path, 0,
+                           "store written by format version %u; this tmkit reads version %u at most",
+                           best->format, TM_STORE_FORMAT);
+    if (best->commit_end > size || best->commit_end < DATA_START)
+        return tm_error_at(err, TM_EDATA, path, 0,
+                           "damaged store: truncated (the last commit ends at byte %llu, the file at %zu)",
+                           (unsigned long long)best->commit_end, size);
+    return TM_OK;
+}
+
+/* ---- segments ----------------------------------------------------------------------- */
+
+static tm_status seg_damaged(const tm_store *s, uint64_t off, const char *what, tm_error *err)
+{
+    return tm_error_at(err, TM_EDATA, s->path, 0, "damaged store: %s (segment at byte offset %llu)",
+                       what, (unsigned long long)off);
+}
+
+static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int verify_all, tm_error *err)
+{
+    if (g->off < DATA_START || g->off > s->size || g->len > s->size - g->off || g->len < SEGTAB_SIZE)
+        return seg_damaged(s, g->off, "the segment list points outside the file", err);
+    const unsigned char *t = s->map + g->off;
+    if (memcmp(t, SEG_MAGIC, 8) != 0 ||
+        get_u32(t + SEGTAB_SIZE - 4) != (uint32_t)crc32(0L, t, SEGTAB_SIZE - 4) ||
+        (uint32_t)crc32(0L, t, SEGTAB_SIZE) != tabcrc)
+        return seg_damaged(s, g->off, "its section table fails its checksum", err);
+    g->base = t;
+    g->first_id = get_u64(t + 8);
+    g->nunits = get_u32(t + 16);
+    for (int k = 0; k < NSECTIONS; k++) {
+        const unsigned char *e = t + 24 + 24 * k;
+        uint64_t off = get_u64(e), len = get_u64(e + 8);
+        if (off < SEGTAB_SIZE || off > g->len || len > g->len - off)
+            return seg_damaged(s, g->off, "a section lies outside its segment", err);
+        g->sec[k] = t + off;
+        g->sec_len[k] = len;
+        g->sec_crc[k] = get_u32(e + 16);
+        /* Indexes are checked whole at open (a wrong index means wrong
+         * answers); unit blocks carry their own checksums, checked on read. */
+        if ((verify_all || k != SEC_BLOCKS) && (uint32_t)crc32(0L, g->sec[k], (uInt)len) != g->sec_crc[k]) {
+            char what[96];
+            snprintf(what, sizeof what, "the %s fails its checksum", section_name[k]);
+            return seg_damaged(s, g->off, what, err);
+        }
+    }
+    if (g->sec_len[SEC_BLOCKDIR] % BLOCKDIR_SIZE || g->sec_len[SEC_EXACT] % KEYENT_SIZE ||
+        g->sec_len[SEC_IDENT] % KEYENT_SIZE || g->sec_len[SEC_TERMS] % TERMENT_SIZE ||
+        g->sec_len[SEC_TOMBS] % 8)
+        return seg_damaged(s, g->off, "a section has a size its entries cannot have", err);
+    g->nblocks = (uint32_t)(g->sec_len[SEC_BLOCKDIR] / BLOCKDIR_SIZE);
+    if (g->nunits && !g->nblocks)
+        return seg_damaged(s, g->off, "units without blocks", err);
+    return TM_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static tm_status gather_tombs(tm_store *s, tm_error *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < s->nseg; i++)
+        total += s->seg[i].sec_len[SEC_TOMBS] / 8;
+    s->tombs = malloc((total + 1) * sizeof *s->tombs);
+    if (!s->tombs)
+        return tm_error_nomem(err);
+    for (size_t i = 0; i < s->nseg; i++)
+        for (uint64_t k = 0; k < s->seg[i].sec_len[SEC_TOMBS] / 8; k++)
+            s->tombs[s->ntombs++] = get_u64(s->seg[i].sec[SEC_TOMBS] + 8 * k);
+    qsort(s->tombs, s->ntombs, sizeof *s->tombs, cmp_u64);
+    return TM_OK;
+}
+
+tm_status tm_store_parse(tm_store *s, int verify_all, tm_error *err)
+{
+    tm_status st = tm_store_read_slots(s->map, s->size, s->path, &s->head, err);
+    if (st != TM_OK)
+        return st;
+    s->size = s->head.commit_end;
+    const slot *h = &s->head;
+    if (h->seglist_len == 0) /* a store with no commit yet */
+        return TM_OK;
+    if (h->seglist_off > s->size || h->seglist_len > s->size - h->seglist_off ||
+        h->seglist_len < 4)
+        return tm_error_at(err, TM_EDATA, s->path, 0, "damaged store: the segment list lies outside the file");
+    const unsigned char *l = s->map + h->seglist_off;
+    if ((uint32_t)crc32(0L, l, (uInt)h->seglist_len) != h->seglist_crc)
+        return tm_error_at(err, TM_EDATA, s->path, 0,
+                           "damaged store: the segment list at byte offset %llu fails its checksum",
+                           (unsigned long long)h->seglist_off);
+    uint32_t n = get_u32(l);
+    if ((uint64_t)n * SEGLIST_ENT + 4 != h->seglist_len)
+        return tm_error_at(err, TM_EDATA, s->path, 0, "damaged store: the segment list has a wrong length");
+    s->seg = calloc(n ? n : 1, sizeof *s->seg);
+    if (!s->seg)
+        return tm_error_nomem(err);
+    for (uint32_t i = 0; i < n && st == TM_OK; i++) {
+        const unsigned char *e = l + 4 + (size_t)i * SEGLIST_ENT;
+        s->seg[i].off = get_u64(e);
+        s->seg[i].len = get_u64(e + 8);
+        st = parse_segment(s, &s->seg[i], get_u32(e + 16), verify_all, err);
+        s->nseg = i + 1;
+    }
+    return st == TM_OK ? gather_tombs(s, err) : st;
+}
+
+int tm_store_is_tomb(const tm_store *s, uint64_t id)
+{
+    size_t lo = 0, hi = s->ntombs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->tombs[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->ntombs && s->tombs[lo] == id;
+}
+
+uint64_t tm_store_next_id(const tm_store *s)
+{
+    if (!s->nseg)
+        return 1;
+    const segment *g = &s->seg[s->nseg - 1];
+    return g->first_id + g->nunits;
+}
+
+/* ---- open / close ---------------------------------------------------------------------- */
+
+static tm_status map_file(tm_store *s, const char *path, tm_error *err)
+{
+    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (s->fd < 0)
+        return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
+    struct stat stt;
+    if (fstat(s->fd, &stt) != 0)
+        return tm_error_at(err, TM_EIO, path, 0, "cannot read: %s", strerror(errno));
+    if (S_ISDIR(stt.st_mode))
+        return tm_error_at(err, TM_EIO, path, 0, "is a directory, not a store");
+    s->size = (size_t)stt.st_size;
+    if (s->size < DATA_START)
+        return tm_error_at(err, TM_EDATA, path, 0,
+                           "not a tmkit store, or truncated (%zu bytes, a header alone is %d)",
+                           s->size, DATA_START);
+    void *m = mmap(NULL, s->size, PROT_READ, MAP_SHARED, s->fd, 0);
+    if (m == MAP_FAILED)
+        return tm_error_at(err, TM_EIO, path, 0, "cannot map: %s", strerror(errno));
+    s->map = m;
+    return TM_OK;
+}
+
+static tm_status open_store(tm_store **out, const char *path, int verify_all, tm_error *err)
+{
+    *out = NULL;
+    tm_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        return tm_error_nomem(err);
+    }
+    s->fd = -1;
+    tm_status st = map_file(s, path, err);
+    size_t mapped = s->size;
+    if (st == TM_OK)
+        st = tm_store_parse(s, verify_all, err);
+    if (st != TM_OK) {
+        s->size = mapped;
+        tm_store_close(s);
+        return st;
+    }
+    s->size = mapped; /* munmap needs the mapped length */
+    *out = s;
+    return TM_OK;
+}
+
+tm_status tm_store_open(tm_store **out, const char *path, tm_error *err)
+{
+    return open_store(out, path, 0, err);
+}
+
+void tm_store_close(tm_store *s)
+{
+    if (!s)
+        return;
+    if (s->map)
+        munmap((void *)s->map, s->size);
+    if (s->fd >= 0)
+        close(s->fd);
+    free(s->seg);
+    free(s->tombs);
+    tm_buf_free(&s->cache);
+    tm_mtext_free(&s->mq);
+    tm_mtext_free(&s->mc);
+    free(s->path);
+    free(s);
+}
+
+/* ---- stats, iteration, check --------------------------------------------------------- */
+
+tm_status tm_store_get_stats(tm_store *s, tm_store_stats *st, tm_error *err)
+{
+    (void)err;
+    memset(st, 0, sizeof *st);
+    st->segments = s->nseg;
+    st->file_bytes = s->head.commit_end;
+    st->txid = s->head.txid;
+    st->format = s->head.format;
+    for (size_t i = 0; i < s->nseg; i++) {
+        st->units += s->seg[i].nunits;
+        const unsigned char *p = s->seg[i].sec[SEC_LANGS], *end = p + s->seg[i].sec_len[SEC_LANGS];
+        while (p < end) {
+            size_t n = strnlen((const char *)p, (size_t)(end - p));
+            char code[32];
+            snprintf(code, sizeof code, " %.*s ", (int)(n < 20 ? n : 20), p);
+            char have[sizeof st->langs + 2];
+            snprintf(have, sizeof have, " %s ", st->langs);
+            if (n && !strstr(have, code) && strlen(st->langs) + n + 2 < sizeof st->langs) {
+                if (st->langs[0])
+                    strcat(st->langs, " ");
+                strncat(st->langs, (const char *)p, n);
+            }
+            p += n + 1;
+        }
+    }
+    st->units -= s->ntombs;
+    return TM_OK;
+}
+
+tm_status tm_store_each(tm_store *s, tm_store_unit_fn fn, void *ctx, tm_error *err)
+{
+    tm_tu tu = TM_TU_INIT;
+    tm_status st = TM_OK;
+    for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++)
+        for (uint32_t k = 0; k < s->seg[gi].nunits && st == TM_OK; k++) {
+            uint64_t id = s->seg[gi].first_id + k;
+            if (tm_store_is_tomb(s, id))
+                continue;
+            if ((st = tm_store_load(s, gi, k, &tu, err)) == TM_OK && fn(ctx, id, &tu))
+                break;
+        }
+    tm_tu_clear(&tu);
+    return st;
+}
+
+tm_status tm_store_check(const char *path, tm_error *err)
+{
+    tm_store *s;
+    tm_status st = open_store(&s, path, 1, err);
+    if (st != TM_OK)
+        return st;
+    tm_tu tu = TM_TU_INIT;
+    for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++)
+        for (uint32_t k = 0; k < s->seg[gi].nunits && st == TM_OK; k++)
+            st = tm_store_load(s, gi, k, &tu, err);
+    tm_tu_clear(&tu);
+    tm_store_close(s);
+    return st;
+}

@@ -1,0 +1,116 @@
+/*
+ * store_internal.h — the .tmdb layout (docs/store.md) as the store's C
+ * files share it: byte helpers, section numbers, the parsed view of a
+ * mapped file. Not public.
+ */
+#ifndef TM_STORE_INTERNAL_H
+#define TM_STORE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "match.h"
+#include "store.h"
+
+#define SLOT_SIZE 4096
+#define DATA_START (2 * SLOT_SIZE)
+#define SLOT_MAGIC "tmkitdb"  /* 7 chars + NUL = 8 bytes */
+#define SEG_MAGIC "tmseg01"
+#define BLOCK_TARGET 65536
+
+enum {
+    SEC_BLOCKS,    /* zlib blocks of serialized units */
+    SEC_BLOCKDIR,  /* BLOCKDIR_SIZE per block */
+    SEC_EXACT,     /* KEYENT_SIZE per variant: (hash of lang + match key, unit) */
+    SEC_IDENT,     /* KEYENT_SIZE per unit: (hash of all variants' keys, unit) */
+    SEC_TERMS,     /* TERMENT_SIZE per term */
+    SEC_POSTINGS,  /* varint (unit delta, word count) lists */
+    SEC_TOMBS,     /* u64 global ids of superseded units, sorted */
+    SEC_LANGS,     /* language codes of the variants, NUL-separated */
+    NSECTIONS
+};
+
+#define SLOT_USED 56
+#define SEGTAB_SIZE (8 + 8 + 4 + 4 + NSECTIONS * 24 + 4)
+#define BLOCKDIR_SIZE 32
+#define KEYENT_SIZE 16
+#define TERMENT_SIZE 24
+#define SEGLIST_ENT 24
+
+/* Little-endian fields. */
+static inline void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+static inline void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+static inline uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t get_u64(const unsigned char *p)
+{
+    return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
+
+/* One header slot, decoded. */
+typedef struct slot {
+    uint32_t format;
+    uint64_t txid, commit_end, seglist_off, seglist_len;
+    uint32_t seglist_crc;
+    int valid;
+} slot;
+
+/* One segment of a mapped file. */
+typedef struct segment {
+    const unsigned char *base;
+    uint64_t off, len, first_id;
+    uint32_t nunits;
+    const unsigned char *sec[NSECTIONS];
+    uint64_t sec_len[NSECTIONS];
+    uint32_t sec_crc[NSECTIONS];
+    uint32_t nblocks;
+} segment;
+
+struct tm_store {
+    char *path;
+    int fd;
+    const unsigned char *map;
+    size_t size; /* commit_end */
+    slot head;
+    segment *seg;
+    size_t nseg;
+    uint64_t *tombs; /* all tombstones, sorted */
+    size_t ntombs;
+    /* one decompressed block, cached */
+    size_t cache_seg, cache_block;
+    tm_buf cache;
+    int cache_valid;
+    tm_mtext mq, mc; /* query scratch */
+};
+
+/* store_file.c */
+tm_status tm_store_read_slots(const unsigned char *map, size_t size, const char *path, slot *best,
+                              tm_error *err);
+tm_status tm_store_parse(tm_store *s, int verify_all, tm_error *err);
+int tm_store_is_tomb(const tm_store *s, uint64_t id);
+uint64_t tm_store_next_id(const tm_store *s);
+void tm_slot_encode(unsigned char *buf, const slot *sl);
+
+/* store_unit.c: unit (de)serialization */
+int tm_unit_encode(tm_buf *out, const tm_tu *tu);
+int tm_unit_decode(const unsigned char *p, size_t n, tm_tu *tu);
+tm_status tm_store_load(tm_store *s, size_t segi, uint32_t local, tm_tu *tu, tm_error *err);
+
+/* keys and terms */
+uint64_t tm_key64(const char *lang, const char *key, size_t n);
+uint32_t tm_term32(const char *lang, uint32_t word, uint32_t occurrence);
+/* The language part of a code, lower-cased, into out (for keys and stats). */
+void tm_lang_primary(const char *code, char *out, size_t cap);
+
+#endif

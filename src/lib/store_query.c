@@ -1,0 +1,232 @@
+/*
+ * store_query.c — fuzzy queries with the lossless candidate filter of
+ * docs/store.md: length bounds, then the postings of the query's n - T + 1
+ * rarest terms (T = ceil(t n) shared words needed for a score of t), then
+ * the exact score of every candidate.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+#include "varint.h"
+
+void tm_store_hits_free(tm_store_hits *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        tm_tu_clear(&h->hit[i].tu);
+    free(h->hit);
+    h->hit = NULL;
+    h->n = 0;
+}
+
+typedef struct qterm {
+    uint32_t term;
+    uint32_t df;
+    const unsigned char *list;
+    uint32_t list_len;
+} qterm;
+
+static int cmp_df(const void *a, const void *b)
+{
+    const qterm *x = a, *y = b;
+    return x->df < y->df ? -1 : x->df > y->df;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The term's entry in a segment's dictionary (df 0 when absent). */
+static void lookup_term(const segment *g, qterm *q)
+{
+    const unsigned char *t = g->sec[SEC_TERMS];
+    size_t lo = 0, hi = g->sec_len[SEC_TERMS] / TERMENT_SIZE;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (get_u32(t + mid * TERMENT_SIZE) < q->term)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    q->df = 0;
+    if (lo < g->sec_len[SEC_TERMS] / TERMENT_SIZE && get_u32(t + lo * TERMENT_SIZE) == q->term) {
+        const unsigned char *e = t + lo * TERMENT_SIZE;
+        uint64_t off = get_u64(e + 8);
+        uint32_t len = get_u32(e + 16);
+        if (off <= g->sec_len[SEC_POSTINGS] && len <= g->sec_len[SEC_POSTINGS] - off) {
+            q->df = get_u32(e + 4);
+            q->list = g->sec[SEC_POSTINGS] + off;
+            q->list_len = len;
+        }
+    }
+}
+
+typedef struct cands {
+    uint32_t *v;
+    size_t n, cap;
+} cands;
+
+static int cands_push(cands *c, uint32_t x)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 256;
+        uint32_t *p = realloc(c->v, c->cap * sizeof *p);
+        if (!p)
+            return -1;
+        c->v = p;
+    }
+    c->v[c->n++] = x;
+    return 0;
+}
+
+/* Units of one posting list whose word count is within [mlo, mhi]. */
+static int scan_list(const qterm *q, uint32_t nunits, uint64_t mlo, uint64_t mhi, cands *c)
+{
+    const unsigned char *p = q->list, *end = q->list + q->list_len;
+    uint64_t local = 0;
+    while (p < end) {
+        uint64_t delta, words;
+        if (tm_varint_get(&p, end, &delta) != 0 || tm_varint_get(&p, end, &words) != 0)
+            return -2;
+        local += delta;
+        if (local >= nunits)
+            return -2;
+        if (words >= mlo && words <= mhi && cands_push(c, (uint32_t)local) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Keep the best n hits, best first. */
+static int better(const tm_store_hit *a, int score, uint64_t id, const char *date, const char *adate)
+{
+    if (score != a->score)
+        return score > a->score;
+    int c = strcmp(date ? date : "", adate ? adate : "");
+    return c ? c > 0 : id > a->id;
+}
+
+static const char *unit_date(const tm_tu *tu)
+{
+    const char *d = tm_annot_attr(&tu->an, "changedate");
+    return d ? d : tm_annot_attr(&tu->an, "creationdate");
+}
+
+static tm_status offer(tm_store_hits *out, size_t n, uint64_t id, int score, const tm_tu *tu,
+                       size_t sv, size_t tv, tm_error *err)
+{
+    const char *date = unit_date(tu);
+    size_t pos = out->n;
+    while (pos > 0 && better(&out->hit[pos - 1], score, id, date, unit_date(&out->hit[pos - 1].tu)))
+        pos--;
+    if (pos >= n)
+        return TM_OK;
+    if (out->n == n) { /* drop the last */
+        tm_tu_clear(&out->hit[n - 1].tu);
+        out->n--;
+    }
+    memmove(&out->hit[pos + 1], &out->hit[pos], (out->n - pos) * sizeof *out->hit);
+    tm_store_hit *h = &out->hit[pos];
+    memset(h, 0, sizeof *h);
+    h->id = id;
+    h->score = score;
+    h->src_var = sv;
+    h->tgt_var = tv;
+    out->n++;
+    return tm_tu_copy(&h->tu, tu) == 0 ? TM_OK : tm_error_nomem(err);
+}
+
+static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src, const char *tgt,
+                        int min, size_t n, tm_store_hits *out, tm_error *err)
+{
+    tm_tu tu = TM_TU_INIT;
+    tm_status st = TM_OK;
+    for (size_t k = 0; k < c->n && st == TM_OK; k++) {
+        if (k > 0 && c->v[k] == c->v[k - 1])
+            continue;
+        uint64_t id = s->seg[gi].first_id + c->v[k];
+        if (tm_store_is_tomb(s, id))
+            continue;
+        if ((st = tm_store_load(s, gi, c->v[k], &tu, err)) != TM_OK)
+            break;
+        const tm_tuv *sv = tm_tu_find(&tu, src), *tv = tm_tu_find(&tu, tgt);
+        if (!sv || !tv || sv == tv)
+            continue;
+        if ((st = tm_mtext_prepare(&s->mc, sv->text, strlen(sv->text), sv->markup, err)) != TM_OK)
+            break;
+        tm_match_result r = tm_match_score(&s->mq, &s->mc, NULL);
+        if (r.score >= min)
+            st = offer(out, n, id, r.score, &tu, (size_t)(sv - tu.tuvs), (size_t)(tv - tu.tuvs), err);
+    }
+    tm_tu_clear(&tu);
+    return st;
+}
+
+static tm_status query_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, const char *src,
+                               const char *tgt, int min, size_t n, tm_store_hits *out, tm_error *err)
+{
+    const segment *g = &s->seg[gi];
+    double t = min / 100.0;
+    size_t need = (size_t)ceil(t * (double)nq - 1e-9); /* T: shared words needed */
+    uint64_t mlo = need, mhi = t > 0 ? (uint64_t)floor((double)nq / t + 1e-9) : UINT64_MAX;
+    cands c = {NULL, 0, 0};
+    int rc = 0;
+    if (need == 0) { /* every unit can reach the floor: all of them */
+        for (uint32_t k = 0; k < g->nunits && !rc; k++)
+            rc = cands_push(&c, k);
+    } else {
+        for (size_t i = 0; i < nq; i++)
+            lookup_term(g, &terms[i]);
+        qsort(terms, nq, sizeof *terms, cmp_df);
+        for (size_t i = 0; i < nq - need + 1 && !rc; i++)
+            if (terms[i].df)
+                rc = scan_list(&terms[i], g->nunits, mlo, mhi, &c);
+        qsort(c.v, c.n, sizeof *c.v, cmp_u32);
+    }
+    tm_status st = rc == -1 ? tm_error_nomem(err)
+                   : rc == -2 ? tm_error_at(err, TM_EDATA, s->path, 0,
+                                            "damaged store: a posting list is malformed (run 'tmkit check')")
+                              : verify(s, gi, &c, src, tgt, min, n, out, err);
+    free(c.v);
+    return st;
+}
+
+tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *src,
+                         const char *tgt, int min, size_t n, tm_store_hits *out, tm_error *err)
+{
+    out->hit = NULL;
+    out->n = 0;
+    if (n == 0)
+        return TM_OK;
+    if (min < 0)
+        min = 0;
+    if (min > 100)
+        min = 100;
+    tm_status st = tm_mtext_prepare(&s->mq, text, len, NULL, err);
+    if (st != TM_OK)
+        return st;
+    size_t nq = s->mq.nwords;
+    if (nq == 0)
+        return TM_OK;
+    qterm *terms = calloc(nq, sizeof *terms);
+    out->hit = calloc(n + 1, sizeof *out->hit);
+    if (!terms || !out->hit) {
+        free(terms);
+        return tm_error_nomem(err);
+    }
+    for (size_t k = 0; k < nq; k++) {
+        uint32_t occ = 1;
+        for (size_t q = 0; q < k; q++)
+            occ += s->mq.words[q] == s->mq.words[k];
+        terms[k].term = tm_term32(src, s->mq.words[k], occ);
+    }
+    for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++)
+        st = query_segment(s, gi, terms, nq, src, tgt, min, n, out, err);
+    free(terms);
+    if (st != TM_OK)
+        tm_store_hits_free(out);
+    return st;
+}

@@ -1,0 +1,246 @@
+/*
+ * store_unit.c — translation units as bytes, and finding one in a segment.
+ *
+ * A unit is: attributes, props, notes, then its variants (language, text,
+ * inline markup or none, and the variant's own attributes, props, notes);
+ * every string is a varint length and its bytes. Units follow one another
+ * in ~64 KiB blocks, each a varint length then the unit, and blocks are
+ * zlib-compressed with a CRC32 each, so a flipped bit is caught before any
+ * byte of the block is believed.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "store_internal.h"
+#include "varint.h"
+
+/* ---- keys -------------------------------------------------------------- */
+
+void tm_lang_primary(const char *code, char *out, size_t cap)
+{
+    size_t i = 0;
+    for (; code[i] && code[i] != '-' && code[i] != '_' && i + 1 < cap; i++)
+        out[i] = (char)tolower((unsigned char)code[i]);
+    out[i] = '\0';
+}
+
+uint64_t tm_key64(const char *lang, const char *key, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    char prim[16];
+    tm_lang_primary(lang, prim, sizeof prim);
+    for (const char *p = prim; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h = (h ^ 0xFF) * 1099511628211ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
+    return h;
+}
+
+uint32_t tm_term32(const char *lang, uint32_t word, uint32_t occurrence)
+{
+    uint32_t h = 2166136261u;
+    char prim[16];
+    tm_lang_primary(lang, prim, sizeof prim);
+    for (const char *p = prim; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (int i = 0; i < 4; i++)
+        h = (h ^ ((word >> (8 * i)) & 0xFF)) * 16777619u;
+    for (int i = 0; i < 4; i++)
+        h = (h ^ ((occurrence >> (8 * i)) & 0xFF)) * 16777619u;
+    return h;
+}
+
+/* ---- encoding ---------------------------------------------------------------- */
+
+static int put_str(tm_buf *b, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    return tm_varint_put(b, n) | tm_buf_append(b, s ? s : "", n);
+}
+
+static int put_annot(tm_buf *b, const tm_annot *an)
+{
+    int rc = tm_varint_put(b, an->nattrs);
+    for (size_t i = 0; i < an->nattrs; i++)
+        rc |= put_str(b, an->attrs[i].name) | put_str(b, an->attrs[i].value);
+    rc |= tm_varint_put(b, an->nprops);
+    for (size_t i = 0; i < an->nprops; i++)
+        rc |= put_str(b, an->props[i].type) | put_str(b, an->props[i].lang) |
+              put_str(b, an->props[i].value);
+    rc |= tm_varint_put(b, an->nnotes);
+    for (size_t i = 0; i < an->nnotes; i++)
+        rc |= put_str(b, an->notes[i].lang) | put_str(b, an->notes[i].text);
+    return rc;
+}
+
+int tm_unit_encode(tm_buf *out, const tm_tu *tu)
+{
+    int rc = put_annot(out, &tu->an) | tm_varint_put(out, tu->ntuvs);
+    for (size_t i = 0; i < tu->ntuvs; i++) {
+        const tm_tuv *v = &tu->tuvs[i];
+        rc |= put_str(out, v->lang) | put_str(out, v->text);
+        rc |= tm_varint_put(out, v->markup ? 1 : 0);
+        if (v->markup)
+            rc |= put_str(out, v->markup);
+        rc |= put_annot(out, &v->an);
+    }
+    return rc ? -1 : 0;
+}
+
+/* ---- decoding (bounds-checked: damaged bytes are an error, not a crash) ---- */
+
+typedef struct cursor {
+    const unsigned char *p, *end;
+    int bad;
+    char *tmp[3];
+} cursor;
+
+/* A string as a fresh NUL-terminated copy in c->tmp[k] (NULL when empty
+ * and nullable). */
+static const char *get_str(cursor *c, int k, int nullable)
+{
+    uint64_t n;
+    free(c->tmp[k]);
+    c->tmp[k] = NULL;
+    if (c->bad || tm_varint_get(&c->p, c->end, &n) != 0 || n > (uint64_t)(c->end - c->p)) {
+        c->bad = 1;
+        return "";
+    }
+    if (n == 0 && nullable)
+        return NULL;
+    c->tmp[k] = malloc(n + 1);
+    if (!c->tmp[k]) {
+        c->bad = 1;
+        return "";
+    }
+    memcpy(c->tmp[k], c->p, n);
+    c->tmp[k][n] = '\0';
+    c->p += n;
+    return c->tmp[k];
+}
+
+static uint64_t get_count(cursor *c)
+{
+    uint64_t n = 0;
+    if (c->bad || tm_varint_get(&c->p, c->end, &n) != 0 || n > (uint64_t)(c->end - c->p))
+        c->bad = 1;
+    return c->bad ? 0 : n;
+}
+
+static void get_annot(cursor *c, tm_annot *an)
+{
+    uint64_t n = get_count(c);
+    for (uint64_t i = 0; i < n && !c->bad; i++) {
+        const char *k = get_str(c, 0, 0), *v = get_str(c, 1, 0);
+        if (!c->bad && tm_annot_set_attr(an, k, v) != 0)
+            c->bad = 1;
+    }
+    n = get_count(c);
+    for (uint64_t i = 0; i < n && !c->bad; i++) {
+        const char *t = get_str(c, 0, 0), *l = get_str(c, 1, 1), *v = get_str(c, 2, 0);
+        if (!c->bad && tm_annot_add_prop(an, t, l, v) != 0)
+            c->bad = 1;
+    }
+    n = get_count(c);
+    for (uint64_t i = 0; i < n && !c->bad; i++) {
+        const char *l = get_str(c, 0, 1), *t = get_str(c, 1, 0);
+        if (!c->bad && tm_annot_add_note(an, l, t) != 0)
+            c->bad = 1;
+    }
+}
+
+int tm_unit_decode(const unsigned char *p, size_t n, tm_tu *tu)
+{
+    cursor c = {p, p + n, 0, {NULL, NULL, NULL}};
+    tm_tu_clear(tu);
+    get_annot(&c, &tu->an);
+    uint64_t nv = get_count(&c);
+    for (uint64_t i = 0; i < nv && !c.bad; i++) {
+        const char *lang = get_str(&c, 0, 0), *text = get_str(&c, 1, 0);
+        uint64_t has_markup = get_count(&c);
+        const char *markup = has_markup ? get_str(&c, 2, 0) : NULL;
+        tm_tuv *v = c.bad ? NULL : tm_tu_add_tuv(tu, lang, text, markup);
+        if (!v)
+            c.bad = 1;
+        else
+            get_annot(&c, &v->an);
+    }
+    for (int k = 0; k < 3; k++)
+        free(c.tmp[k]);
+    if (c.bad || c.p != c.end || tu->ntuvs == 0) {
+        tm_tu_clear(tu);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- loading a unit from a segment --------------------------------------------- */
+
+static tm_status damaged(const tm_store *s, const segment *g, const char *what, tm_error *err)
+{
+    return tm_error_at(err, TM_EDATA, s->path, 0,
+                       "damaged store: %s in the segment at byte offset %llu (run 'tmkit check')",
+                       what, (unsigned long long)g->off);
+}
+
+/* Decompress block b of segment g into the store's cache. */
+static tm_status load_block(tm_store *s, size_t gi, uint32_t b, tm_error *err)
+{
+    if (s->cache_valid && s->cache_seg == gi && s->cache_block == b)
+        return TM_OK;
+    const segment *g = &s->seg[gi];
+    const unsigned char *d = g->sec[SEC_BLOCKDIR] + (size_t)b * BLOCKDIR_SIZE;
+    uint64_t off = get_u64(d);
+    uint32_t clen = get_u32(d + 8), ulen = get_u32(d + 12), crc = get_u32(d + 16);
+    if (off > g->sec_len[SEC_BLOCKS] || clen > g->sec_len[SEC_BLOCKS] - off || ulen > 64u << 20)
+        return damaged(s, g, "a block lies outside its section", err);
+    const unsigned char *src = g->sec[SEC_BLOCKS] + off;
+    if ((uint32_t)crc32(0L, src, clen) != crc)
+        return damaged(s, g, "a block's checksum does not match", err);
+    s->cache_valid = 0;
+    tm_buf_clear(&s->cache);
+    if (tm_buf_grow(&s->cache, ulen) != 0)
+        return tm_error_nomem(err);
+    uLongf out = ulen;
+    if (uncompress((Bytef *)s->cache.data, &out, src, clen) != Z_OK || out != ulen)
+        return damaged(s, g, "a block does not decompress", err);
+    s->cache.len = ulen;
+    s->cache_seg = gi;
+    s->cache_block = b;
+    s->cache_valid = 1;
+    return TM_OK;
+}
+
+tm_status tm_store_load(tm_store *s, size_t gi, uint32_t local, tm_tu *tu, tm_error *err)
+{
+    const segment *g = &s->seg[gi];
+    if (local >= g->nunits)
+        return damaged(s, g, "an index points past the last unit", err);
+    /* the last block whose first unit is <= local */
+    uint32_t lo = 0, hi = g->nblocks;
+    while (hi - lo > 1) {
+        uint32_t mid = (lo + hi) / 2;
+        if (get_u32(g->sec[SEC_BLOCKDIR] + (size_t)mid * BLOCKDIR_SIZE + 20) <= local)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    tm_status st = load_block(s, gi, lo, err);
+    if (st != TM_OK)
+        return st;
+    uint32_t first = get_u32(g->sec[SEC_BLOCKDIR] + (size_t)lo * BLOCKDIR_SIZE + 20);
+    const unsigned char *p = (const unsigned char *)s->cache.data, *end = p + s->cache.len;
+    for (uint32_t k = first; ; k++) {
+        uint64_t n;
+        if (tm_varint_get(&p, end, &n) != 0 || n > (uint64_t)(end - p))
+            return damaged(s, g, "a block's units are cut short", err);
+        if (k == local)
+            return tm_unit_decode(p, (size_t)n, tu) == 0 ? TM_OK
+                                                          : damaged(s, g, "a unit does not decode", err);
+        p += n;
+    }
+}

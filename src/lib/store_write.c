@@ -1,0 +1,684 @@
+/*
+ * store_write.c — importing: gather units, build one new segment, commit.
+ *
+ * The batch is kept as serialized units in memory (so an exact duplicate
+ * arriving later can still be merged into its first occurrence), with the
+ * index entries beside them. Commit writes, after the last commit's end:
+ * the unit blocks, the indexes, the segment table, fsync; the new segment
+ * list, fsync; then the older header slot with the next transaction id,
+ * fsync. Only that last write makes anything visible (docs/store.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "norm.h"
+#include "store_internal.h"
+#include "varint.h"
+
+typedef struct keyent {
+    uint64_t hash;
+    uint32_t local;
+} keyent;
+
+typedef struct posting {
+    uint32_t term;
+    uint32_t local;
+    uint32_t words;
+} posting;
+
+typedef struct vec {
+    void *p;
+    size_t n, cap, size;
+} vec;
+
+static void *vec_push(vec *v)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 1024;
+        void *p = realloc(v->p, cap * v->size);
+        if (!p)
+            return NULL;
+        v->p = p;
+        v->cap = cap;
+    }
+    return (char *)v->p + v->size * v->n++;
+}
+
+struct tm_store_writer {
+    char *path;
+    int fd;
+    tm_store *old;         /* the content before this import, for duplicates */
+    uint64_t first_id;
+    tm_buf units;          /* serialized units of the batch */
+    vec unit_off;          /* size_t: start of unit k in units; its end is the next start */
+    vec unit_len;          /* size_t */
+    vec exact, ident;      /* keyent */
+    vec postings;          /* posting */
+    vec tombs;             /* uint64_t */
+    uint64_t *ident_slot;  /* batch duplicate detection: ident -> local + 1 */
+    size_t ident_mask;
+    tm_buf langs;          /* NUL-separated codes seen */
+    tm_mtext mt;
+    tm_buf scratch;
+    tm_store_import_stats stats;
+};
+
+/* ---- file helpers ---------------------------------------------------------------- */
+
+static tm_status write_at(tm_store_writer *w, const void *p, size_t n, uint64_t off, tm_error *err)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t k = pwrite(w->fd, c, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return tm_error_at(err, TM_EIO, w->path, 0, "cannot write: %s",
+                               k < 0 ? strerror(errno) : "no space");
+        c += k;
+        n -= (size_t)k;
+        off += (uint64_t)k;
+    }
+    return TM_OK;
+}
+
+static tm_status sync_file(tm_store_writer *w, tm_error *err)
+{
+    if (fsync(w->fd) != 0)
+        return tm_error_at(err, TM_EIO, w->path, 0, "cannot sync: %s", strerror(errno));
+    return TM_OK;
+}
+
+/* A new store: slot A at transaction 1 covering nothing, slot B empty. */
+static tm_status init_file(tm_store_writer *w, tm_error *err)
+{
+    unsigned char buf[DATA_START];
+    slot a = {TM_STORE_FORMAT, 1, DATA_START, 0, 0, 0, 1};
+    tm_slot_encode(buf, &a);
+    memset(buf + SLOT_SIZE, 0, SLOT_SIZE);
+    tm_status st = write_at(w, buf, sizeof buf, 0, err);
+    return st == TM_OK ? sync_file(w, err) : st;
+}
+
+tm_status tm_store_writer_open(tm_store_writer **out, const char *path, tm_error *err)
+{
+    *out = NULL;
+    tm_store_writer *w = calloc(1, sizeof *w);
+    if (!w || !(w->path = strdup(path))) {
+        free(w);
+        return tm_error_nomem(err);
+    }
+    w->exact.size = w->ident.size = sizeof(keyent);
+    w->postings.size = sizeof(posting);
+    w->tombs.size = sizeof(uint64_t);
+    w->unit_off.size = w->unit_len.size = sizeof(size_t);
+    tm_status st = TM_OK;
+    w->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (w->fd < 0)
+        st = tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
+    else if (flock(w->fd, LOCK_EX) != 0) /* a second importer waits here */
+        st = tm_error_at(err, TM_EIO, path, 0, "cannot lock: %s", strerror(errno));
+    struct stat sb;
+    if (st == TM_OK && fstat(w->fd, &sb) != 0)
+        st = tm_error_at(err, TM_EIO, path, 0, "cannot read: %s", strerror(errno));
+    if (st == TM_OK && S_ISDIR(sb.st_mode))
+        st = tm_error_at(err, TM_EIO, path, 0, "is a directory, not a store");
+    if (st == TM_OK && sb.st_size == 0)
+        st = init_file(w, err);
+    if (st == TM_OK)
+        st = tm_store_open(&w->old, path, err);
+    /* Whatever an interrupted import left after the last commit goes. */
+    if (st == TM_OK && ftruncate(w->fd, (off_t)w->old->head.commit_end) != 0)
+        st = tm_error_at(err, TM_EIO, path, 0, "cannot truncate: %s", strerror(errno));
+    if (st == TM_OK) {
+        w->first_id = tm_store_next_id(w->old);
+        w->ident_mask = 1023;
+        if (!(w->ident_slot = calloc(w->ident_mask + 1, sizeof *w->ident_slot)))
+            st = tm_error_nomem(err);
+    }
+    if (st != TM_OK) {
+        tm_store_writer_abort(w);
+        return st;
+    }
+    *out = w;
+    return TM_OK;
+}
+
+const tm_store_import_stats *tm_store_writer_stats(const tm_store_writer *w) { return &w->stats; }
+
+void tm_store_writer_abort(tm_store_writer *w)
+{
+    if (!w)
+        return;
+    if (w->fd >= 0) {
+        if (w->old) /* leave the file as the last commit left it */
+            if (ftruncate(w->fd, (off_t)w->old->head.commit_end) != 0) {
+            }
+        close(w->fd); /* releases the lock */
+    }
+    tm_store_close(w->old);
+    tm_buf_free(&w->units);
+    free(w->unit_off.p);
+    free(w->unit_len.p);
+    free(w->exact.p);
+    free(w->ident.p);
+    free(w->postings.p);
+    free(w->tombs.p);
+    free(w->ident_slot);
+    tm_buf_free(&w->langs);
+    tm_mtext_free(&w->mt);
+    tm_buf_free(&w->scratch);
+    free(w->path);
+    free(w);
+}
+
+/* ---- duplicates ------------------------------------------------------------------- */
+
+static const char *const DATE_ATTRS[] = {"creationdate", "changedate", "lastusagedate"};
+
+/* dst absorbs src: the newest of each date, every prop and note it lacks. */
+static int merge_into(tm_tu *dst, const tm_tu *src)
+{
+    int rc = 0;
+    for (size_t k = 0; k < 3; k++) {
+        const char *a = tm_annot_attr(&dst->an, DATE_ATTRS[k]), *b = tm_annot_attr(&src->an, DATE_ATTRS[k]);
+        if (b && (!a || strcmp(b, a) > 0))
+            rc |= tm_annot_set_attr(&dst->an, DATE_ATTRS[k], b);
+    }
+    for (size_t i = 0; i < src->an.nprops; i++) {
+        const tm_prop *p = &src->an.props[i];
+        int have = 0;
+        for (size_t j = 0; j < dst->an.nprops && !have; j++)
+            have = !strcmp(dst->an.props[j].type, p->type) && !strcmp(dst->an.props[j].value, p->value);
+        if (!have)
+            rc |= tm_annot_add_prop(&dst->an, p->type, p->lang, p->value);
+    }
+    for (size_t i = 0; i < src->an.nnotes; i++) {
+        const tm_note *n = &src->an.notes[i];
+        int have = 0;
+        for (size_t j = 0; j < dst->an.nnotes && !have; j++)
+            have = !strcmp(dst->an.notes[j].text, n->text);
+        if (!have)
+            rc |= tm_annot_add_note(&dst->an, n->lang, n->text);
+    }
+    return rc;
+}
+
+/* Slot layout: high 32 bits = (ident >> 32) | 1 (never 0), low 32 = local + 1.
+ * Two idents sharing their high half meet in one slot only after a full
+ * 64-bit check below. */
+static int ident_lookup(tm_store_writer *w, uint64_t ident, uint32_t *local)
+{
+    size_t i = (size_t)(ident * 0x9E3779B97F4A7C15ull >> 17) & w->ident_mask;
+    for (; w->ident_slot[i]; i = (i + 1) & w->ident_mask) {
+        uint32_t l = (uint32_t)w->ident_slot[i] - 1;
+        if (((keyent *)w->ident.p)[l].hash == ident) {
+            *local = l;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int ident_insert(tm_store_writer *w, uint64_t ident, uint32_t local)
+{
+    if (2 * (w->ident.n + 1) > w->ident_mask) {
+        size_t size = 2 * (w->ident_mask + 1);
+        uint64_t *t = calloc(size, sizeof *t);
+        if (!t)
+            return -1;
+        for (size_t i = 0; i <= w->ident_mask; i++) {
+            if (!w->ident_slot[i])
+                continue;
+            uint64_t h = ((keyent *)w->ident.p)[(uint32_t)w->ident_slot[i] - 1].hash;
+            size_t k = (size_t)(h * 0x9E3779B97F4A7C15ull >> 17) & (size - 1);
+            while (t[k])
+                k = (k + 1) & (size - 1);
+            t[k] = w->ident_slot[i];
+        }
+        free(w->ident_slot);
+        w->ident_slot = t;
+        w->ident_mask = size - 1;
+    }
+    size_t i = (size_t)(ident * 0x9E3779B97F4A7C15ull >> 17) & w->ident_mask;
+    while (w->ident_slot[i])
+        i = (i + 1) & w->ident_mask;
+    w->ident_slot[i] = (uint64_t)1 << 32 | (local + 1);
+    return 0;
+}
+
+/* A live unit of the existing store with this identity, or 0. */
+static uint64_t old_duplicate(tm_store_writer *w, uint64_t ident, size_t *gi, uint32_t *local)
+{
+    tm_store *s = w->old;
+    for (size_t g = 0; g < s->nseg; g++) {
+        const unsigned char *t = s->seg[g].sec[SEC_IDENT];
+        size_t lo = 0, hi = s->seg[g].sec_len[SEC_IDENT] / KEYENT_SIZE;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (get_u64(t + mid * KEYENT_SIZE) < ident)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < s->seg[g].sec_len[SEC_IDENT] / KEYENT_SIZE && get_u64(t + lo * KEYENT_SIZE) == ident; lo++) {
+            uint32_t l = get_u32(t + lo * KEYENT_SIZE + 8);
+            uint64_t id = s->seg[g].first_id + l;
+            if (!tm_store_is_tomb(s, id)) {
+                *gi = g;
+                *local = l;
+                return id;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- adding ---------------------------------------------------------------------------- */
+
+static int cmp_u64v(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void note_lang(tm_store_writer *w, const char *lang)
+{
+    char prim[16];
+    tm_lang_primary(lang, prim, sizeof prim);
+    for (size_t i = 0; i < w->langs.len; i += strlen(w->langs.data + i) + 1)
+        if (!strcmp(w->langs.data + i, prim))
+            return;
+    tm_buf_append(&w->langs, prim, strlen(prim) + 1);
+}
+
+/* Identity: the hashes of every variant's language and match key, sorted. */
+static tm_status unit_ident(tm_store_writer *w, const tm_tu *tu, uint64_t *ident, tm_error *err)
+{
+    uint64_t keys[64];
+    size_t n = tu->ntuvs < 64 ? tu->ntuvs : 64;
+    for (size_t i = 0; i < n; i++) {
+        tm_status st = tm_norm_match(tu->tuvs[i].text, strlen(tu->tuvs[i].text), &w->scratch, err);
+        if (st != TM_OK)
+            return st;
+        keys[i] = tm_key64(tu->tuvs[i].lang, w->scratch.data ? w->scratch.data : "", w->scratch.len);
+    }
+    qsort(keys, n, sizeof *keys, cmp_u64v);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 8; b++)
+            h = (h ^ ((keys[i] >> (8 * b)) & 0xFF)) * 1099511628211ull;
+    *ident = h;
+    return TM_OK;
+}
+
+/* Index entries of a new unit: exact keys and postings of every variant. */
+static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local, tm_error *err)
+{
+    for (size_t i = 0; i < tu->ntuvs; i++) {
+        const tm_tuv *v = &tu->tuvs[i];
+        tm_status st = tm_mtext_prepare(&w->mt, v->text, strlen(v->text), v->markup, err);
+        if (st != TM_OK)
+            return st;
+        keyent *e = vec_push(&w->exact);
+        if (!e)
+            return tm_error_nomem(err);
+        *e = (keyent){tm_key64(v->lang, w->mt.key.data ? w->mt.key.data : "", w->mt.key.len), local};
+        note_lang(w, v->lang);
+        for (size_t k = 0; k < w->mt.nwords; k++) {
+            uint32_t occ = 1;
+            for (size_t q = 0; q < k; q++)
+                occ += w->mt.words[q] == w->mt.words[k];
+            posting *p = vec_push(&w->postings);
+            if (!p)
+                return tm_error_nomem(err);
+            *p = (posting){tm_term32(v->lang, w->mt.words[k], occ), local, (uint32_t)w->mt.nwords};
+        }
+    }
+    return TM_OK;
+}
+
+static tm_status append_unit(tm_store_writer *w, const tm_tu *tu, uint64_t ident, tm_error *err)
+{
+    uint32_t local = (uint32_t)w->unit_off.n;
+    size_t *off = vec_push(&w->unit_off), *len = vec_push(&w->unit_len);
+    keyent *e = vec_push(&w->ident);
+    if (!off || !len || !e)
+        return tm_error_nomem(err);
+    *off = w->units.len;
+    if (tm_unit_encode(&w->units, tu) != 0)
+        return tm_error_nomem(err);
+    *len = w->units.len - *off;
+    *e = (keyent){ident, local};
+    if (ident_insert(w, ident, local) != 0)
+        return tm_error_nomem(err);
+    return index_unit(w, tu, local, err);
+}
+
+/* A duplicate of a unit already in this batch: merge in place (the new
+ * serialization is appended; the old bytes are simply no longer pointed to). */
+static tm_status merge_in_batch(tm_store_writer *w, uint32_t local, const tm_tu *tu, tm_error *err)
+{
+    tm_tu have = TM_TU_INIT;
+    size_t off = ((size_t *)w->unit_off.p)[local], len = ((size_t *)w->unit_len.p)[local];
+    tm_status st = tm_unit_decode((const unsigned char *)w->units.data + off, len, &have) == 0
+                       ? TM_OK
+                       : tm_error_set(err, TM_EIO, "internal: a batch unit does not decode");
+    if (st == TM_OK && merge_into(&have, tu) != 0)
+        st = tm_error_nomem(err);
+    if (st == TM_OK) {
+        ((size_t *)w->unit_off.p)[local] = w->units.len;
+        if (tm_unit_encode(&w->units, &have) != 0)
+            st = tm_error_nomem(err);
+        ((size_t *)w->unit_len.p)[local] = w->units.len - ((size_t *)w->unit_off.p)[local];
+    }
+    tm_tu_clear(&have);
+    return st;
+}
+
+tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err)
+{
+    if (tu->ntuvs == 0)
+        return tm_error_set(err, TM_EDATA, "a unit without any language variant");
+    if (w->unit_off.n >= (1u << 31))
+        return tm_error_set(err, TM_EDATA, "too many units in one import (2^31)");
+    uint64_t ident;
+    tm_status st = unit_ident(w, tu, &ident, err);
+    if (st != TM_OK)
+        return st;
+    uint32_t local;
+    if (ident_lookup(w, ident, &local)) {
+        w->stats.merged++;
+        return merge_in_batch(w, local, tu, err);
+    }
+    size_t gi;
+    uint32_t old_local;
+    uint64_t old_id = old_duplicate(w, ident, &gi, &old_local);
+    if (!old_id) {
+        w->stats.added++;
+        return append_unit(w, tu, ident, err);
+    }
+    /* The stored unit is replaced by the merge of both. */
+    tm_tu merged = TM_TU_INIT, old = TM_TU_INIT;
+    uint64_t *tomb = vec_push(&w->tombs);
+    st = tomb ? tm_store_load(w->old, gi, old_local, &old, err) : tm_error_nomem(err);
+    if (st == TM_OK && (tm_tu_copy(&merged, tu) != 0 || merge_into(&merged, &old) != 0))
+        st = tm_error_nomem(err);
+    if (st == TM_OK) {
+        *tomb = old_id;
+        w->stats.merged++;
+        st = append_unit(w, &merged, ident, err);
+    }
+    tm_tu_clear(&merged);
+    tm_tu_clear(&old);
+    return st;
+}
+
+/* ---- commit ------------------------------------------------------------------------------ */
+
+typedef struct segbuild {
+    uint64_t start;                 /* file offset of the segment */
+    uint64_t pos;                   /* next free offset, relative to start */
+    uint64_t sec_off[NSECTIONS], sec_len[NSECTIONS];
+    uint32_t sec_crc[NSECTIONS];
+    tm_buf blockdir;
+} segbuild;
+
+static tm_status write_section(tm_store_writer *w, segbuild *b, int k, const void *p, size_t n,
+                               tm_error *err)
+{
+    b->sec_off[k] = b->pos;
+    b->sec_len[k] = n;
+    b->sec_crc[k] = (uint32_t)crc32(0L, p, (uInt)n);
+    b->pos += n;
+    return n ? write_at(w, p, n, b->start + b->sec_off[k], err) : TM_OK;
+}
+
+static tm_status flush_block(tm_store_writer *w, segbuild *b, tm_buf *raw, uint32_t first,
+                             uint32_t count, uint64_t *blocks_len, tm_error *err)
+{
+    uLongf clen = compressBound((uLong)raw->len);
+    unsigned char *c = malloc(clen);
+    if (!c)
+        return tm_error_nomem(err);
+    tm_status st = TM_OK;
+    if (compress2(c, &clen, (const Bytef *)raw->data, (uLong)raw->len, 6) != Z_OK)
+        st = tm_error_set(err, TM_EIO, "zlib could not compress a block");
+    if (st == TM_OK)
+        st = write_at(w, c, clen, b->start + b->sec_off[SEC_BLOCKS] + *blocks_len, err);
+    if (st == TM_OK) {
+        unsigned char d[BLOCKDIR_SIZE] = {0};
+        put_u64(d, *blocks_len);
+        put_u32(d + 8, (uint32_t)clen);
+        put_u32(d + 12, (uint32_t)raw->len);
+        put_u32(d + 16, (uint32_t)crc32(0L, c, (uInt)clen));
+        put_u32(d + 20, first);
+        put_u32(d + 24, count);
+        if (tm_buf_append(&b->blockdir, d, sizeof d) != 0)
+            st = tm_error_nomem(err);
+        *blocks_len += clen;
+    }
+    free(c);
+    tm_buf_clear(raw);
+    return st;
+}
+
+static tm_status write_blocks(tm_store_writer *w, segbuild *b, tm_error *err)
+{
+    tm_buf raw = TM_BUF_INIT;
+    uint64_t blocks_len = 0;
+    uint32_t first = 0, n = (uint32_t)w->unit_off.n;
+    tm_status st = TM_OK;
+    b->sec_off[SEC_BLOCKS] = b->pos;
+    for (uint32_t k = 0; k < n && st == TM_OK; k++) {
+        size_t off = ((size_t *)w->unit_off.p)[k], len = ((size_t *)w->unit_len.p)[k];
+        if (tm_varint_put(&raw, len) != 0 || tm_buf_append(&raw, w->units.data + off, len) != 0)
+            st = tm_error_nomem(err);
+        if (st == TM_OK && (raw.len >= BLOCK_TARGET || k + 1 == n)) {
+            st = flush_block(w, b, &raw, first, k + 1 - first, &blocks_len, err);
+            first = k + 1;
+        }
+    }
+    tm_buf_free(&raw);
+    b->sec_len[SEC_BLOCKS] = blocks_len;
+    b->pos += blocks_len;
+    if (st != TM_OK)
+        return st;
+    /* the blocks' own CRCs guard them; the section CRC is for `check` */
+    uLong crc = 0;
+    unsigned char chunk[65536];
+    for (uint64_t done = 0; done < blocks_len;) {
+        size_t n2 = blocks_len - done < sizeof chunk ? (size_t)(blocks_len - done) : sizeof chunk;
+        ssize_t r = pread(w->fd, chunk, n2, (off_t)(b->start + b->sec_off[SEC_BLOCKS] + done));
+        if (r <= 0)
+            return tm_error_at(err, TM_EIO, w->path, 0, "cannot read back: %s", strerror(errno));
+        crc = crc32(crc, chunk, (uInt)r);
+        done += (uint64_t)r;
+    }
+    b->sec_crc[SEC_BLOCKS] = (uint32_t)crc;
+    return TM_OK;
+}
+
+static int cmp_keyent(const void *a, const void *b)
+{
+    const keyent *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return x->local < y->local ? -1 : x->local > y->local;
+}
+
+static tm_status write_keys(tm_store_writer *w, segbuild *b, int k, vec *v, tm_error *err)
+{
+    qsort(v->p, v->n, sizeof(keyent), cmp_keyent);
+    unsigned char *out = calloc(v->n + 1, KEYENT_SIZE);
+    if (!out)
+        return tm_error_nomem(err);
+    for (size_t i = 0; i < v->n; i++) {
+        const keyent *e = &((keyent *)v->p)[i];
+        put_u64(out + i * KEYENT_SIZE, e->hash);
+        put_u32(out + i * KEYENT_SIZE + 8, e->local);
+    }
+    tm_status st = write_section(w, b, k, out, v->n * KEYENT_SIZE, err);
+    free(out);
+    return st;
+}
+
+static int cmp_posting(const void *a, const void *b)
+{
+    const posting *x = a, *y = b;
+    if (x->term != y->term)
+        return x->term < y->term ? -1 : 1;
+    return x->local < y->local ? -1 : x->local > y->local;
+}
+
+/* Term dictionary and postings: per term, (unit delta, word count) varints. */
+static tm_status write_postings(tm_store_writer *w, segbuild *b, tm_error *err)
+{
+    posting *p = w->postings.p;
+    size_t n = w->postings.n;
+    qsort(p, n, sizeof *p, cmp_posting);
+    tm_buf terms = TM_BUF_INIT, lists = TM_BUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc;) {
+        size_t j = i;
+        uint64_t start = lists.len;
+        uint32_t prev = 0, df = 0;
+        for (; j < n && p[j].term == p[i].term; j++) {
+            if (j > i && p[j].local == p[j - 1].local)
+                continue; /* hash collisions of terms: a unit once per list */
+            rc |= tm_varint_put(&lists, p[j].local - prev) | tm_varint_put(&lists, p[j].words);
+            prev = p[j].local;
+            df++;
+        }
+        unsigned char e[TERMENT_SIZE] = {0};
+        put_u32(e, p[i].term);
+        put_u32(e + 4, df);
+        put_u64(e + 8, start);
+        put_u32(e + 16, (uint32_t)(lists.len - start));
+        rc |= tm_buf_append(&terms, e, sizeof e);
+        i = j;
+    }
+    tm_status st = rc ? tm_error_nomem(err) : TM_OK;
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_TERMS, terms.data, terms.len, err);
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_POSTINGS, lists.data, lists.len, err);
+    tm_buf_free(&terms);
+    tm_buf_free(&lists);
+    return st;
+}
+
+static tm_status write_tail(tm_store_writer *w, segbuild *b, tm_error *err)
+{
+    tm_status st = write_section(w, b, SEC_BLOCKDIR, b->blockdir.data, b->blockdir.len, err);
+    if (st == TM_OK)
+        st = write_keys(w, b, SEC_EXACT, &w->exact, err);
+    if (st == TM_OK)
+        st = write_keys(w, b, SEC_IDENT, &w->ident, err);
+    if (st == TM_OK)
+        st = write_postings(w, b, err);
+    if (st == TM_OK) {
+        qsort(w->tombs.p, w->tombs.n, sizeof(uint64_t), cmp_u64v);
+        unsigned char *t = malloc(8 * w->tombs.n + 1);
+        if (!t)
+            return tm_error_nomem(err);
+        for (size_t i = 0; i < w->tombs.n; i++)
+            put_u64(t + 8 * i, ((uint64_t *)w->tombs.p)[i]);
+        st = write_section(w, b, SEC_TOMBS, t, 8 * w->tombs.n, err);
+        free(t);
+    }
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_LANGS, w->langs.data, w->langs.len, err);
+    return st;
+}
+
+static void encode_table(const tm_store_writer *w, const segbuild *b, unsigned char *t)
+{
+    memset(t, 0, SEGTAB_SIZE);
+    memcpy(t, SEG_MAGIC, 8);
+    put_u64(t + 8, w->first_id);
+    put_u32(t + 16, (uint32_t)w->unit_off.n);
+    put_u32(t + 20, NSECTIONS);
+    for (int k = 0; k < NSECTIONS; k++) {
+        put_u64(t + 24 + 24 * k, b->sec_off[k]);
+        put_u64(t + 24 + 24 * k + 8, b->sec_len[k]);
+        put_u32(t + 24 + 24 * k + 16, b->sec_crc[k]);
+    }
+    put_u32(t + SEGTAB_SIZE - 4, (uint32_t)crc32(0L, t, SEGTAB_SIZE - 4));
+}
+
+/* The new segment list (old entries, then the new one) after the segment,
+ * then the older header slot. */
+static tm_status publish(tm_store_writer *w, const segbuild *b, const unsigned char *table,
+                         tm_error *err)
+{
+    const tm_store *s = w->old;
+    size_t n = s->nseg + 1, len = 4 + n * SEGLIST_ENT;
+    unsigned char *l = calloc(1, len);
+    if (!l)
+        return tm_error_nomem(err);
+    put_u32(l, (uint32_t)n);
+    for (size_t i = 0; i < s->nseg; i++) {
+        put_u64(l + 4 + i * SEGLIST_ENT, s->seg[i].off);
+        put_u64(l + 4 + i * SEGLIST_ENT + 8, s->seg[i].len);
+        put_u32(l + 4 + i * SEGLIST_ENT + 16, (uint32_t)crc32(0L, s->seg[i].base, SEGTAB_SIZE));
+    }
+    unsigned char *e = l + 4 + s->nseg * SEGLIST_ENT;
+    put_u64(e, b->start);
+    put_u64(e + 8, b->pos);
+    put_u32(e + 16, (uint32_t)crc32(0L, table, SEGTAB_SIZE));
+    uint64_t list_off = b->start + b->pos;
+    tm_status st = write_at(w, l, len, list_off, err);
+    slot next = {TM_STORE_FORMAT, s->head.txid + 1, list_off + len, list_off, len,
+                 (uint32_t)crc32(0L, l, (uInt)len), 1};
+    free(l);
+    if (st == TM_OK)
+        st = sync_file(w, err);
+    if (st != TM_OK)
+        return st;
+    /* the slot the current commit is not in */
+    unsigned char cur[SLOT_SIZE], buf[SLOT_SIZE];
+    tm_slot_encode(cur, &s->head);
+    int in_a = memcmp(cur, s->map, SLOT_USED) == 0;
+    tm_slot_encode(buf, &next);
+    st = write_at(w, buf, SLOT_SIZE, in_a ? SLOT_SIZE : 0, err);
+    return st == TM_OK ? sync_file(w, err) : st;
+}
+
+tm_status tm_store_writer_commit(tm_store_writer *w, tm_error *err)
+{
+    if (w->unit_off.n == 0 && w->tombs.n == 0) { /* nothing to make visible */
+        tm_store_writer_abort(w);
+        return TM_OK;
+    }
+    segbuild b;
+    memset(&b, 0, sizeof b);
+    b.start = w->old->head.commit_end;
+    b.pos = SEGTAB_SIZE;
+    unsigned char table[SEGTAB_SIZE];
+    tm_status st = write_blocks(w, &b, err);
+    if (st == TM_OK)
+        st = write_tail(w, &b, err);
+    if (st == TM_OK) {
+        encode_table(w, &b, table);
+        st = write_at(w, table, SEGTAB_SIZE, b.start, err);
+    }
+    if (st == TM_OK)
+        st = sync_file(w, err);
+    if (st == TM_OK)
+        st = publish(w, &b, table, err);
+    tm_buf_free(&b.blockdir);
+    if (st == TM_OK) { /* keep the new content: do not truncate on the way out */
+        tm_store_close(w->old);
+        w->old = NULL;
+    }
+    tm_store_writer_abort(w);
+    return st;
+}
