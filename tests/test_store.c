@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "testutil.h"
 #include "tmkit.h"
 
@@ -177,6 +179,251 @@ START_TEST(test_query_scores_and_directions)
 }
 END_TEST
 
+/* ---- the filter is lossless: indexed query == full scan ------------------------------ */
+
+/* A variant of text: random word deletions, duplications, substitutions. */
+static void perturb(const char *text, unsigned *seed, char *out, size_t cap)
+{
+    static const char *const fillers[] = {"mới", "nouveau", "2024", "và", "et", "Hà Nội", "très"};
+    char copy[2048];
+    snprintf(copy, sizeof copy, "%s", text);
+    out[0] = '\0';
+    size_t used = 0;
+    for (char *w = strtok(copy, " "); w; w = strtok(NULL, " ")) {
+        unsigned r = rand_r(seed) % 20;
+        const char *put = r == 0 ? "" : r == 1 ? fillers[rand_r(seed) % 7] : w;
+        int n = snprintf(out + used, cap - used, "%s%s%s", used ? " " : "", put,
+                         r == 2 ? " lại" : "");
+        if (n > 0 && (size_t)n < cap - used)
+            used += (size_t)n;
+    }
+}
+
+/* Every unit's source variant, prepared once for the full scans. */
+typedef struct scan_ctx {
+    uint64_t ids[4096];
+    tm_mtext text[4096];
+    size_t n;
+} scan_ctx;
+
+static int prepare_unit(void *arg, uint64_t id, const tm_tu *tu)
+{
+    scan_ctx *c = arg;
+    const tm_tuv *sv = tm_tu_find(tu, "vi"), *tv = tm_tu_find(tu, "fr");
+    if (!sv || !tv || c->n == 4096)
+        return 0;
+    tm_error err = {TM_OK, ""};
+    c->ids[c->n] = id;
+    memset(&c->text[c->n], 0, sizeof c->text[c->n]);
+    tm_mtext_prepare(&c->text[c->n++], sv->text, strlen(sv->text), sv->markup, &err);
+    return 0;
+}
+
+/* Units from the corpus gold 1-1 beads, each with perturbed copies. */
+static size_t corpus_units(char (*vi)[1024], char (*fr)[1024], size_t cap)
+{
+    const char *stems[] = {"qn-gx-agriculture", "border-trade-figures", "forum-speech", "railway-corridor"};
+    size_t n = 0;
+    for (size_t k = 0; k < 4; k++) {
+        char pv[1024], pf[1024];
+        snprintf(pv, sizeof pv, "%s/corpora/%s.vi.sent", test_srcdir(), stems[k]);
+        snprintf(pf, sizeof pf, "%s/corpora/%s.fr.sent", test_srcdir(), stems[k]);
+        tm_doc *dv, *df;
+        tm_error err = {TM_OK, ""};
+        ck_assert_int_eq(tm_doc_read(&dv, pv, NULL, &err), TM_OK);
+        ck_assert_int_eq(tm_doc_read(&df, pf, NULL, &err), TM_OK);
+        size_t m = tm_doc_count(dv) < tm_doc_count(df) ? tm_doc_count(dv) : tm_doc_count(df);
+        for (size_t i = 0; i < m && n < cap; i++, n++) {
+            snprintf(vi[n], 1024, "%s", tm_doc_sentence(dv, i, NULL));
+            snprintf(fr[n], 1024, "%s", tm_doc_sentence(df, i, NULL));
+        }
+        tm_doc_free(dv);
+        tm_doc_free(df);
+    }
+    return n;
+}
+
+START_TEST(test_query_equals_full_scan)
+{
+    static char vi[256][1024], fr[256][1024], buf[2048];
+    size_t n = corpus_units(vi, fr, 256);
+    unsigned seed = 7;
+    tm_error err = {TM_OK, ""};
+    for (int batch = 0; batch < 2; batch++) { /* two segments */
+        tm_store_writer *w;
+        ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
+        tm_tu tu = TM_TU_INIT;
+        for (size_t i = 0; i < n; i++)
+            for (int v = 0; v < 3; v++) {
+                if (v == 0 && batch == 1)
+                    continue;
+                perturb(vi[i], &seed, buf, sizeof buf);
+                unit(&tu, v ? buf : vi[i], fr[i], "rand", "20240101T000000Z");
+                ck_assert_int_eq(tm_store_writer_add(w, &tu, &err), TM_OK);
+            }
+        tm_tu_clear(&tu);
+        ck_assert_int_eq(tm_store_writer_commit(w, &err), TM_OK);
+    }
+    tm_store *s = open_store();
+    static scan_ctx all;
+    all.n = 0;
+    ck_assert_int_eq(tm_store_each(s, prepare_unit, &all, &err), TM_OK);
+    static const int mins[] = {30, 50, 70, 85, 95, 100};
+    for (int q = 0; q < 3000; q++) {
+        perturb(vi[rand_r(&seed) % n], &seed, buf, sizeof buf);
+        int min = mins[rand_r(&seed) % 6];
+        tm_store_hits h;
+        ck_assert_int_eq(tm_store_query(s, buf, strlen(buf), "vi", "fr", min, 8192, &h, &err), TM_OK);
+        tm_mtext mq = TM_MTEXT_INIT;
+        tm_mtext_prepare(&mq, buf, strlen(buf), NULL, &err);
+        size_t expect = 0;
+        for (size_t k = 0; k < all.n; k++) {
+            tm_match_result r = tm_match_score(&mq, &all.text[k], NULL);
+            if (r.score < min)
+                continue;
+            expect++;
+            int found = 0;
+            for (size_t j = 0; j < h.n && !found; j++)
+                found = h.hit[j].id == all.ids[k] && h.hit[j].score == r.score;
+            ck_assert_msg(found, "query %d (min %d) '%s': unit %llu (score %d) missing", q, min,
+                          buf, (unsigned long long)all.ids[k], r.score);
+        }
+        ck_assert_msg(h.n == expect, "query %d (min %d): index found %zu, full scan %zu", q, min,
+                      h.n, expect);
+        tm_mtext_free(&mq);
+        tm_store_hits_free(&h);
+    }
+    for (size_t k = 0; k < all.n; k++)
+        tm_mtext_free(&all.text[k]);
+    tm_store_close(s);
+}
+END_TEST
+
+/* ---- damage, versions, atomicity ------------------------------------------------------ */
+
+static long file_size(void)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void poke(long off, unsigned char mask)
+{
+    int fd = open(path, O_RDWR);
+    unsigned char b;
+    ck_assert_int_eq(pread(fd, &b, 1, off), 1);
+    b ^= mask;
+    ck_assert_int_eq(pwrite(fd, &b, 1, off), 1);
+    close(fd);
+}
+
+START_TEST(test_every_flipped_byte_is_caught)
+{
+    import(PAIRS, 4, "doc-a", "20240101T000000Z");
+    long size = file_size();
+    tm_error err = {TM_OK, ""};
+    /* every byte after the header slots (the live slot's bytes are caught
+     * by its CRC too; the other slot is unused) */
+    for (long off = 8192; off < size; off++) {
+        poke(off, 0x10);
+        tm_status st = tm_store_check(path, &err);
+        ck_assert_msg(st == TM_EDATA, "flipping byte %ld went unnoticed", off);
+        ck_assert_msg(strstr(err.msg, "damaged store") || strstr(err.msg, "truncated"), "%s", err.msg);
+        poke(off, 0x10);
+    }
+    ck_assert_int_eq(tm_store_check(path, &err), TM_OK);
+}
+END_TEST
+
+START_TEST(test_truncation_caught)
+{
+    import(PAIRS, 4, "doc-a", "20240101T000000Z");
+    long size = file_size();
+    tm_error err = {TM_OK, ""};
+    for (long cut = 0; cut < size; cut += 97) {
+        ck_assert_int_eq(truncate(path, cut), 0);
+        tm_store *s = NULL;
+        ck_assert_msg(tm_store_open(&s, path, &err) == TM_EDATA, "a store cut at %ld bytes opened", cut);
+        tm_store_writer *w = NULL;
+        tm_status st = tm_store_writer_open(&w, path, &err);
+        ck_assert_msg(cut == 0 ? st == TM_OK : st == TM_EDATA, "cut at %ld: writer said %d", cut, st);
+        if (w)
+            tm_store_writer_abort(w);
+        unlink(path);
+        import(PAIRS, 4, "doc-a", "20240101T000000Z");
+    }
+}
+END_TEST
+
+START_TEST(test_future_version_refused)
+{
+    import(PAIRS, 4, "doc-a", "20240101T000000Z");
+    /* rewrite slot A's version field and its CRC */
+    int fd = open(path, O_RDWR);
+    unsigned char slot[56];
+    ck_assert_int_eq(pread(fd, slot, 56, 0), 56);
+    unsigned char other[56];
+    ck_assert_int_eq(pread(fd, other, 56, 4096), 56);
+    unsigned char *live = memcmp(other, "tmkitdb", 7) == 0 ? other : slot;
+    long at = live == other ? 4096 : 0;
+    live[8] = 9;
+    uint32_t crc = (uint32_t)crc32(0L, live, 52);
+    for (int i = 0; i < 4; i++)
+        live[52 + i] = (unsigned char)(crc >> (8 * i));
+    ck_assert_int_eq(pwrite(fd, live, 56, at), 56);
+    close(fd);
+    tm_store *s;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_open(&s, path, &err), TM_EDATA);
+    ck_assert_msg(strstr(err.msg, "format version 9; this tmkit reads version 1"), "%s", err.msg);
+}
+END_TEST
+
+START_TEST(test_abort_and_leftovers_leave_old_content)
+{
+    import(PAIRS, 2, "doc-a", "20240101T000000Z");
+    long size = file_size();
+    tm_store_writer *w;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
+    tm_tu tu = TM_TU_INIT;
+    unit(&tu, PAIRS[3][0], PAIRS[3][1], "x", "20240101T000000Z");
+    tm_store_writer_add(w, &tu, &err);
+    tm_tu_clear(&tu);
+    tm_store_writer_abort(w);
+    ck_assert_int_eq(file_size(), size);
+    /* garbage after the last commit (a crashed import) is ignored, then dropped */
+    int fd = open(path, O_WRONLY | O_APPEND);
+    ck_assert_int_eq(write(fd, "garbage!", 8), 8);
+    close(fd);
+    tm_store *s = open_store();
+    ck_assert_int_eq(count_units(s), 2);
+    tm_store_close(s);
+    import(PAIRS + 2, 2, "doc-b", "20240101T000000Z");
+    s = open_store();
+    ck_assert_int_eq(count_units(s), 4);
+    tm_store_close(s);
+    ck_assert_int_eq(tm_store_check(path, &err), TM_OK);
+}
+END_TEST
+
+START_TEST(test_not_a_store)
+{
+    int fd = open(path, O_CREAT | O_WRONLY, 0644);
+    char junk[9000];
+    memset(junk, 'x', sizeof junk);
+    ck_assert_int_eq(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    close(fd);
+    tm_store *s;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_open(&s, path, &err), TM_EDATA);
+    ck_assert_msg(strstr(err.msg, "not a tmkit store"), "%s", err.msg);
+    tm_store_writer *w;
+    ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_EDATA);
+    ck_assert_int_eq(tm_store_open(&s, "/nonexistent.tmdb", &err), TM_EIO);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -187,6 +434,20 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_duplicates_merge_across_imports);
     tcase_add_test(tc, test_duplicates_within_one_import);
     tcase_add_test(tc, test_query_scores_and_directions);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("lossless");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_query_equals_full_scan);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("damage");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_every_flipped_byte_is_caught);
+    tcase_add_test(tc, test_truncation_caught);
+    tcase_add_test(tc, test_future_version_refused);
+    tcase_add_test(tc, test_abort_and_leftovers_leave_old_content);
+    tcase_add_test(tc, test_not_a_store);
     suite_add_tcase(s, tc);
     return s;
 }
