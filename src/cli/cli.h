@@ -73,5 +73,11 @@ int cmd_tmx(int argc, char **argv, cli_ctx *ctx);
 int cmd_segment(int argc, char **argv, cli_ctx *ctx);
 int cmd_eval(int argc, char **argv, cli_ctx *ctx);
 int cmd_align(int argc, char **argv, cli_ctx *ctx);
+int cmd_import(int argc, char **argv, cli_ctx *ctx);
+int cmd_query(int argc, char **argv, cli_ctx *ctx);
+int cmd_concord(int argc, char **argv, cli_ctx *ctx);
+int cmd_export(int argc, char **argv, cli_ctx *ctx);
+int cmd_stats(int argc, char **argv, cli_ctx *ctx);
+int cmd_check(int argc, char **argv, cli_ctx *ctx);
 
 #endif

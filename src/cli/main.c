@@ -12,6 +12,12 @@
 
 static const cli_command commands[] = {
     {"align", cmd_align, "align the sentences of two renditions of a document (TMX, tsv, ...)"},
+    {"import", cmd_import, "add the units of TMX files to a store (.tmdb)"},
+    {"query", cmd_query, "best matches of a sentence in a store, CAT-style scores"},
+    {"concord", cmd_concord, "every unit of a store holding a term"},
+    {"export", cmd_export, "write a store as TMX 1.4b"},
+    {"stats", cmd_stats, "size and content of a store"},
+    {"check", cmd_check, "verify every checksum and index of a store"},
     {"segment", cmd_segment, "split text into sentences (ICU + SRX rules for vi and fr)"},
     {"eval", cmd_eval, "precision/recall/F1 of a segmentation or alignment against gold"},
     {"normalize", cmd_normalize, "print text as tmkit reads it, or its matching keys"},

@@ -97,6 +97,23 @@ static int grow(tm_mtext *mt, size_t n)
     return 0;
 }
 
+size_t tm_match_words(const char *s, size_t n, uint32_t *hashes, uint32_t *spans, size_t cap)
+{
+    size_t i = 0, ws, we, k = 0;
+    while (next_word(s, n, &i, &ws, &we, NULL)) {
+        if (k < cap) {
+            if (hashes)
+                hashes[k] = tm_match_word_hash(s + ws, we - ws);
+            if (spans) {
+                spans[2 * k] = (uint32_t)ws;
+                spans[2 * k + 1] = (uint32_t)we;
+            }
+        }
+        k++;
+    }
+    return k;
+}
+
 static size_t count_words(const char *s, size_t len)
 {
     size_t i = 0, ws, we, n = 0;

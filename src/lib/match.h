@@ -65,6 +65,11 @@ typedef struct tm_match_result {
  * of q (what a display highlights); it must hold c->nwords entries. */
 tm_match_result tm_match_score(const tm_mtext *q, const tm_mtext *c, unsigned char *diff);
 
+/* The words of s as match.c cuts them (letters, marks, digits; '.' and ','
+ * inside numbers): hashes of their bytes as they are (no normalization)
+ * and byte spans, at most cap of them. Returns how many words s has. */
+size_t tm_match_words(const char *s, size_t n, uint32_t *hashes, uint32_t *spans, size_t cap);
+
 /* Word hash used for words (exposed for the index: same tokens, same hashes). */
 uint32_t tm_match_word_hash(const char *s, size_t n);
 

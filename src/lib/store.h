@@ -43,6 +43,7 @@ void tm_store_writer_abort(tm_store_writer *w);
 typedef struct tm_store_import_stats {
     uint64_t added;   /* new units */
     uint64_t merged;  /* duplicates merged into an existing unit */
+    uint64_t unchanged; /* of those, units the store already held as they are */
 } tm_store_import_stats;
 const tm_store_import_stats *tm_store_writer_stats(const tm_store_writer *w);
 

@@ -383,6 +383,22 @@ static tm_status merge_in_batch(tm_store_writer *w, uint32_t local, const tm_tu 
     return st;
 }
 
+/* Would the merged unit be stored exactly as the old one is? (Compared
+ * as serialized bytes, with the old unit's merge taken into account.) */
+static int same_unit(tm_store_writer *w, const tm_tu *merged, const tm_tu *old)
+{
+    tm_tu both = TM_TU_INIT;
+    tm_buf a = TM_BUF_INIT, b = TM_BUF_INIT;
+    int same = tm_tu_copy(&both, old) == 0 && merge_into(&both, merged) == 0 &&
+               tm_unit_encode(&a, &both) == 0 && tm_unit_encode(&b, old) == 0 &&
+               a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+    (void)w;
+    tm_tu_clear(&both);
+    tm_buf_free(&a);
+    tm_buf_free(&b);
+    return same;
+}
+
 tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err)
 {
     if (tu->ntuvs == 0)
@@ -411,10 +427,13 @@ tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err
     st = tomb ? tm_store_load(w->old, gi, old_local, &old, err) : tm_error_nomem(err);
     if (st == TM_OK && (tm_tu_copy(&merged, tu) != 0 || merge_into(&merged, &old) != 0))
         st = tm_error_nomem(err);
-    if (st == TM_OK) {
+    w->stats.merged += st == TM_OK;
+    if (st == TM_OK && !same_unit(w, &merged, &old)) {
         *tomb = old_id;
-        w->stats.merged++;
         st = append_unit(w, &merged, ident, err);
+    } else if (st == TM_OK) {
+        w->tombs.n--; /* nothing new: the stored unit stays as it is */
+        w->stats.unchanged++;
     }
     tm_tu_clear(&merged);
     tm_tu_clear(&old);

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# test_store.sh — end-to-end tests of the store commands: import, query,
+# concord, export, stats, check; round trips of CAT-tool TMX; damage,
+# concurrency and kill -9 during an import.
+. "$(dirname "$0")/lib.sh"
+C="$top_srcdir/corpora"
+FIX="$top_srcdir/tests/fixtures/tmx"
+DB="$WORK/tm.tmdb"
+
+"$TMKIT" align -o "$WORK/talks.tmx" "$C/qn-gx-talks.vi.txt" "$C/qn-gx-talks.fr.txt"
+"$TMKIT" align -o "$WORK/trade.tmx" "$C/vn-guangxi-trade.vi.txt" "$C/vn-guangxi-trade.fr.txt"
+
+# --- import, stats, check -------------------------------------------------------
+N=$(cat "$WORK/talks.tmx" "$WORK/trade.tmx" | grep -c '<tu ')
+run "$TMKIT" import "$DB" "$WORK/talks.tmx" "$WORK/trade.tmx"
+expect_status 0
+expect_stderr 'units added'
+run "$TMKIT" stats "$DB"
+expect_stdout_match "^units: $N$"
+expect_stdout_match '^languages: vi fr$'
+run "$TMKIT" check "$DB"
+expect_status 0
+expect_stdout_match 'intact'
+
+# importing the same files again changes nothing
+run "$TMKIT" import "$DB" "$WORK/talks.tmx"
+expect_stderr '0 units added, 16 merged with an equal unit \(16 already there as they are\)'
+run "$TMKIT" stats "$DB"
+expect_stdout_match "^units: $N$"
+
+# --- query ------------------------------------------------------------------------------
+run "$TMKIT" query "$DB" "Năm 2023, kim ngạch thương mại giữa Việt Nam và tỉnh Quảng Tây đạt 253,9 tỷ NDT (khoảng 36,3 tỷ USD), tăng 29,2%."
+expect_status 0
+expect_stdout_match '^100%  Năm 2023'
+expect_stdout_match '^      En 2023, les échanges commerciaux'
+expect_stdout_match '^      vn-guangxi-trade, '
+printf '%s' "$out" | grep -q $'\033' && fail "no colour when stdout is not a terminal" || ok
+
+run "$TMKIT" query --format jsonl -n 1 "$DB" "Năm 2024, kim ngạch thương mại giữa Việt Nam và tỉnh Quảng Tây đạt 253,9 tỷ NDT (khoảng 36,3 tỷ USD), tăng 29,2%."
+expect_stdout_match '^\{"score":98,"source":"Năm 2023, .*","target":"En 2023, .*","origin":"vn-guangxi-trade, [0-9T]+Z"\}$'
+
+# the other direction, and the hoá/hóa spelling
+run "$TMKIT" query -s fr -t vi -n 1 "$DB" "$(sed -n 1p "$C/qn-gx-talks.fr.sent")"
+expect_stdout_match '^100%  '
+run "$TMKIT" query --min 101 "$DB" x
+expect_status 1
+run "$TMKIT" query "$DB" "Ngôn ngữ hoàn toàn khác"
+expect_status 0
+expect_stdout ''
+expect_stderr 'no match of 70% or more'
+run "$TMKIT" query "$DB" "$(printf 'bad \xff')"
+expect_status 2
+
+# --- concord ---------------------------------------------------------------------------
+run "$TMKIT" concord "$DB" "Quảng Ninh"
+expect_status 0
+expect_stdout_match 'Quảng Ninh'
+n1=$(printf '%s\n' "$out" | grep -c '^      ' || true)
+run "$TMKIT" concord --fold "$DB" "quang ninh"
+n2=$(printf '%s\n' "$out" | grep -c '^      ' || true)
+[ "$n2" -ge "$n1" ] && [ "$n1" -gt 0 ] && ok || fail "--fold finds at least what the exact term finds ($n1, $n2)"
+run "$TMKIT" concord --format jsonl -n 1 "$DB" "Guangxi"
+expect_stdout_match '^\{"score":100,'
+
+# --- export: TMX 1.4b, and round trips of what CAT tools write -----------------------------
+run "$TMKIT" export -o "$WORK/all.tmx" "$DB"
+expect_status 0
+run "$TMKIT" tmx validate "$WORK/all.tmx"
+expect_status 0
+for f in omegat okapi memoq trados-utf16; do
+    rm -f "$WORK/rt.tmdb"
+    "$TMKIT" import -q "$WORK/rt.tmdb" "$FIX/$f.tmx"
+    run "$TMKIT" export -o "$WORK/rt.tmx" "$WORK/rt.tmdb"
+    expect_status 0
+    # the units (a store holds units from many files: header props stay behind)
+    "$TMKIT" tmx convert --to tmx "$FIX/$f.tmx" | sed '1,/<body>/d' | grep -E '<(seg|prop|note|tuv|tu )' | sed 's/^ *//' | sort >"$WORK/a"
+    "$TMKIT" tmx convert --to tmx "$WORK/rt.tmx" | sed '1,/<body>/d' | grep -E '<(seg|prop|note|tuv|tu )' | sed 's/^ *//' | sort >"$WORK/b"
+    run diff "$WORK/a" "$WORK/b"
+    expect_status 0
+done
+run grep -c 'tuid="okapi-1"' "$WORK/rt.tmx"
+run "$TMKIT" export -s vi -t fr "$WORK/rt.tmdb"
+expect_stdout_match '<tuv xml:lang="vi-VN">'
+
+# --- bad input: nothing changes ------------------------------------------------------------
+before=$(cksum <"$DB")
+printf '<tmx version="1.4"><header/><body><tu><tuv xml:lang="vi"><seg>x</seg></tuv></tu><tu>' >"$WORK/trunc.tmx"
+run "$TMKIT" import "$DB" "$WORK/talks.tmx" "$WORK/trunc.tmx"
+expect_status 2
+expect_stderr 'trunc.tmx:1: not well-formed XML'
+[ "$(cksum <"$DB")" = "$before" ] && ok || fail "a failed import leaves the store as it was"
+run "$TMKIT" import "$DB" "$WORK/missing.tmx"
+expect_status 3
+run "$TMKIT" import "$DB"
+expect_status 1
+run "$TMKIT" stats "$WORK/missing.tmdb"
+expect_status 3
+printf 'not a store' >"$WORK/junk.tmdb"
+run "$TMKIT" query "$WORK/junk.tmdb" x
+expect_status 2
+expect_stderr 'not a tmkit store'
+
+# a flipped byte is found by check and by a query that touches it
+cp "$DB" "$WORK/flip.tmdb"
+size=$(stat -c %s "$WORK/flip.tmdb")
+printf '\x55' | dd of="$WORK/flip.tmdb" bs=1 seek=$((size / 2)) conv=notrunc status=none
+run "$TMKIT" check "$WORK/flip.tmdb"
+expect_status 2
+expect_stderr '^tmkit: .*flip.tmdb: damaged store: '
+expect_stderr_lines 1
+
+# --- two importers at once are serialized ------------------------------------------------------
+rm -f "$WORK/par.tmdb"
+"$TMKIT" import -q "$WORK/par.tmdb" "$WORK/talks.tmx" & p1=$!
+"$TMKIT" import -q "$WORK/par.tmdb" "$WORK/trade.tmx" & p2=$!
+wait $p1; s1=$?
+wait $p2; s2=$?
+[ $s1 = 0 ] && [ $s2 = 0 ] && ok || fail "both importers succeed ($s1, $s2)"
+run "$TMKIT" stats "$WORK/par.tmdb"
+expect_stdout_match "^units: $N$"
+run "$TMKIT" check "$WORK/par.tmdb"
+expect_status 0
+
+# --- kill -9 during an import: the store holds the old or the new content ---------------------
+awk 'BEGIN { print "<tmx version=\"1.4\"><header srclang=\"vi\"/><body>";
+             for (i = 0; i < 20000; i++)
+                 printf "<tu><tuv xml:lang=\"vi\"><seg>Câu số %d về hợp tác thương mại giữa hai tỉnh.</seg></tuv><tuv xml:lang=\"fr\"><seg>Phrase numéro %d sur la coopération commerciale.</seg></tuv></tu>\n", i, i;
+             print "</body></tmx>" }' >"$WORK/big.tmx"
+rm -f "$WORK/kill.tmdb"
+"$TMKIT" import -q "$WORK/kill.tmdb" "$WORK/talks.tmx"
+for delay in 0.05 0.2 0.4 0.6 0.8 1.0; do
+    "$TMKIT" import -q "$WORK/kill.tmdb" "$WORK/big.tmx" & pid=$!
+    sleep $delay
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    units=$("$TMKIT" stats "$WORK/kill.tmdb" | sed -n 's/^units: //p')
+    case "$units" in
+    16|20016) ok ;;
+    *) fail "after kill -9 at ${delay}s the store has '$units' units (16 or 20016 expected)" ;;
+    esac
+    run "$TMKIT" check "$WORK/kill.tmdb"
+    expect_status 0
+    [ "$units" = 20016 ] && break
+done
+
+finish
