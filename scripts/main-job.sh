@@ -6,8 +6,9 @@
 # 1. aligns every Vietnamese/French pair under SRCDIR/corpora (segmenting
 #    the raw text) and writes one TMX 1.4b file per pair under SRCDIR/tmx;
 # 2. checks every TMX file with `tmkit tmx validate`;
-# 3. scores the alignments against the gold files (strict bead F1).
-# The store and a sample query join when the store lands.
+# 3. scores the alignments against the gold files (strict bead F1);
+# 4. imports the TMX files into the store tmx/corpora.tmdb and runs a sample
+#    fuzzy query and a concordance against it.
 set -eu
 tmkit=$1
 srcdir=$2
@@ -31,3 +32,15 @@ for gold in "$srcdir"/corpora/*.gold; do
 done
 echo "$total" | awk '{ for (i = 1; i <= NF; i += 3) { c += $i; p += $(i + 1); g += $(i + 2) } }
     END { P = c / p; R = c / g; printf "all pairs: precision=%.4f recall=%.4f f1=%.4f\n", P, R, 2 * P * R / (P + R) }'
+
+echo "== store: tmx/*.tmx -> tmx/corpora.tmdb"
+rm -f "$srcdir/tmx/corpora.tmdb"
+"$tmkit" import "$srcdir/tmx/corpora.tmdb" "$srcdir"/tmx/*.tmx
+"$tmkit" stats "$srcdir/tmx/corpora.tmdb"
+"$tmkit" check "$srcdir/tmx/corpora.tmdb"
+
+query="Năm 2024, kim ngạch thương mại giữa Việt Nam và tỉnh Quảng Tây đạt 260 tỷ NDT."
+echo "== sample query: tmkit query tmx/corpora.tmdb \"$query\""
+"$tmkit" query -n 3 --min 60 "$srcdir/tmx/corpora.tmdb" "$query"
+echo "== sample concordance: tmkit concord -n 2 tmx/corpora.tmdb \"Móng Cái\""
+"$tmkit" concord -n 2 "$srcdir/tmx/corpora.tmdb" "Móng Cái"
