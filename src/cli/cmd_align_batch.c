@@ -101,7 +101,8 @@ static tm_status jobs_from_dir(batch *b, const char *dir, const align_opts *o, t
     closedir(d);
     if (st == TM_OK && b->n == 0)
         st = tm_error_at(err, TM_EDATA, dir, 0, "no *%s file to align", suffix);
-    qsort(b->jobs, b->n, sizeof *b->jobs, cmp_job);
+    if (b->n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(b->jobs, b->n, sizeof *b->jobs, cmp_job);
     return st;
 }
 

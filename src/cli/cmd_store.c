@@ -450,7 +450,8 @@ int cmd_concord(int argc, char **argv, cli_ctx *ctx)
     if (st == TM_OK)
         st = c.st;
     if (st == TM_OK) {
-        qsort(c.hit, c.n, sizeof *c.hit, cmp_newest);
+        if (c.n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+            qsort(c.hit, c.n, sizeof *c.hit, cmp_newest);
         tm_buf orig = TM_BUF_INIT;
         int jsonl = !strcmp(o.format, "jsonl"), color = use_color();
         for (size_t i = 0; i < c.n && (!o.n || i < (size_t)o.n); i++)

@@ -102,7 +102,8 @@ static void reestimate_length(model *m, const tm_bead *b, size_t n)
             double mean = (l1 + l2 / c) / 2;
             r[q++] = (l2 - c * l1) * (l2 - c * l1) / (mean < 1 ? 1 : mean);
         }
-    qsort(r, q, sizeof *r, cmp_double);
+    if (q > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(r, q, sizeof *r, cmp_double);
     size_t keep = q - q / 20;
     double sum = 0;
     for (size_t a = 0; a < keep; a++)

@@ -359,7 +359,8 @@ tm_status tm_anchors_extract(tm_anchorer *a, const char *s, size_t len,
     rc |= on_punctuation(a, s, len);
     if (rc != 0)
         return err && err->code ? err->code : tm_error_nomem(err);
-    qsort(a->keys, a->n, sizeof *a->keys, cmp_key);
+    if (a->n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(a->keys, a->n, sizeof *a->keys, cmp_key);
     *keys = a->keys;
     *n = a->n;
     return TM_OK;

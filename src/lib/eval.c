@@ -223,7 +223,8 @@ static size_t both_sides(tm_bead *b, size_t n)
     for (size_t i = 0; i < n; i++)
         if (b[i].nsrc && b[i].ntgt)
             b[k++] = b[i];
-    qsort(b, k, sizeof *b, cmp_bead);
+    if (k > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(b, k, sizeof *b, cmp_bead);
     return k;
 }
 

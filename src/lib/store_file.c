@@ -136,7 +136,8 @@ static tm_status gather_tombs(tm_store *s, tm_error *err)
     for (size_t i = 0; i < s->nseg; i++)
         for (uint64_t k = 0; k < s->seg[i].sec_len[SEC_TOMBS] / 8; k++)
             s->tombs[s->ntombs++] = get_u64(s->seg[i].sec[SEC_TOMBS] + 8 * k);
-    qsort(s->tombs, s->ntombs, sizeof *s->tombs, cmp_u64);
+    if (s->ntombs > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(s->tombs, s->ntombs, sizeof *s->tombs, cmp_u64);
     return TM_OK;
 }
 

@@ -180,11 +180,13 @@ static tm_status query_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, 
     } else {
         for (size_t i = 0; i < nq; i++)
             lookup_term(g, &terms[i]);
-        qsort(terms, nq, sizeof *terms, cmp_df);
+        if (nq > 1) /* (qsort must not get a NULL base, even for 0 items) */
+            qsort(terms, nq, sizeof *terms, cmp_df);
         for (size_t i = 0; i < nq - need + 1 && !rc; i++)
             if (terms[i].df)
                 rc = scan_list(&terms[i], g->nunits, mlo, mhi, &c);
-        qsort(c.v, c.n, sizeof *c.v, cmp_u32);
+        if (c.n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+            qsort(c.v, c.n, sizeof *c.v, cmp_u32);
     }
     tm_status st = rc == -1 ? tm_error_nomem(err)
                    : rc == -2 ? tm_error_at(err, TM_EDATA, s->path, 0,

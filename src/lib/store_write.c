@@ -310,7 +310,8 @@ static tm_status unit_ident(tm_store_writer *w, const tm_tu *tu, uint64_t *ident
             return st;
         keys[i] = tm_key64(tu->tuvs[i].lang, w->scratch.data ? w->scratch.data : "", w->scratch.len);
     }
-    qsort(keys, n, sizeof *keys, cmp_u64v);
+    if (n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(keys, n, sizeof *keys, cmp_u64v);
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++)
         for (int b = 0; b < 8; b++)
@@ -535,7 +536,8 @@ static int cmp_keyent(const void *a, const void *b)
 
 static tm_status write_keys(tm_store_writer *w, segbuild *b, int k, vec *v, tm_error *err)
 {
-    qsort(v->p, v->n, sizeof(keyent), cmp_keyent);
+    if (v->n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(v->p, v->n, sizeof(keyent), cmp_keyent);
     unsigned char *out = calloc(v->n + 1, KEYENT_SIZE);
     if (!out)
         return tm_error_nomem(err);
@@ -562,7 +564,8 @@ static tm_status write_postings(tm_store_writer *w, segbuild *b, tm_error *err)
 {
     posting *p = w->postings.p;
     size_t n = w->postings.n;
-    qsort(p, n, sizeof *p, cmp_posting);
+    if (n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(p, n, sizeof *p, cmp_posting);
     tm_buf terms = TM_BUF_INIT, lists = TM_BUF_INIT;
     int rc = 0;
     for (size_t i = 0; i < n && !rc;) {
@@ -604,7 +607,8 @@ static tm_status write_tail(tm_store_writer *w, segbuild *b, tm_error *err)
     if (st == TM_OK)
         st = write_postings(w, b, err);
     if (st == TM_OK) {
-        qsort(w->tombs.p, w->tombs.n, sizeof(uint64_t), cmp_u64v);
+        if (w->tombs.n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+            qsort(w->tombs.p, w->tombs.n, sizeof(uint64_t), cmp_u64v);
         unsigned char *t = malloc(8 * w->tombs.n + 1);
         if (!t)
             return tm_error_nomem(err);
