@@ -19,7 +19,8 @@
 
 static const char *const section_name[NSECTIONS] = {
     "unit blocks", "block directory", "exact index", "identity index",
-    "term dictionary", "postings", "tombstones", "language list"};
+    "term dictionary", "postings", "tombstones", "language list", "match data",
+    "match data index"};
 
 /* ---- header slots --------------------------------------------------------------- */
 
@@ -111,7 +112,7 @@ static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int ver
     }
     if (g->sec_len[SEC_BLOCKDIR] % BLOCKDIR_SIZE || g->sec_len[SEC_EXACT] % KEYENT_SIZE ||
         g->sec_len[SEC_IDENT] % KEYENT_SIZE || g->sec_len[SEC_TERMS] % TERMENT_SIZE ||
-        g->sec_len[SEC_TOMBS] % 8)
+        g->sec_len[SEC_TOMBS] % 8 || g->sec_len[SEC_FWDIDX] != 8 * ((uint64_t)g->nunits + 1))
         return seg_damaged(s, g->off, "a section has a size its entries cannot have", err);
     g->nblocks = (uint32_t)(g->sec_len[SEC_BLOCKDIR] / BLOCKDIR_SIZE);
     if (g->nunits && !g->nblocks)

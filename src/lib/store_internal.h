@@ -28,6 +28,8 @@ enum {
     SEC_POSTINGS,  /* varint (unit delta, word count) lists */
     SEC_TOMBS,     /* u64 global ids of superseded units, sorted */
     SEC_LANGS,     /* language codes of the variants, NUL-separated */
+    SEC_FWD,       /* per unit, per variant: code, words, signatures (the match data) */
+    SEC_FWDIDX,    /* u64 offset into SEC_FWD per unit, and one past the last */
     NSECTIONS
 };
 

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store_internal.h"
 #include "varint.h"
@@ -139,28 +140,118 @@ static tm_status offer(tm_store_hits *out, size_t n, uint64_t id, int score, con
     return tm_tu_copy(&h->tu, tu) == 0 ? TM_OK : tm_error_nomem(err);
 }
 
+/* One variant's match data in a segment's forward index. */
+typedef struct fwd_var {
+    const unsigned char *code;
+    size_t code_len;
+    size_t nwords;
+    const unsigned char *words;
+    uint32_t sig[4];
+} fwd_var;
+
+/* Read unit local's variants (at most cap). -1 when the data is damaged. */
+static int fwd_read(const segment *g, uint32_t local, fwd_var *v, size_t cap, size_t *n)
+{
+    const unsigned char *ix = g->sec[SEC_FWDIDX];
+    uint64_t a = get_u64(ix + 8 * (size_t)local), b = get_u64(ix + 8 * ((size_t)local + 1));
+    if (a > b || b > g->sec_len[SEC_FWD])
+        return -1;
+    const unsigned char *p = g->sec[SEC_FWD] + a, *end = g->sec[SEC_FWD] + b;
+    uint64_t nv, len, nw;
+    if (tm_varint_get(&p, end, &nv) != 0)
+        return -1;
+    *n = 0;
+    for (uint64_t i = 0; i < nv; i++) {
+        if (tm_varint_get(&p, end, &len) != 0 || len > (uint64_t)(end - p))
+            return -1;
+        const unsigned char *code = p;
+        p += len;
+        if (tm_varint_get(&p, end, &nw) != 0 || nw > (uint64_t)(end - p) / 4 ||
+            (uint64_t)(end - p) < 4 * nw + 16)
+            return -1;
+        if (*n < cap) {
+            fwd_var *f = &v[(*n)++];
+            f->code = code;
+            f->code_len = (size_t)len;
+            f->nwords = (size_t)nw;
+            f->words = p;
+            for (int k = 0; k < 4; k++)
+                f->sig[k] = get_u32(p + 4 * nw + 4 * (size_t)k);
+        }
+        p += 4 * nw + 16;
+    }
+    return p == end ? 0 : -1;
+}
+
+/* The variant tm_tu_find would pick: the same code, else the same primary
+ * language. */
+static const fwd_var *fwd_find(const fwd_var *v, size_t n, const char *lang)
+{
+    size_t ll = strlen(lang), pl = strcspn(lang, "-_");
+    for (size_t i = 0; i < n; i++)
+        if (v[i].code_len == ll && !strncasecmp((const char *)v[i].code, lang, ll))
+            return &v[i];
+    for (size_t i = 0; i < n; i++)
+        if (strcspn((const char *)v[i].code, "-_") >= pl && !strncasecmp((const char *)v[i].code, lang, pl) &&
+            (v[i].code_len == pl || v[i].code[pl] == '-' || v[i].code[pl] == '_'))
+            return &v[i];
+    return NULL;
+}
+
+/* Would a unit with this score enter the list (ties need the unit's date)? */
+static int may_enter(const tm_store_hits *out, size_t n, int score)
+{
+    return out->n < n || score >= out->hit[out->n - 1].score;
+}
+
 static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src, const char *tgt,
                         int min, size_t n, tm_store_hits *out, tm_error *err)
 {
+    const segment *g = &s->seg[gi];
     tm_tu tu = TM_TU_INIT;
     tm_status st = TM_OK;
+    fwd_var v[16];
+    tm_mtext view = TM_MTEXT_INIT;
     for (size_t k = 0; k < c->n && st == TM_OK; k++) {
         if (k > 0 && c->v[k] == c->v[k - 1])
             continue;
-        uint64_t id = s->seg[gi].first_id + c->v[k];
+        uint64_t id = g->first_id + c->v[k];
         if (tm_store_is_tomb(s, id))
+            continue;
+        size_t nv;
+        if (fwd_read(g, c->v[k], v, 16, &nv) != 0) {
+            st = tm_error_at(err, TM_EDATA, s->path, 0,
+                             "damaged store: match data of a unit is malformed (run 'tmkit check')");
+            break;
+        }
+        const fwd_var *sv = fwd_find(v, nv, src), *tv = fwd_find(v, nv, tgt);
+        if (!sv || !tv || sv == tv)
+            continue;
+        if (sv->nwords > view.cap) {
+            free(view.words);
+            view.cap = sv->nwords;
+            if (!(view.words = malloc(view.cap * sizeof *view.words))) {
+                st = tm_error_nomem(err);
+                break;
+            }
+        }
+        for (size_t q = 0; q < sv->nwords; q++)
+            view.words[q] = get_u32(sv->words + 4 * q);
+        view.nwords = sv->nwords;
+        view.case_sig = sv->sig[0];
+        view.punct_sig = sv->sig[1];
+        view.number_sig = sv->sig[2];
+        view.tag_sig = sv->sig[3];
+        tm_match_result r = tm_match_score(&s->mq, &view, NULL);
+        if (r.score < min || !may_enter(out, n, r.score))
             continue;
         if ((st = tm_store_load(s, gi, c->v[k], &tu, err)) != TM_OK)
             break;
-        const tm_tuv *sv = tm_tu_find(&tu, src), *tv = tm_tu_find(&tu, tgt);
-        if (!sv || !tv || sv == tv)
-            continue;
-        if ((st = tm_mtext_prepare(&s->mc, sv->text, strlen(sv->text), sv->markup, err)) != TM_OK)
-            break;
-        tm_match_result r = tm_match_score(&s->mq, &s->mc, NULL);
-        if (r.score >= min)
-            st = offer(out, n, id, r.score, &tu, (size_t)(sv - tu.tuvs), (size_t)(tv - tu.tuvs), err);
+        const tm_tuv *usv = tm_tu_find(&tu, src), *utv = tm_tu_find(&tu, tgt);
+        if (usv && utv && usv != utv)
+            st = offer(out, n, id, r.score, &tu, (size_t)(usv - tu.tuvs), (size_t)(utv - tu.tuvs), err);
     }
+    free(view.words);
     tm_tu_clear(&tu);
     return st;
 }

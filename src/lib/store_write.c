@@ -8,6 +8,7 @@
  * list, fsync; then the older header slot with the next transaction id,
  * fsync. Only that last write makes anything visible (docs/store.md).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -65,6 +66,8 @@ struct tm_store_writer {
     uint64_t *ident_slot;  /* batch duplicate detection: ident -> local + 1 */
     size_t ident_mask;
     tm_buf langs;          /* NUL-separated codes seen */
+    tm_buf fwd;            /* match data of the batch's units */
+    vec fwd_off;           /* uint64_t: start of unit k in fwd */
     tm_mtext mt;
     tm_buf scratch;
     tm_store_import_stats stats;
@@ -119,6 +122,7 @@ tm_status tm_store_writer_open(tm_store_writer **out, const char *path, tm_error
     w->postings.size = sizeof(posting);
     w->tombs.size = sizeof(uint64_t);
     w->unit_off.size = w->unit_len.size = sizeof(size_t);
+    w->fwd_off.size = sizeof(uint64_t);
     tm_status st = TM_OK;
     w->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (w->fd < 0)
@@ -173,6 +177,8 @@ void tm_store_writer_abort(tm_store_writer *w)
     free(w->tombs.p);
     free(w->ident_slot);
     tm_buf_free(&w->langs);
+    tm_buf_free(&w->fwd);
+    free(w->fwd_off.p);
     tm_mtext_free(&w->mt);
     tm_buf_free(&w->scratch);
     free(w->path);
@@ -320,14 +326,45 @@ static tm_status unit_ident(tm_store_writer *w, const tm_tu *tu, uint64_t *ident
     return TM_OK;
 }
 
-/* Index entries of a new unit: exact keys and postings of every variant. */
+static int put_u32b(tm_buf *b, uint32_t v)
+{
+    unsigned char x[4];
+    put_u32(x, v);
+    return tm_buf_append(b, x, 4);
+}
+
+/* The match data of one variant: its code (lower case), its words and its
+ * signatures, so a query scores a candidate without decompressing it. */
+static int put_match_data(tm_buf *b, const char *lang, const tm_mtext *mt)
+{
+    char code[64];
+    size_t n = strlen(lang) < sizeof code - 1 ? strlen(lang) : sizeof code - 1;
+    for (size_t i = 0; i < n; i++)
+        code[i] = (char)tolower((unsigned char)lang[i]);
+    int rc = tm_varint_put(b, n) | tm_buf_append(b, code, n) | tm_varint_put(b, mt->nwords);
+    for (size_t k = 0; k < mt->nwords; k++)
+        rc |= put_u32b(b, mt->words[k]);
+    return rc | put_u32b(b, mt->case_sig) | put_u32b(b, mt->punct_sig) |
+           put_u32b(b, mt->number_sig) | put_u32b(b, mt->tag_sig);
+}
+
+/* Index entries of a new unit: exact keys, postings and match data of every
+ * variant. */
 static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local, tm_error *err)
 {
+    uint64_t *fo = vec_push(&w->fwd_off);
+    if (!fo)
+        return tm_error_nomem(err);
+    *fo = w->fwd.len;
+    if (tm_varint_put(&w->fwd, tu->ntuvs) != 0)
+        return tm_error_nomem(err);
     for (size_t i = 0; i < tu->ntuvs; i++) {
         const tm_tuv *v = &tu->tuvs[i];
         tm_status st = tm_mtext_prepare(&w->mt, v->text, strlen(v->text), v->markup, err);
         if (st != TM_OK)
             return st;
+        if (put_match_data(&w->fwd, v->lang, &w->mt) != 0)
+            return tm_error_nomem(err);
         keyent *e = vec_push(&w->exact);
         if (!e)
             return tm_error_nomem(err);
@@ -619,6 +656,19 @@ static tm_status write_tail(tm_store_writer *w, segbuild *b, tm_error *err)
     }
     if (st == TM_OK)
         st = write_section(w, b, SEC_LANGS, w->langs.data, w->langs.len, err);
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_FWD, w->fwd.data, w->fwd.len, err);
+    if (st == TM_OK) {
+        size_t n = w->fwd_off.n;
+        unsigned char *t = malloc(8 * (n + 1));
+        if (!t)
+            return tm_error_nomem(err);
+        for (size_t i = 0; i < n; i++)
+            put_u64(t + 8 * i, ((uint64_t *)w->fwd_off.p)[i]);
+        put_u64(t + 8 * n, w->fwd.len);
+        st = write_section(w, b, SEC_FWDIDX, t, 8 * (n + 1), err);
+        free(t);
+    }
     return st;
 }
 
