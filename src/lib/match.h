@@ -44,9 +44,10 @@ typedef struct tm_mtext {
     uint32_t tag_sig;     /* hash of the inline markup, 0 when none */
     size_t cap;
     tm_buf key;           /* the text's match key (norm.h) */
+    struct tm_peq *peq;   /* word positions as bit masks, when <= 64 words */
 } tm_mtext;
 
-#define TM_MTEXT_INIT {NULL, NULL, 0, 0, 0, 0, 0, 0, TM_BUF_INIT}
+#define TM_MTEXT_INIT {NULL, NULL, 0, 0, 0, 0, 0, 0, TM_BUF_INIT, NULL}
 
 /* Prepare text (valid UTF-8); markup is the inline XML of a TMX segment
  * or NULL. Reuses mt's memory. */

@@ -101,43 +101,42 @@ static int scan_list(const qterm *q, uint32_t nunits, uint64_t mlo, uint64_t mhi
     return 0;
 }
 
-/* Keep the best n hits, best first. */
-static int better(const tm_store_hit *a, int score, uint64_t id, const char *date, const char *adate)
+/* A candidate that made the list so far: everything needed to rank it,
+ * and to load it once the list is final. */
+typedef struct pend {
+    int score;
+    uint64_t date, id;
+    size_t gi;
+    uint32_t local;
+} pend;
+
+typedef struct pends {
+    pend *v;
+    size_t n, cap; /* cap = the n the query asked for */
+} pends;
+
+static int ranks_before(const pend *a, const pend *b)
 {
-    if (score != a->score)
-        return score > a->score;
-    int c = strcmp(date ? date : "", adate ? adate : "");
-    return c ? c > 0 : id > a->id;
+    if (a->score != b->score)
+        return a->score > b->score;
+    if (a->date != b->date)
+        return a->date > b->date;
+    return a->id > b->id;
 }
 
-static const char *unit_date(const tm_tu *tu)
+/* Insert in rank order, keeping at most cap. */
+static void pend_offer(pends *p, const pend *x)
 {
-    const char *d = tm_annot_attr(&tu->an, "changedate");
-    return d ? d : tm_annot_attr(&tu->an, "creationdate");
-}
-
-static tm_status offer(tm_store_hits *out, size_t n, uint64_t id, int score, const tm_tu *tu,
-                       size_t sv, size_t tv, tm_error *err)
-{
-    const char *date = unit_date(tu);
-    size_t pos = out->n;
-    while (pos > 0 && better(&out->hit[pos - 1], score, id, date, unit_date(&out->hit[pos - 1].tu)))
+    size_t pos = p->n;
+    while (pos > 0 && ranks_before(x, &p->v[pos - 1]))
         pos--;
-    if (pos >= n)
-        return TM_OK;
-    if (out->n == n) { /* drop the last */
-        tm_tu_clear(&out->hit[n - 1].tu);
-        out->n--;
-    }
-    memmove(&out->hit[pos + 1], &out->hit[pos], (out->n - pos) * sizeof *out->hit);
-    tm_store_hit *h = &out->hit[pos];
-    memset(h, 0, sizeof *h);
-    h->id = id;
-    h->score = score;
-    h->src_var = sv;
-    h->tgt_var = tv;
-    out->n++;
-    return tm_tu_copy(&h->tu, tu) == 0 ? TM_OK : tm_error_nomem(err);
+    if (pos >= p->cap)
+        return;
+    if (p->n == p->cap)
+        p->n--;
+    memmove(&p->v[pos + 1], &p->v[pos], (p->n - pos) * sizeof *p->v);
+    p->v[pos] = *x;
+    p->n++;
 }
 
 /* One variant's match data in a segment's forward index. */
@@ -150,7 +149,8 @@ typedef struct fwd_var {
 } fwd_var;
 
 /* Read unit local's variants (at most cap). -1 when the data is damaged. */
-static int fwd_read(const segment *g, uint32_t local, fwd_var *v, size_t cap, size_t *n)
+static int fwd_read(const segment *g, uint32_t local, fwd_var *v, size_t cap, size_t *n,
+                    uint64_t *date)
 {
     const unsigned char *ix = g->sec[SEC_FWDIDX];
     uint64_t a = get_u64(ix + 8 * (size_t)local), b = get_u64(ix + 8 * ((size_t)local + 1));
@@ -158,7 +158,7 @@ static int fwd_read(const segment *g, uint32_t local, fwd_var *v, size_t cap, si
         return -1;
     const unsigned char *p = g->sec[SEC_FWD] + a, *end = g->sec[SEC_FWD] + b;
     uint64_t nv, len, nw;
-    if (tm_varint_get(&p, end, &nv) != 0)
+    if (tm_varint_get(&p, end, date) != 0 || tm_varint_get(&p, end, &nv) != 0)
         return -1;
     *n = 0;
     for (uint64_t i = 0; i < nv; i++) {
@@ -198,17 +198,10 @@ static const fwd_var *fwd_find(const fwd_var *v, size_t n, const char *lang)
     return NULL;
 }
 
-/* Would a unit with this score enter the list (ties need the unit's date)? */
-static int may_enter(const tm_store_hits *out, size_t n, int score)
-{
-    return out->n < n || score >= out->hit[out->n - 1].score;
-}
-
 static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src, const char *tgt,
-                        int min, size_t n, tm_store_hits *out, tm_error *err)
+                        int min, pends *out, tm_error *err)
 {
     const segment *g = &s->seg[gi];
-    tm_tu tu = TM_TU_INIT;
     tm_status st = TM_OK;
     fwd_var v[16];
     tm_mtext view = TM_MTEXT_INIT;
@@ -219,7 +212,8 @@ static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src,
         if (tm_store_is_tomb(s, id))
             continue;
         size_t nv;
-        if (fwd_read(g, c->v[k], v, 16, &nv) != 0) {
+        uint64_t date;
+        if (fwd_read(g, c->v[k], v, 16, &nv, &date) != 0) {
             st = tm_error_at(err, TM_EDATA, s->path, 0,
                              "damaged store: match data of a unit is malformed (run 'tmkit check')");
             break;
@@ -243,21 +237,43 @@ static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src,
         view.number_sig = sv->sig[2];
         view.tag_sig = sv->sig[3];
         tm_match_result r = tm_match_score(&s->mq, &view, NULL);
-        if (r.score < min || !may_enter(out, n, r.score))
-            continue;
-        if ((st = tm_store_load(s, gi, c->v[k], &tu, err)) != TM_OK)
-            break;
-        const tm_tuv *usv = tm_tu_find(&tu, src), *utv = tm_tu_find(&tu, tgt);
-        if (usv && utv && usv != utv)
-            st = offer(out, n, id, r.score, &tu, (size_t)(usv - tu.tuvs), (size_t)(utv - tu.tuvs), err);
+        if (r.score >= min) {
+            pend x = {r.score, date, id, gi, c->v[k]};
+            pend_offer(out, &x);
+        }
     }
     free(view.words);
-    tm_tu_clear(&tu);
+    return st;
+}
+
+/* Load the units of the final list into hits. */
+static tm_status load_hits(tm_store *s, const pends *p, const char *src, const char *tgt,
+                           tm_store_hits *out, tm_error *err)
+{
+    tm_status st = TM_OK;
+    for (size_t k = 0; k < p->n && st == TM_OK; k++) {
+        tm_store_hit *h = &out->hit[out->n];
+        memset(h, 0, sizeof *h);
+        if ((st = tm_store_load(s, p->v[k].gi, p->v[k].local, &h->tu, err)) != TM_OK)
+            break;
+        const tm_tuv *sv = tm_tu_find(&h->tu, src), *tv = tm_tu_find(&h->tu, tgt);
+        if (!sv || !tv || sv == tv) {
+            tm_tu_clear(&h->tu);
+            st = tm_error_at(err, TM_EDATA, s->path, 0,
+                             "damaged store: a unit does not match its index (run 'tmkit check')");
+            break;
+        }
+        h->id = p->v[k].id;
+        h->score = p->v[k].score;
+        h->src_var = (size_t)(sv - h->tu.tuvs);
+        h->tgt_var = (size_t)(tv - h->tu.tuvs);
+        out->n++;
+    }
     return st;
 }
 
 static tm_status query_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, const char *src,
-                               const char *tgt, int min, size_t n, tm_store_hits *out, tm_error *err)
+                               const char *tgt, int min, pends *out, tm_error *err)
 {
     const segment *g = &s->seg[gi];
     double t = min / 100.0;
@@ -282,7 +298,7 @@ static tm_status query_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, 
     tm_status st = rc == -1 ? tm_error_nomem(err)
                    : rc == -2 ? tm_error_at(err, TM_EDATA, s->path, 0,
                                             "damaged store: a posting list is malformed (run 'tmkit check')")
-                              : verify(s, gi, &c, src, tgt, min, n, out, err);
+                              : verify(s, gi, &c, src, tgt, min, out, err);
     free(c.v);
     return st;
 }
@@ -306,8 +322,10 @@ tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *
         return TM_OK;
     qterm *terms = calloc(nq, sizeof *terms);
     out->hit = calloc(n + 1, sizeof *out->hit);
-    if (!terms || !out->hit) {
+    pends p = {calloc(n + 1, sizeof(pend)), 0, n};
+    if (!terms || !out->hit || !p.v) {
         free(terms);
+        free(p.v);
         return tm_error_nomem(err);
     }
     for (size_t k = 0; k < nq; k++) {
@@ -317,8 +335,11 @@ tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *
         terms[k].term = tm_term32(src, s->mq.words[k], occ);
     }
     for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++)
-        st = query_segment(s, gi, terms, nq, src, tgt, min, n, out, err);
+        st = query_segment(s, gi, terms, nq, src, tgt, min, &p, err);
+    if (st == TM_OK)
+        st = load_hits(s, &p, src, tgt, out, err);
     free(terms);
+    free(p.v);
     if (st != TM_OK)
         tm_store_hits_free(out);
     return st;

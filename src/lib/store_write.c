@@ -348,6 +348,20 @@ static int put_match_data(tm_buf *b, const char *lang, const tm_mtext *mt)
            put_u32b(b, mt->number_sig) | put_u32b(b, mt->tag_sig);
 }
 
+/* A unit's date as a number (YYYYMMDDhhmmss; 0 when it has none), so that
+ * queries break ties between equal scores without loading units. */
+static uint64_t date_key(const tm_tu *tu)
+{
+    const char *d = tm_annot_attr(&tu->an, "changedate");
+    if (!d)
+        d = tm_annot_attr(&tu->an, "creationdate");
+    uint64_t k = 0;
+    for (; d && *d; d++)
+        if (*d >= '0' && *d <= '9')
+            k = k * 10 + (uint64_t)(*d - '0');
+    return k;
+}
+
 /* Index entries of a new unit: exact keys, postings and match data of every
  * variant. */
 static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local, tm_error *err)
@@ -356,7 +370,7 @@ static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local,
     if (!fo)
         return tm_error_nomem(err);
     *fo = w->fwd.len;
-    if (tm_varint_put(&w->fwd, tu->ntuvs) != 0)
+    if (tm_varint_put(&w->fwd, date_key(tu)) != 0 || tm_varint_put(&w->fwd, tu->ntuvs) != 0)
         return tm_error_nomem(err);
     for (size_t i = 0; i < tu->ntuvs; i++) {
         const tm_tuv *v = &tu->tuvs[i];
