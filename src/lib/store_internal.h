@@ -17,7 +17,7 @@
 #define DATA_START (2 * SLOT_SIZE)
 #define SLOT_MAGIC "tmkitdb"  /* 7 chars + NUL = 8 bytes */
 #define SEG_MAGIC "tmseg01"
-#define BLOCK_TARGET 65536
+#define BLOCK_TARGET 8192
 
 enum {
     SEC_BLOCKS,    /* zlib blocks of serialized units */

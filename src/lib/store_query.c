@@ -272,10 +272,47 @@ static tm_status load_hits(tm_store *s, const pends *p, const char *src, const c
     return st;
 }
 
+/* Units of segment g whose variant in lang has exactly this match key. A
+ * score of 100 needs the same words, numbers and punctuation, hence the
+ * same match key: the exact index holds every unit that can score 100. */
+static int exact_cands(const segment *g, uint64_t key, cands *c)
+{
+    const unsigned char *t = g->sec[SEC_EXACT];
+    size_t lo = 0, hi = g->sec_len[SEC_EXACT] / KEYENT_SIZE, n = hi;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (get_u64(t + mid * KEYENT_SIZE) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && get_u64(t + lo * KEYENT_SIZE) == key; lo++) {
+        uint32_t local = get_u32(t + lo * KEYENT_SIZE + 8);
+        if (local >= g->nunits)
+            return -2;
+        if (cands_push(c, local) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static tm_status query_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, const char *src,
                                const char *tgt, int min, pends *out, tm_error *err)
 {
     const segment *g = &s->seg[gi];
+    if (min == 100) { /* only the exact index can hold 100% matches */
+        cands c = {NULL, 0, 0};
+        uint64_t key = tm_key64(src, s->mq.key.data ? s->mq.key.data : "", s->mq.key.len);
+        int rc = exact_cands(g, key, &c);
+        if (c.n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+            qsort(c.v, c.n, sizeof *c.v, cmp_u32);
+        tm_status st = rc == -1 ? tm_error_nomem(err)
+                       : rc == -2 ? tm_error_at(err, TM_EDATA, s->path, 0,
+                                                "damaged store: the exact index points past the last unit")
+                                  : verify(s, gi, &c, src, tgt, min, out, err);
+        free(c.v);
+        return st;
+    }
     double t = min / 100.0;
     size_t need = (size_t)ceil(t * (double)nq - 1e-9); /* T: shared words needed */
     uint64_t mlo = need, mhi = t > 0 ? (uint64_t)floor((double)nq / t + 1e-9) : UINT64_MAX;
