@@ -68,8 +68,8 @@ struct tm_store_writer {
     tm_buf langs;          /* NUL-separated codes seen */
     tm_buf fwd;            /* match data of the batch's units */
     vec fwd_off;           /* uint64_t: start of unit k in fwd */
-    tm_mtext mt;
-    tm_buf scratch;
+    tm_mtext *mts;         /* the variants of the unit being added, prepared once */
+    size_t nmts;
     tm_store_import_stats stats;
 };
 
@@ -179,8 +179,9 @@ void tm_store_writer_abort(tm_store_writer *w)
     tm_buf_free(&w->langs);
     tm_buf_free(&w->fwd);
     free(w->fwd_off.p);
-    tm_mtext_free(&w->mt);
-    tm_buf_free(&w->scratch);
+    for (size_t i = 0; i < w->nmts; i++)
+        tm_mtext_free(&w->mts[i]);
+    free(w->mts);
     free(w->path);
     free(w);
 }
@@ -305,25 +306,48 @@ static void note_lang(tm_store_writer *w, const char *lang)
     tm_buf_append(&w->langs, prim, strlen(prim) + 1);
 }
 
+/* Prepare every variant of tu for matching (w->mts[i]), once: the keys give
+ * the identity, the words the postings and the match data. */
+static tm_status prepare_variants(tm_store_writer *w, const tm_tu *tu, tm_error *err)
+{
+    if (tu->ntuvs > w->nmts) {
+        tm_mtext *p = realloc(w->mts, tu->ntuvs * sizeof *p);
+        if (!p)
+            return tm_error_nomem(err);
+        for (size_t i = w->nmts; i < tu->ntuvs; i++)
+            memset(&p[i], 0, sizeof p[i]);
+        w->mts = p;
+        w->nmts = tu->ntuvs;
+    }
+    for (size_t i = 0; i < tu->ntuvs; i++) {
+        const tm_tuv *v = &tu->tuvs[i];
+        tm_status st = tm_mtext_prepare(&w->mts[i], v->text, strlen(v->text), v->markup, err);
+        if (st != TM_OK)
+            return st;
+    }
+    return TM_OK;
+}
+
+static uint64_t variant_key(const tm_store_writer *w, const tm_tu *tu, size_t i)
+{
+    const tm_buf *k = &w->mts[i].key;
+    return tm_key64(tu->tuvs[i].lang, k->data ? k->data : "", k->len);
+}
+
 /* Identity: the hashes of every variant's language and match key, sorted. */
-static tm_status unit_ident(tm_store_writer *w, const tm_tu *tu, uint64_t *ident, tm_error *err)
+static uint64_t unit_ident(const tm_store_writer *w, const tm_tu *tu)
 {
     uint64_t keys[64];
     size_t n = tu->ntuvs < 64 ? tu->ntuvs : 64;
-    for (size_t i = 0; i < n; i++) {
-        tm_status st = tm_norm_match(tu->tuvs[i].text, strlen(tu->tuvs[i].text), &w->scratch, err);
-        if (st != TM_OK)
-            return st;
-        keys[i] = tm_key64(tu->tuvs[i].lang, w->scratch.data ? w->scratch.data : "", w->scratch.len);
-    }
+    for (size_t i = 0; i < n; i++)
+        keys[i] = variant_key(w, tu, i);
     if (n > 1) /* (qsort must not get a NULL base, even for 0 items) */
         qsort(keys, n, sizeof *keys, cmp_u64v);
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++)
         for (int b = 0; b < 8; b++)
             h = (h ^ ((keys[i] >> (8 * b)) & 0xFF)) * 1099511628211ull;
-    *ident = h;
-    return TM_OK;
+    return h;
 }
 
 static int put_u32b(tm_buf *b, uint32_t v)
@@ -374,24 +398,22 @@ static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local,
         return tm_error_nomem(err);
     for (size_t i = 0; i < tu->ntuvs; i++) {
         const tm_tuv *v = &tu->tuvs[i];
-        tm_status st = tm_mtext_prepare(&w->mt, v->text, strlen(v->text), v->markup, err);
-        if (st != TM_OK)
-            return st;
-        if (put_match_data(&w->fwd, v->lang, &w->mt) != 0)
+        const tm_mtext *mt = &w->mts[i];
+        if (put_match_data(&w->fwd, v->lang, mt) != 0)
             return tm_error_nomem(err);
         keyent *e = vec_push(&w->exact);
         if (!e)
             return tm_error_nomem(err);
-        *e = (keyent){tm_key64(v->lang, w->mt.key.data ? w->mt.key.data : "", w->mt.key.len), local};
+        *e = (keyent){variant_key(w, tu, i), local};
         note_lang(w, v->lang);
-        for (size_t k = 0; k < w->mt.nwords; k++) {
+        for (size_t k = 0; k < mt->nwords; k++) {
             uint32_t occ = 1;
             for (size_t q = 0; q < k; q++)
-                occ += w->mt.words[q] == w->mt.words[k];
+                occ += mt->words[q] == mt->words[k];
             posting *p = vec_push(&w->postings);
             if (!p)
                 return tm_error_nomem(err);
-            *p = (posting){tm_term32(v->lang, w->mt.words[k], occ), local, (uint32_t)w->mt.nwords};
+            *p = (posting){tm_term32(v->lang, mt->words[k], occ), local, (uint32_t)mt->nwords};
         }
     }
     return TM_OK;
@@ -457,10 +479,10 @@ tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err
         return tm_error_set(err, TM_EDATA, "a unit without any language variant");
     if (w->unit_off.n >= (1u << 31))
         return tm_error_set(err, TM_EDATA, "too many units in one import (2^31)");
-    uint64_t ident;
-    tm_status st = unit_ident(w, tu, &ident, err);
+    tm_status st = prepare_variants(w, tu, err);
     if (st != TM_OK)
         return st;
+    uint64_t ident = unit_ident(w, tu);
     uint32_t local;
     if (ident_lookup(w, ident, &local)) {
         w->stats.merged++;
