@@ -96,6 +96,8 @@ static uint32_t mix(uint32_t h, const char *s, size_t n)
 
 static int is_word_cp(uint32_t c)
 {
+    if (c < 0x80) /* the common case, without a call into ICU */
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     return u_isalnum((UChar32)c) || u_charType((UChar32)c) == U_NON_SPACING_MARK;
 }
 
