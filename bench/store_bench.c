@@ -1,8 +1,10 @@
 /*
  * store_bench.c — query latency of a store, in-process (no process start
- * per query): store_bench STORE QUERIES.tsv [MIN] [N]
+ * per query): store_bench STORE QUERIES.tsv [MIN] [N] [TOP1.tsv]
  * QUERIES.tsv: 'kind<TAB>text' per line; prints, per kind, the count, the
  * p50 and p99 latency in microseconds and the mean number of matches.
+ * TOP1.tsv, when given, gets 'line<TAB>score<TAB>target' of each query's
+ * best match (empty when none), to compare with another tool.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,13 +33,16 @@ int main(int argc, char **argv)
         return 1;
     }
     FILE *fp = fopen(argv[2], "r");
-    if (!fp)
+    FILE *top = argc > 5 ? fopen(argv[5], "w") : NULL;
+    if (!fp || (argc > 5 && !top))
         return 1;
+    size_t lineno = 0;
     static double lat[2][100000];
     size_t cnt[2] = {0, 0}, hits[2] = {0, 0};
     char line[8192];
     while (fgets(line, sizeof line, fp)) {
         line[strcspn(line, "\n")] = '\0';
+        lineno++;
         char *tab = strchr(line, '\t');
         if (!tab)
             continue;
@@ -50,12 +55,17 @@ int main(int argc, char **argv)
             return 1;
         }
         double us = (bench_now() - t0) * 1e6;
+        if (top)
+            fprintf(top, "%zu\t%d\t%s\n", lineno, h.n ? h.hit[0].score : 0,
+                    h.n ? h.hit[0].tu.tuvs[h.hit[0].tgt_var].text : "");
         if (cnt[k] < 100000)
             lat[k][cnt[k]++] = us;
         hits[k] += h.n;
         tm_store_hits_free(&h);
     }
     fclose(fp);
+    if (top)
+        fclose(top);
     for (int k = 0; k < 2; k++) {
         if (!cnt[k])
             continue;
