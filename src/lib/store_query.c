@@ -296,45 +296,44 @@ static int exact_cands(const segment *g, uint64_t key, cands *c)
     return 0;
 }
 
-static tm_status query_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, const char *src,
-                               const char *tgt, int min, pends *out, tm_error *err)
+/* Candidates of segment gi for the query: the exact index when only 100%
+ * can qualify, else the length bounds and the rarest n - T + 1 posting
+ * lists. 0, -1 (memory) or -2 (damaged index). */
+static int candidates(tm_store *s, size_t gi, qterm *terms, size_t nq, const char *src, int min,
+                      cands *c)
 {
     const segment *g = &s->seg[gi];
-    if (min == 100) { /* only the exact index can hold 100% matches */
-        cands c = {NULL, 0, 0};
-        uint64_t key = tm_key64(src, s->mq.key.data ? s->mq.key.data : "", s->mq.key.len);
-        int rc = exact_cands(g, key, &c);
-        if (c.n > 1) /* (qsort must not get a NULL base, even for 0 items) */
-            qsort(c.v, c.n, sizeof *c.v, cmp_u32);
-        tm_status st = rc == -1 ? tm_error_nomem(err)
-                       : rc == -2 ? tm_error_at(err, TM_EDATA, s->path, 0,
-                                                "damaged store: the exact index points past the last unit")
-                                  : verify(s, gi, &c, src, tgt, min, out, err);
-        free(c.v);
-        return st;
-    }
+    if (min == 100) /* only the exact index can hold 100% matches */
+        return exact_cands(g, tm_key64(src, s->mq.key.data ? s->mq.key.data : "", s->mq.key.len), c);
     double t = min / 100.0;
     size_t need = (size_t)ceil(t * (double)nq - 1e-9); /* T: shared words needed */
     uint64_t mlo = need, mhi = t > 0 ? (uint64_t)floor((double)nq / t + 1e-9) : UINT64_MAX;
-    cands c = {NULL, 0, 0};
     int rc = 0;
     if (need == 0) { /* every unit can reach the floor: all of them */
         for (uint32_t k = 0; k < g->nunits && !rc; k++)
-            rc = cands_push(&c, k);
-    } else {
-        for (size_t i = 0; i < nq; i++)
-            lookup_term(g, &terms[i]);
-        if (nq > 1) /* (qsort must not get a NULL base, even for 0 items) */
-            qsort(terms, nq, sizeof *terms, cmp_df);
-        for (size_t i = 0; i < nq - need + 1 && !rc; i++)
-            if (terms[i].df)
-                rc = scan_list(&terms[i], g->nunits, mlo, mhi, &c);
-        if (c.n > 1) /* (qsort must not get a NULL base, even for 0 items) */
-            qsort(c.v, c.n, sizeof *c.v, cmp_u32);
+            rc = cands_push(c, k);
+        return rc;
     }
+    for (size_t i = 0; i < nq; i++)
+        lookup_term(g, &terms[i]);
+    if (nq > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(terms, nq, sizeof *terms, cmp_df);
+    for (size_t i = 0; i < nq - need + 1 && !rc; i++)
+        if (terms[i].df)
+            rc = scan_list(&terms[i], g->nunits, mlo, mhi, c);
+    return rc;
+}
+
+static tm_status query_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, const char *src,
+                               const char *tgt, int min, pends *out, tm_error *err)
+{
+    cands c = {NULL, 0, 0};
+    int rc = candidates(s, gi, terms, nq, src, min, &c);
+    if (c.n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(c.v, c.n, sizeof *c.v, cmp_u32);
     tm_status st = rc == -1 ? tm_error_nomem(err)
                    : rc == -2 ? tm_error_at(err, TM_EDATA, s->path, 0,
-                                            "damaged store: a posting list is malformed (run 'tmkit check')")
+                                            "damaged store: an index points outside its segment (run 'tmkit check')")
                               : verify(s, gi, &c, src, tgt, min, out, err);
     free(c.v);
     return st;
