@@ -100,7 +100,7 @@ static char *write_tmp(const char *content)
     static char paths[8][64];
     static int k;
     char *p = paths[k++ % 8];
-    strcpy(p, "/tmp/tmkit-align-XXXXXX");
+    strcpy(p, "/tmp/tmkit-test-align-XXXXXX");
     int fd = mkstemp(p);
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(write(fd, content, strlen(content)), (ssize_t)strlen(content));
@@ -152,6 +152,7 @@ START_TEST(test_dict_read)
     ck_assert_int_eq(tm_dict_read(&d, p, &err), TM_OK);
     ck_assert_uint_eq(tm_dict_size(d), 1); /* phrases left out */
     tm_dict_free(d);
+    unlink(p);
     p = write_tmp("commerce @ thương mại\nno separator here\n");
     ck_assert_int_eq(tm_dict_read(&d, p, &err), TM_EDATA);
     ck_assert_msg(strstr(err.msg, ":2: expected 'target_word @ source_word'"), "got: %s", err.msg);

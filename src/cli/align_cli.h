@@ -11,7 +11,7 @@
 typedef enum { FMT_TMX, FMT_TSV, FMT_BEADS, FMT_LADDER, FMT_MOSES, FMT_JSONL } align_format;
 
 typedef struct align_opts {
-    const char *src_lang, *tgt_lang, *output, *dict_path, *srx_path, *batch;
+    const char *src_lang, *tgt_lang, *output, *dict_path, *srx_path, *batch, *store;
     align_format format;
     int presegmented, keep_unaligned, no_lexical, jobs;
     double min_score;
@@ -39,9 +39,11 @@ typedef struct pair_result {
 } pair_result;
 
 /* Align src with tgt and write the result to out_path ("-" or NULL:
- * stdout). Nothing is written when the inputs are bad. */
+ * stdout), and as TMX to tmx_copy unless NULL (for --store). Nothing is
+ * written when the inputs are bad. */
 tm_status align_pair(const align_env *env, const char *src, const char *tgt,
-                     const char *out_path, pair_result *res, tm_error *err);
+                     const char *out_path, const char *tmx_copy, pair_result *res,
+                     tm_error *err);
 
 /* The document's name for provenance: the file name without directory,
  * extension and language suffix ("corpora/qn-gx-talks.vi.txt" → "qn-gx-talks"). */
@@ -56,6 +58,15 @@ typedef struct align_output {
 } align_output;
 
 tm_status align_write(const align_output *ao, const char *out_path, tm_error *err);
+
+/* --store (align_store.c): a private directory for each pair's TMX copy,
+ * DIR/K.tmx for pair K; finish imports the pairs listed in done[] in one
+ * commit and removes the directory; cancel only removes it. */
+tm_status align_store_begin(char *dir, size_t cap, tm_error *err);
+void align_store_path(const char *dir, size_t k, char *out, size_t cap);
+int align_store_finish(const char *store, const char *dir, const size_t *done, size_t n,
+                       cli_ctx *ctx);
+void align_store_cancel(const char *dir);
 
 int align_batch(int argc, char **argv, const align_opts *o, cli_ctx *ctx);
 

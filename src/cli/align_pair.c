@@ -102,7 +102,8 @@ static void check_pair(pair_result *res, const char *src, const char *tgt)
 }
 
 tm_status align_pair(const align_env *env, const char *src, const char *tgt,
-                     const char *out_path, pair_result *res, tm_error *err)
+                     const char *out_path, const char *tmx_copy, pair_result *res,
+                     tm_error *err)
 {
     const align_opts *o = env->o;
     memset(res, 0, sizeof *res);
@@ -122,6 +123,12 @@ tm_status align_pair(const align_env *env, const char *src, const char *tgt,
         align_stem(src, stem, sizeof stem);
         align_output out = {o, ds, dt, &al, stem};
         st = align_write(&out, out_path, err);
+        if (st == TM_OK && tmx_copy) {
+            align_opts as_tmx = *o;
+            as_tmx.format = FMT_TMX;
+            out.o = &as_tmx;
+            st = align_write(&out, tmx_copy, err);
+        }
     }
     if (st == TM_OK) {
         res->nsrc = tm_doc_count(ds);

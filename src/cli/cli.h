@@ -67,6 +67,11 @@ void cli_out_abort(cli_out *out);
 /* The output's name for messages: its path, or "<stdout>". */
 const char *cli_out_name(const cli_out *out);
 
+/* Import TMX files into STORE in one atomic commit (tmkit import, and
+ * tmkit align --store); reports on stderr, returns the exit status. */
+int cli_store_import(const char *store, char *const *files, size_t n, int lenient,
+                     cli_ctx *ctx);
+
 /* The commands. */
 int cmd_normalize(int argc, char **argv, cli_ctx *ctx);
 int cmd_tmx(int argc, char **argv, cli_ctx *ctx);

@@ -11,7 +11,8 @@
 
 static const char usage[] =
     "Usage: tmkit align [-s LANG -t LANG] [--format F] [-o OUT] [--presegmented]\n"
-    "                   [--min-score X] [--keep-unaligned] [--dict FILE] SRC_FILE TGT_FILE\n"
+    "                   [--min-score X] [--keep-unaligned] [--dict FILE] [--store STORE]\n"
+    "                   SRC_FILE TGT_FILE\n"
     "       tmkit align --batch DIR|MANIFEST -o OUTDIR [-j N] [options]\n"
     "\n"
     "Align the sentences of two renditions of one document (SRC in language -s,\n"
@@ -39,6 +40,8 @@ static const char usage[] =
     "      --srx FILE        segmentation rules instead of the built-in ones\n"
     "      --batch D|M       align every pair: D/X.SRC.txt with D/X.TGT.txt, or the\n"
     "                        pairs of a manifest (src_path<TAB>tgt_path per line)\n"
+    "      --store STORE     also add the beads to the translation memory STORE (the\n"
+    "                        units --format tmx writes), in one commit after all pairs\n"
     "  -j, --jobs N          pairs aligned at once in batch mode (default: cores)\n"
     "  -q, --quiet / -v, --verbose (length model, band, scores on stderr) / -h, --help\n"
     "\n"
@@ -106,9 +109,7 @@ static int parse_args(int argc, char **argv, cli_ctx *ctx, align_opts *o)
             if (*end || o->jobs < 1 || o->jobs > 256)
                 return cli_usage_error("align", "--jobs takes a number from 1 to 256");
             break;
-        case O_STORE:
-            return cli_usage_error("align", "--store needs the translation-memory store, "
-                                            "which this version of tmkit does not have yet");
+        case O_STORE: o->store = optarg; break;
         }
     }
     return -1;
@@ -124,15 +125,28 @@ static int align_one(int argc, char **argv, const align_opts *o, cli_ctx *ctx)
     tm_error err = {TM_OK, ""};
     if (align_env_init(&env, o, &err) != TM_OK)
         return cli_report(&err);
+    char dir[4096], copy[4096];
+    tm_status st = o->store ? align_store_begin(dir, sizeof dir, &err) : TM_OK;
+    int have_dir = o->store && st == TM_OK;
+    if (have_dir)
+        align_store_path(dir, 0, copy, sizeof copy);
     pair_result res;
-    tm_status st = align_pair(&env, argv[optind], argv[optind + 1], o->output, &res, &err);
+    if (st == TM_OK)
+        st = align_pair(&env, argv[optind], argv[optind + 1], o->output,
+                        have_dir ? copy : NULL, &res, &err);
     if (st == TM_OK) {
         cli_verbose(ctx, "%s", res.summary);
         if (res.warning[0] && !ctx->quiet)
             fprintf(stderr, "tmkit: warning: %s\n", res.warning);
     }
     align_env_free(&env);
-    return st == TM_OK ? 0 : cli_report(&err);
+    if (st != TM_OK) {
+        if (have_dir)
+            align_store_cancel(dir);
+        return cli_report(&err);
+    }
+    size_t only = 0;
+    return have_dir ? align_store_finish(o->store, dir, &only, 1, ctx) : 0;
 }
 
 int cmd_align(int argc, char **argv, cli_ctx *ctx)

@@ -29,6 +29,7 @@ typedef struct job {
 typedef struct batch {
     const align_env *env;
     const char *outdir;
+    const char *store_dir; /* --store: where each pair's TMX copy goes, or NULL */
     job *jobs;
     size_t n, next, done, sentences;
     pthread_mutex_t lock;
@@ -149,13 +150,16 @@ static void draw_progress(batch *b)
 
 static void run_job(batch *b, job *j)
 {
-    char out[4096];
+    char out[4096], copy[4096];
+    if (b->store_dir)
+        align_store_path(b->store_dir, (size_t)(j - b->jobs), copy, sizeof copy);
     snprintf(out, sizeof out, "%s/%s%s%s", b->outdir, j->stem,
              b->env->o->format == FMT_MOSES ? "" : ".", align_format_ext(b->env->o->format));
     if (j->missing)
         j->status = tm_error_at(&j->err, TM_EIO, j->tgt, 0, "cannot open: no such file");
     else
-        j->status = align_pair(b->env, j->src, j->tgt, out, &j->res, &j->err);
+        j->status = align_pair(b->env, j->src, j->tgt, out, b->store_dir ? copy : NULL,
+                                &j->res, &j->err);
 }
 
 static void *worker(void *arg)
@@ -212,6 +216,24 @@ static int write_summary(batch *b, int *nfail, int *nwarn, tm_error *err)
     return worst;
 }
 
+/* --store: import the TMX copies of the pairs that succeeded. */
+static int store_done(batch *b, const char *store, cli_ctx *ctx)
+{
+    size_t *ok = malloc((b->n ? b->n : 1) * sizeof *ok), n = 0;
+    if (!ok) {
+        align_store_cancel(b->store_dir);
+        tm_error err = {TM_OK, ""};
+        tm_error_nomem(&err);
+        return cli_report(&err);
+    }
+    for (size_t i = 0; i < b->n; i++)
+        if (b->jobs[i].status == TM_OK)
+            ok[n++] = i;
+    int rc = align_store_finish(store, b->store_dir, ok, n, ctx);
+    free(ok);
+    return rc;
+}
+
 static int online_cores(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -261,6 +283,9 @@ int align_batch(int argc, char **argv, const align_opts *o, cli_ctx *ctx)
                                         : jobs_from_manifest(&b, o->batch, &err);
     if (s == TM_OK && mkdir(o->output, 0777) != 0 && errno != EEXIST)
         s = tm_error_at(&err, TM_EIO, o->output, 0, "cannot create directory: %s", strerror(errno));
+    char store_dir[4096];
+    if (s == TM_OK && o->store && (s = align_store_begin(store_dir, sizeof store_dir, &err)) == TM_OK)
+        b.store_dir = store_dir;
     align_env env;
     if (s == TM_OK && (s = align_env_init(&env, o, &err)) == TM_OK) {
         b.env = &env;
@@ -274,10 +299,18 @@ int align_batch(int argc, char **argv, const align_opts *o, cli_ctx *ctx)
         if (!ctx->quiet)
             fprintf(stderr, "tmkit: %zu pairs: %zu aligned, %d failed, %d with warnings (%s/summary.tsv)\n",
                     b.n, b.n - (size_t)nfail, nfail, nwarn, o->output);
-        s = (tm_status)worst;
         if (err.code != TM_OK && worst == TM_EIO)
             cli_report(&err);
+        if (b.store_dir) {
+            int rc = store_done(&b, o->store, ctx);
+            b.store_dir = NULL;
+            if (rc > worst)
+                worst = rc;
+        }
+        s = (tm_status)worst;
     }
+    if (b.store_dir)
+        align_store_cancel(b.store_dir);
     for (size_t i = 0; i < b.n; i++) {
         free(b.jobs[i].src);
         free(b.jobs[i].tgt);

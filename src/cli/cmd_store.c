@@ -139,23 +139,17 @@ static tm_status import_file(tm_store_writer *w, const char *file, int lenient, 
     return st;
 }
 
-int cmd_import(int argc, char **argv, cli_ctx *ctx)
+int cli_store_import(const char *store, char *const *files, size_t n, int lenient,
+                     cli_ctx *ctx)
 {
-    store_opts o;
-    opts_init(&o);
-    int rc = parse(argc, argv, ctx, "import", usage_import, &o);
-    if (rc >= 0)
-        return rc;
-    if (argc - optind < 2)
-        return cli_usage_error("import", "needs STORE and at least one TMX file");
     tm_error err = {TM_OK, ""};
     tm_store_writer *w;
-    if (tm_store_writer_open(&w, argv[optind], &err) != TM_OK)
+    if (tm_store_writer_open(&w, store, &err) != TM_OK)
         return cli_report(&err);
     size_t units = 0;
     tm_status st = TM_OK;
-    for (int i = optind + 1; i < argc && st == TM_OK; i++)
-        st = import_file(w, argv[i], o.lenient, ctx, &units, &err);
+    for (size_t i = 0; i < n && st == TM_OK; i++)
+        st = import_file(w, files[i], lenient, ctx, &units, &err);
     if (!ctx->quiet && isatty(STDERR_FILENO) && units >= 10000)
         fputc('\n', stderr);
     if (st != TM_OK) {
@@ -167,9 +161,22 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
         return cli_report(&err);
     if (!ctx->quiet)
         fprintf(stderr, "tmkit: %s: %llu units added, %llu merged with an equal unit (%llu already there as they are)\n",
-                argv[optind], (unsigned long long)s.added, (unsigned long long)s.merged,
+                store, (unsigned long long)s.added, (unsigned long long)s.merged,
                 (unsigned long long)s.unchanged);
     return 0;
+}
+
+int cmd_import(int argc, char **argv, cli_ctx *ctx)
+{
+    store_opts o;
+    opts_init(&o);
+    int rc = parse(argc, argv, ctx, "import", usage_import, &o);
+    if (rc >= 0)
+        return rc;
+    if (argc - optind < 2)
+        return cli_usage_error("import", "needs STORE and at least one TMX file");
+    return cli_store_import(argv[optind], argv + optind + 1, (size_t)(argc - optind - 1),
+                            o.lenient, ctx);
 }
 
 /* ---- shared: opening, provenance, highlighting ---------------------------------------- */

@@ -87,9 +87,6 @@ run "$TMKIT" align "$C/$S.vi.txt" "$WORK/missing.txt"
 expect_status 3
 run "$TMKIT" align "$C/$S.vi.txt"
 expect_status 1
-run "$TMKIT" align --store x.tmdb "$C/$S.vi.txt" "$C/$S.fr.txt"
-expect_status 1
-expect_stderr 'store'
 printf 'oops\n' >"$WORK/bad.dic"
 run "$TMKIT" align --dict "$WORK/bad.dic" "$C/$S.vi.txt" "$C/$S.fr.txt"
 expect_status 2

@@ -143,4 +143,57 @@ for delay in 0.05 0.2 0.4 0.6 0.8 1.0; do
     [ "$units" = 20016 ] && break
 done
 
+# --- align --store ------------------------------------------------------------------------
+# The store gains exactly the units `align -f tmx` writes, whatever the output
+# format, and no temporary file is left behind.
+mkdir -p "$WORK/tmp"
+T="$WORK/tmp"
+ADB="$WORK/aligned.tmdb"
+N=$(grep -c '<tu ' "$WORK/talks.tmx")
+TMPDIR="$T" run "$TMKIT" align -f tsv --store "$ADB" "$C/qn-gx-talks.vi.txt" "$C/qn-gx-talks.fr.txt"
+expect_status 0
+expect_stdout_match $'\t'
+expect_stderr "$ADB: [0-9]+ units added"
+first=$(printf '%s\n' "$out" | head -1 | cut -f1)
+run "$TMKIT" export "$ADB" -o "$WORK/aligned.tmx"
+expect_status 0
+[ "$(grep -c '<tu ' "$WORK/aligned.tmx")" -le "$N" ] && [ "$(grep -c '<tu ' "$WORK/aligned.tmx")" -gt 0 ] \
+    && ok || fail "align --store should hold the aligned units"
+run "$TMKIT" query -n 1 "$ADB" "$first"
+expect_stdout_match '^100%  '
+expect_stdout_match '^      qn-gx-talks, '
+[ -z "$(ls -A "$T")" ] && ok || fail "align --store left files in TMPDIR: $(ls "$T")"
+
+# bad input: nothing reaches the store, nothing is left behind
+before=$(cksum <"$ADB")
+TMPDIR="$T" run "$TMKIT" align --store "$ADB" "$C/qn-gx-talks.vi.txt" "$WORK/missing.fr.txt"
+expect_status 3
+[ "$(cksum <"$ADB")" = "$before" ] && ok || fail "a failed align must not change the store"
+TMPDIR="$T" run "$TMKIT" align --store "$WORK/never.tmdb" "$C/qn-gx-talks.vi.txt" "$WORK/missing.fr.txt"
+expect_no_file "$WORK/never.tmdb"
+[ -z "$(ls -A "$T")" ] && ok || fail "a failed align --store left files in TMPDIR"
+
+# a store that is not one: the alignment is written, the error is reported
+printf 'not a store\n' >"$WORK/notastore.tmdb"
+TMPDIR="$T" run "$TMKIT" align --store "$WORK/notastore.tmdb" -o "$WORK/a.tmx" "$C/qn-gx-talks.vi.txt" "$C/qn-gx-talks.fr.txt"
+expect_status 2
+expect_stderr 'notastore.tmdb'
+expect_file_content "$WORK/notastore.tmdb" 'not a store'
+
+# batch: the good pairs go to the store in one commit, the bad pair fails alone
+mkdir -p "$WORK/bin"
+cp "$C/qn-gx-talks.vi.txt" "$C/qn-gx-talks.fr.txt" "$C/vn-guangxi-trade.vi.txt" "$C/vn-guangxi-trade.fr.txt" "$WORK/bin/"
+printf '\n' >"$WORK/bin/empty.vi.txt"
+printf 'Rien.\n' >"$WORK/bin/empty.fr.txt"
+BDB="$WORK/batch.tmdb"
+TMPDIR="$T" run "$TMKIT" align -q --batch "$WORK/bin" -o "$WORK/bout" --store "$BDB"
+expect_status 2
+run "$TMKIT" import "$WORK/check.tmdb" "$WORK/bout/qn-gx-talks.tmx" "$WORK/bout/vn-guangxi-trade.tmx"
+a=$("$TMKIT" stats "$BDB" | grep '^units:')
+b=$("$TMKIT" stats "$WORK/check.tmdb" | grep '^units:')
+[ -n "$a" ] && [ "$a" = "$b" ] && ok || fail "batch --store: '$a' should equal '$b'"
+run "$TMKIT" check "$BDB"
+expect_status 0
+[ -z "$(ls -A "$T")" ] && ok || fail "align --batch --store left files in TMPDIR"
+
 finish
