@@ -1,4 +1,6 @@
 /* test_buf.c — the growable buffer keeps its invariant through growth. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -61,6 +63,39 @@ START_TEST(test_grow_overflow_refused)
 }
 END_TEST
 
+START_TEST(test_array_reserve_doubles_and_keeps_items)
+{
+    int *a = NULL;
+    size_t cap = 0, n = 0;
+    for (int i = 0; i < 1000; i++) {
+        ck_assert_int_eq(tm_array_reserve(&a, &cap, n + 1, sizeof *a, 4), 0);
+        ck_assert_uint_ge(cap, n + 1);
+        a[n++] = i;
+    }
+    ck_assert_uint_eq(cap, 1024); /* 4 doubled eight times */
+    for (int i = 0; i < 1000; i++)
+        ck_assert_int_eq(a[i], i);
+    ck_assert_int_eq(tm_array_reserve(&a, &cap, 10, sizeof *a, 4), 0); /* already room */
+    ck_assert_uint_eq(cap, 1024);
+    free(a);
+}
+END_TEST
+
+START_TEST(test_array_reserve_overflow_leaves_array)
+{
+    int *a = NULL;
+    size_t cap = 0;
+    ck_assert_int_eq(tm_array_reserve(&a, &cap, 3, sizeof *a, 4), 0);
+    int *before = a;
+    ck_assert_int_eq(tm_array_reserve(&a, &cap, SIZE_MAX / 2 + 2, sizeof *a, 4), -1);
+    ck_assert_ptr_eq(a, before);
+    ck_assert_uint_eq(cap, 4);
+    ck_assert_int_eq(tm_array_reserve(&a, &cap, SIZE_MAX / 4, sizeof *a, 4), -1);
+    ck_assert_uint_eq(cap, 4);
+    free(a);
+}
+END_TEST
+
 static Suite *buf_suite(void)
 {
     Suite *s = suite_create("buf");
@@ -69,6 +104,8 @@ static Suite *buf_suite(void)
     tcase_add_test(tc, test_growth_many_appends);
     tcase_add_test(tc, test_clear_keeps_memory_detach_resets);
     tcase_add_test(tc, test_grow_overflow_refused);
+    tcase_add_test(tc, test_array_reserve_doubles_and_keeps_items);
+    tcase_add_test(tc, test_array_reserve_overflow_leaves_array);
     suite_add_tcase(s, tc);
     return s;
 }

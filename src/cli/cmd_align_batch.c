@@ -46,13 +46,8 @@ static double now(void)
 
 static int add_job(batch *b, size_t *cap, const char *src, const char *tgt)
 {
-    if (b->n == *cap) {
-        *cap = *cap ? 2 * *cap : 64;
-        job *p = realloc(b->jobs, *cap * sizeof *p);
-        if (!p)
-            return -1;
-        b->jobs = p;
-    }
+    if (tm_array_reserve(&b->jobs, cap, b->n + 1, sizeof *b->jobs, 64))
+        return -1;
     job *j = &b->jobs[b->n];
     memset(j, 0, sizeof *j);
     char stem[256];

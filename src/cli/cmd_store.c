@@ -376,14 +376,9 @@ static int concord_unit(void *arg, uint64_t id, const tm_tu *tu)
     const tm_tuv *sv = tm_tu_find(tu, c->o->src), *tv = tm_tu_find(tu, c->o->tgt);
     if (!sv || !tv || sv == tv || !(holds(c, sv->text, NULL, NULL, NULL) || holds(c, tv->text, NULL, NULL, NULL)))
         return 0;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 64;
-        concord_hit *p = realloc(c->hit, c->cap * sizeof *p);
-        if (!p) {
-            c->st = tm_error_nomem(c->err);
-            return 1;
-        }
-        c->hit = p;
+    if (tm_array_reserve(&c->hit, &c->cap, c->n + 1, sizeof *c->hit, 64)) {
+        c->st = tm_error_nomem(c->err);
+        return 1;
     }
     concord_hit *h = &c->hit[c->n++];
     memset(h, 0, sizeof *h);

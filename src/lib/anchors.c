@@ -9,6 +9,7 @@
  * "tomorrow").
  */
 #include "anchors.h"
+#include "buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,14 +102,8 @@ static uint32_t fnv1a(const char *prefix, const char *s, size_t n)
 static int add_key(tm_anchorer *a, tm_key_type type, const char *s, size_t n)
 {
     static const char *prefix[] = {"n:", "w:", "u:", "p:"};
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 16;
-        tm_key *k = realloc(a->keys, cap * sizeof *k);
-        if (!k)
-            return -1;
-        a->keys = k;
-        a->cap = cap;
-    }
+    if (tm_array_reserve(&a->keys, &a->cap, a->n + 1, sizeof *a->keys, 16))
+        return -1;
     a->keys[a->n].hash = fnv1a(prefix[type], s, n);
     a->keys[a->n++].type = (uint8_t)type;
     if (a->dbg.len)

@@ -27,6 +27,28 @@ int tm_buf_grow(tm_buf *b, size_t extra)
     return 0;
 }
 
+int tm_array_reserve(void *items, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : first;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return -1;
+        n *= 2;
+    }
+    if (n > SIZE_MAX / size)
+        return -1;
+    void *old;
+    memcpy(&old, items, sizeof old); /* items is a T **: read it without a cast */
+    void *p = realloc(old, n * size);
+    if (!p)
+        return -1;
+    memcpy(items, &p, sizeof p);
+    *cap = n;
+    return 0;
+}
+
 int tm_buf_append(tm_buf *b, const void *p, size_t n)
 {
     if (tm_buf_grow(b, n) != 0)

@@ -32,4 +32,11 @@ void tm_buf_free(tm_buf *b);
  * Returns an empty allocated string for an empty buffer, NULL if out of memory. */
 char *tm_buf_detach(tm_buf *b);
 
+/* The same doubling for any array: make room for `need` items of `size`
+ * bytes in the array whose address is `items` (a T **), holding `*cap`
+ * items (the first allocation holds `first`). 0, or -1 when out of memory
+ * or the size overflows; the array and *cap are unchanged on failure, so a
+ * caller that goes on after an error never writes past the end. */
+int tm_array_reserve(void *items, size_t *cap, size_t need, size_t size, size_t first);
+
 #endif

@@ -50,14 +50,9 @@ static tm_status read_side(const char *path, seg_side *side, tm_error *err)
             }
             i += k;
         }
-        if (side->n == side->cap) {
-            side->cap = side->cap ? 2 * side->cap : 256;
-            size_t *e = realloc(side->ends, side->cap * sizeof *e);
-            if (!e) {
-                st = tm_error_nomem(err);
-                break;
-            }
-            side->ends = e;
+        if (tm_array_reserve(&side->ends, &side->cap, side->n + 1, sizeof *side->ends, 256)) {
+            st = tm_error_nomem(err);
+            break;
         }
         side->ends[side->n++] = chars;
     }
@@ -175,14 +170,9 @@ tm_status tm_beads_read(const char *path, tm_bead **beads, size_t *n, tm_error *
     size_t cap = 0;
     tm_line l;
     while ((st = tm_reader_next_para(r, &l, err)) == TM_OK && l.text) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 256;
-            tm_bead *p = realloc(*beads, cap * sizeof *p);
-            if (!p) {
-                st = tm_error_nomem(err);
-                break;
-            }
-            *beads = p;
+        if (tm_array_reserve(beads, &cap, *n + 1, sizeof **beads, 256)) {
+            st = tm_error_nomem(err);
+            break;
         }
         char *copy = strdup(l.text);
         if (!copy) {

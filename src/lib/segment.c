@@ -17,6 +17,7 @@
  * most BEFORE_WINDOW characters back, so the whole is linear.
  */
 #include "segment.h"
+#include "buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,14 +287,8 @@ static int index_quotes(tm_segmenter *s)
     for (int32_t i = 0; i < s->n16; i++) {
         if (s->u16[i] != '"')
             continue;
-        if (s->nquotes == s->capquotes) {
-            size_t cap = s->capquotes ? 2 * s->capquotes : 16;
-            int32_t *p = realloc(s->quotes, cap * sizeof *p);
-            if (!p)
-                return -1;
-            s->quotes = p;
-            s->capquotes = cap;
-        }
+        if (tm_array_reserve(&s->quotes, &s->capquotes, s->nquotes + 1, sizeof *s->quotes, 16))
+            return -1;
         s->quotes[s->nquotes++] = i;
     }
     return 0;
@@ -306,14 +301,8 @@ static int push_cand(tm_segmenter *s, int32_t g1, int icu)
         s->cands[s->ncands - 1].icu |= icu;
         return 0;
     }
-    if (s->ncands == s->capcands) {
-        size_t cap = s->capcands ? 2 * s->capcands : 64;
-        cand *p = realloc(s->cands, cap * sizeof *p);
-        if (!p)
-            return -1;
-        s->cands = p;
-        s->capcands = cap;
-    }
+    if (tm_array_reserve(&s->cands, &s->capcands, s->ncands + 1, sizeof *s->cands, 64))
+        return -1;
     s->cands[s->ncands].g1 = g1;
     s->cands[s->ncands++].icu = icu;
     return 0;
@@ -455,14 +444,8 @@ static int push_bound(tm_segmenter *s, int32_t start, int32_t end)
     start = skip_space(s->u16, end, start);
     if (start >= end)
         return 0;
-    if (s->nbounds + 2 > s->capbounds) {
-        size_t cap = s->capbounds ? 2 * s->capbounds : 64;
-        int32_t *p = realloc(s->bounds, cap * sizeof *p);
-        if (!p)
-            return -1;
-        s->bounds = p;
-        s->capbounds = cap;
-    }
+    if (tm_array_reserve(&s->bounds, &s->capbounds, s->nbounds + 2, sizeof *s->bounds, 64))
+        return -1;
     s->bounds[s->nbounds++] = start;
     s->bounds[s->nbounds++] = end;
     return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "store_internal.h"
 #include "varint.h"
 
@@ -72,13 +73,8 @@ typedef struct cands {
 
 static int cands_push(cands *c, uint32_t x)
 {
-    if (c->n == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 256;
-        uint32_t *p = realloc(c->v, c->cap * sizeof *p);
-        if (!p)
-            return -1;
-        c->v = p;
-    }
+    if (tm_array_reserve(&c->v, &c->cap, c->n + 1, sizeof *c->v, 256))
+        return -1;
     c->v[c->n++] = x;
     return 0;
 }

@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "norm.h"
+#include "buf.h"
 #include "store_internal.h"
 #include "varint.h"
 
@@ -41,14 +42,8 @@ typedef struct vec {
 
 static void *vec_push(vec *v)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? 2 * v->cap : 1024;
-        void *p = realloc(v->p, cap * v->size);
-        if (!p)
-            return NULL;
-        v->p = p;
-        v->cap = cap;
-    }
+    if (tm_array_reserve(&v->p, &v->cap, v->n + 1, v->size, 1024))
+        return NULL;
     return (char *)v->p + v->size * v->n++;
 }
 
