@@ -243,6 +243,34 @@ static size_t corpus_units(char (*vi)[1024], char (*fr)[1024], size_t cap)
     return n;
 }
 
+/* Hits rank by score, then date, then id, newest first; all units of the
+ * full-scan test share one date. */
+static int ranks_first(const tm_store_hit *a, const tm_store_hit *b)
+{
+    return a->score != b->score ? a->score > b->score : a->id > b->id;
+}
+
+/* A query asking for only the best few (where the filter raises its floor
+ * as it goes) returns the first few of the complete answer, in order. */
+static void check_top_n(tm_store *s, const char *text, int min, const tm_store_hits *all,
+                        unsigned *seed)
+{
+    size_t want = 1 + rand_r(seed) % 5;
+    tm_store_hits top;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_query(s, text, strlen(text), "vi", "fr", min, want, &top, &err), TM_OK);
+    size_t expect = all->n < want ? all->n : want;
+    ck_assert_uint_eq(top.n, expect);
+    for (size_t j = 0; j < top.n; j++) {
+        ck_assert_msg(top.hit[j].score == all->hit[j].score && top.hit[j].id == all->hit[j].id,
+                      "'%s' (min %d, top %zu): hit %zu is unit %llu (%d), expected %llu (%d)", text,
+                      min, want, j, (unsigned long long)top.hit[j].id, top.hit[j].score,
+                      (unsigned long long)all->hit[j].id, all->hit[j].score);
+        ck_assert(j == 0 || ranks_first(&top.hit[j - 1], &top.hit[j]));
+    }
+    tm_store_hits_free(&top);
+}
+
 START_TEST(test_query_equals_full_scan)
 {
     static char vi[256][1024], fr[256][1024], buf[2048];
@@ -268,10 +296,10 @@ START_TEST(test_query_equals_full_scan)
     static scan_ctx all;
     all.n = 0;
     ck_assert_int_eq(tm_store_each(s, prepare_unit, &all, &err), TM_OK);
-    static const int mins[] = {30, 50, 70, 85, 95, 100};
+    static const int mins[] = {0, 30, 50, 70, 85, 95, 100};
     for (int q = 0; q < 3000; q++) {
         perturb(vi[rand_r(&seed) % n], &seed, buf, sizeof buf);
-        int min = mins[rand_r(&seed) % 6];
+        int min = mins[rand_r(&seed) % 7];
         tm_store_hits h;
         ck_assert_int_eq(tm_store_query(s, buf, strlen(buf), "vi", "fr", min, 8192, &h, &err), TM_OK);
         tm_mtext mq = TM_MTEXT_INIT;
@@ -290,6 +318,7 @@ START_TEST(test_query_equals_full_scan)
         }
         ck_assert_msg(h.n == expect, "query %d (min %d): index found %zu, full scan %zu", q, min,
                       h.n, expect);
+        check_top_n(s, buf, min, &h, &seed);
         tm_mtext_free(&mq);
         tm_store_hits_free(&h);
     }

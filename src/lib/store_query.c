@@ -79,8 +79,10 @@ static int cands_push(cands *c, uint32_t x)
     return 0;
 }
 
-/* Units of one posting list whose word count is within [mlo, mhi]. */
-static int scan_list(const qterm *q, uint32_t nunits, uint64_t mlo, uint64_t mhi, cands *c)
+/* Units of one posting list whose word count is within [mlo, mhi] and that
+ * no earlier list of this query produced (seen, one bit per unit). */
+static int scan_list(const qterm *q, uint32_t nunits, uint64_t mlo, uint64_t mhi,
+                     unsigned char *seen, cands *c)
 {
     const unsigned char *p = q->list, *end = q->list + q->list_len;
     uint64_t local = 0;
@@ -91,7 +93,10 @@ static int scan_list(const qterm *q, uint32_t nunits, uint64_t mlo, uint64_t mhi
         local += delta;
         if (local >= nunits)
             return -2;
-        if (words >= mlo && words <= mhi && cands_push(c, (uint32_t)local) != 0)
+        if (words < mlo || words > mhi || (seen[local >> 3] >> (local & 7) & 1))
+            continue;
+        seen[local >> 3] |= (unsigned char)(1u << (local & 7));
+        if (cands_push(c, (uint32_t)local) != 0)
             return -1;
     }
     return 0;
@@ -292,45 +297,83 @@ static int exact_cands(const segment *g, uint64_t key, cands *c)
     return 0;
 }
 
-/* Candidates of segment gi for the query: the exact index when only 100%
- * can qualify, else the length bounds and the rarest n - T + 1 posting
- * lists. 0, -1 (memory) or -2 (damaged index). */
-static int candidates(tm_store *s, size_t gi, qterm *terms, size_t nq, const char *src, int min,
-                      cands *c)
+static tm_status index_damaged(tm_store *s, tm_error *err)
 {
-    const segment *g = &s->seg[gi];
-    if (min == 100) /* only the exact index can hold 100% matches */
-        return exact_cands(g, tm_key64(src, s->mq.key.data ? s->mq.key.data : "", s->mq.key.len), c);
-    double t = min / 100.0;
-    size_t need = (size_t)ceil(t * (double)nq - 1e-9); /* T: shared words needed */
-    uint64_t mlo = need, mhi = t > 0 ? (uint64_t)floor((double)nq / t + 1e-9) : UINT64_MAX;
-    int rc = 0;
-    if (need == 0) { /* every unit can reach the floor: all of them */
-        for (uint32_t k = 0; k < g->nunits && !rc; k++)
-            rc = cands_push(c, k);
-        return rc;
-    }
-    for (size_t i = 0; i < nq; i++)
-        lookup_term(g, &terms[i]);
-    if (nq > 1) /* (qsort must not get a NULL base, even for 0 items) */
-        qsort(terms, nq, sizeof *terms, cmp_df);
-    for (size_t i = 0; i < nq - need + 1 && !rc; i++)
-        if (terms[i].df)
-            rc = scan_list(&terms[i], g->nunits, mlo, mhi, c);
-    return rc;
+    return tm_error_at(err, TM_EDATA, s->path, 0,
+                       "damaged store: an index points outside its segment (run 'tmkit check')");
 }
 
-static tm_status query_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, const char *src,
+/* Verify one batch of candidates (sorted) and empty it. */
+static tm_status verify_batch(tm_store *s, size_t gi, int rc, cands *c, const char *src,
+                              const char *tgt, int min, pends *out, tm_error *err)
+{
+    if (rc == -1)
+        return tm_error_nomem(err);
+    if (rc == -2)
+        return index_damaged(s, err);
+    if (c->n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(c->v, c->n, sizeof *c->v, cmp_u32);
+    tm_status st = verify(s, gi, c, src, tgt, min, out, err);
+    c->n = 0;
+    return st;
+}
+
+/* The score a unit needs to change the answer: --min, or once the list is
+ * full its last score (a tie can still win on date). */
+static int current_floor(const pends *p, int min)
+{
+    return p->n == p->cap && p->v[p->n - 1].score > min ? p->v[p->n - 1].score : min;
+}
+
+/* The fuzzy path of docs/store.md, one posting list at a time, rarest
+ * first. A unit absent from the first i lists shares at most nq - i of the
+ * query's terms, and a score of f% needs ceil(f nq / 100) of them; so once
+ * nq - i falls below that no later list can add a match. The floor f rises
+ * to the N-th best score found so far, which ends most queries after a few
+ * rare lists. Length bounds follow f too. */
+static tm_status fuzzy_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, const char *src,
                                const char *tgt, int min, pends *out, tm_error *err)
 {
+    const segment *g = &s->seg[gi];
+    unsigned char *seen = calloc((size_t)g->nunits / 8 + 1, 1);
     cands c = {NULL, 0, 0};
-    int rc = candidates(s, gi, terms, nq, src, min, &c);
-    if (c.n > 1) /* (qsort must not get a NULL base, even for 0 items) */
-        qsort(c.v, c.n, sizeof *c.v, cmp_u32);
-    tm_status st = rc == -1 ? tm_error_nomem(err)
-                   : rc == -2 ? tm_error_at(err, TM_EDATA, s->path, 0,
-                                            "damaged store: an index points outside its segment (run 'tmkit check')")
-                              : verify(s, gi, &c, src, tgt, min, out, err);
+    if (!seen)
+        return tm_error_nomem(err);
+    for (size_t i = 0; i < nq; i++)
+        lookup_term(g, &terms[i]);
+    if (nq > 1)
+        qsort(terms, nq, sizeof *terms, cmp_df);
+    tm_status st = TM_OK;
+    for (size_t i = 0; i < nq && st == TM_OK; i++) {
+        uint64_t f = (uint64_t)current_floor(out, min);
+        uint64_t need = (f * nq + 99) / 100; /* shared terms a score of f% needs */
+        if (nq - i < need)
+            break;
+        if (!terms[i].df)
+            continue;
+        uint64_t mhi = 100 * (uint64_t)nq / f; /* (f > 0: min 0 takes the full scan) */
+        int rc = scan_list(&terms[i], g->nunits, need, mhi, seen, &c);
+        st = verify_batch(s, gi, rc, &c, src, tgt, min, out, err);
+    }
+    free(c.v);
+    free(seen);
+    return st;
+}
+
+/* Every unit of segment gi is a candidate (--min 0), or only those of the
+ * exact index (--min 100: a score of 100 needs the same match key). */
+static tm_status scan_segment(tm_store *s, size_t gi, const char *src, const char *tgt, int min,
+                              pends *out, tm_error *err)
+{
+    const segment *g = &s->seg[gi];
+    cands c = {NULL, 0, 0};
+    int rc = 0;
+    if (min == 100)
+        rc = exact_cands(g, tm_key64(src, s->mq.key.data ? s->mq.key.data : "", s->mq.key.len), &c);
+    else
+        for (uint32_t k = 0; k < g->nunits && !rc; k++)
+            rc = cands_push(&c, k);
+    tm_status st = verify_batch(s, gi, rc, &c, src, tgt, min, out, err);
     free(c.v);
     return st;
 }
@@ -367,7 +410,8 @@ tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *
         terms[k].term = tm_term32(src, s->mq.words[k], occ);
     }
     for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++)
-        st = query_segment(s, gi, terms, nq, src, tgt, min, &p, err);
+        st = min == 100 || min == 0 ? scan_segment(s, gi, src, tgt, min, &p, err)
+                                    : fuzzy_segment(s, gi, terms, nq, src, tgt, min, &p, err);
     if (st == TM_OK)
         st = load_hits(s, &p, src, tgt, out, err);
     free(terms);
