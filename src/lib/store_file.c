@@ -34,14 +34,14 @@ void tm_slot_encode(unsigned char *buf, const slot *sl)
     put_u64(buf + 32, sl->seglist_off);
     put_u64(buf + 40, sl->seglist_len);
     put_u32(buf + 48, sl->seglist_crc);
-    put_u32(buf + 52, (uint32_t)crc32(0L, buf, 52));
+    put_u32(buf + 52, tm_crc32(buf, 52));
 }
 
 static slot decode_slot(const unsigned char *p)
 {
     slot sl;
     memset(&sl, 0, sizeof sl);
-    if (memcmp(p, SLOT_MAGIC, 8) != 0 || get_u32(p + 52) != (uint32_t)crc32(0L, p, 52))
+    if (memcmp(p, SLOT_MAGIC, 8) != 0 || tm_crc_bad(get_u32(p + 52), tm_crc32(p, 52)))
         return sl;
     sl.format = get_u32(p + 8);
     sl.txid = get_u64(p + 16);
@@ -88,8 +88,8 @@ static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int ver
         return seg_damaged(s, g->off, "the segment list points outside the file", err);
     const unsigned char *t = s->map + g->off;
     if (memcmp(t, SEG_MAGIC, 8) != 0 ||
-        get_u32(t + SEGTAB_SIZE - 4) != (uint32_t)crc32(0L, t, SEGTAB_SIZE - 4) ||
-        (uint32_t)crc32(0L, t, SEGTAB_SIZE) != tabcrc)
+        tm_crc_bad(get_u32(t + SEGTAB_SIZE - 4), tm_crc32(t, SEGTAB_SIZE - 4)) ||
+        tm_crc_bad(tabcrc, tm_crc32(t, SEGTAB_SIZE)))
         return seg_damaged(s, g->off, "its section table fails its checksum", err);
     g->base = t;
     g->first_id = get_u64(t + 8);
@@ -104,7 +104,7 @@ static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int ver
         g->sec_crc[k] = get_u32(e + 16);
         /* Indexes are checked whole at open (a wrong index means wrong
          * answers); unit blocks carry their own checksums, checked on read. */
-        if ((verify_all || k != SEC_BLOCKS) && (uint32_t)crc32(0L, g->sec[k], (uInt)len) != g->sec_crc[k]) {
+        if ((verify_all || k != SEC_BLOCKS) && tm_crc_bad(g->sec_crc[k], tm_crc32(g->sec[k], len))) {
             char what[96];
             snprintf(what, sizeof what, "the %s fails its checksum", section_name[k]);
             return seg_damaged(s, g->off, what, err);
@@ -155,7 +155,7 @@ tm_status tm_store_parse(tm_store *s, int verify_all, tm_error *err)
         h->seglist_len < 4)
         return tm_error_at(err, TM_EDATA, s->path, 0, "damaged store: the segment list lies outside the file");
     const unsigned char *l = s->map + h->seglist_off;
-    if ((uint32_t)crc32(0L, l, (uInt)h->seglist_len) != h->seglist_crc)
+    if (tm_crc_bad(h->seglist_crc, tm_crc32(l, h->seglist_len)))
         return tm_error_at(err, TM_EDATA, s->path, 0,
                            "damaged store: the segment list at byte offset %llu fails its checksum",
                            (unsigned long long)h->seglist_off);

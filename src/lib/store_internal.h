@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <zlib.h>
+
 #include "buf.h"
 #include "match.h"
 #include "store.h"
@@ -58,6 +60,27 @@ static inline uint32_t get_u32(const unsigned char *p)
 static inline uint64_t get_u64(const unsigned char *p)
 {
     return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
+
+/* CRC32 of n bytes (crc32_z: sections may pass 4 GiB). */
+static inline uint32_t tm_crc32(const void *p, size_t n)
+{
+    return (uint32_t)crc32_z(0L, (const unsigned char *)p, n);
+}
+
+/* A stored checksum that does not match. Fuzzing builds accept every
+ * checksum so that the fuzzer reaches the bounds checks behind them (a
+ * crafted file can carry valid checksums; those checks are what stands
+ * between it and a crash). */
+static inline int tm_crc_bad(uint32_t stored, uint32_t computed)
+{
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    (void)stored;
+    (void)computed;
+    return 0;
+#else
+    return stored != computed;
+#endif
 }
 
 /* One header slot, decoded. */

@@ -199,7 +199,7 @@ static tm_status load_block(tm_store *s, size_t gi, uint32_t b, tm_error *err)
     if (off > g->sec_len[SEC_BLOCKS] || clen > g->sec_len[SEC_BLOCKS] - off || ulen > 64u << 20)
         return damaged(s, g, "a block lies outside its section", err);
     const unsigned char *src = g->sec[SEC_BLOCKS] + off;
-    if ((uint32_t)crc32(0L, src, clen) != crc)
+    if (tm_crc_bad(crc, tm_crc32(src, clen)))
         return damaged(s, g, "a block's checksum does not match", err);
     s->cache_valid = 0;
     tm_buf_clear(&s->cache);

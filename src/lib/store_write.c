@@ -524,7 +524,7 @@ static tm_status write_section(tm_store_writer *w, segbuild *b, int k, const voi
 {
     b->sec_off[k] = b->pos;
     b->sec_len[k] = n;
-    b->sec_crc[k] = (uint32_t)crc32(0L, p, (uInt)n);
+    b->sec_crc[k] = tm_crc32(p, n);
     b->pos += n;
     return n ? write_at(w, p, n, b->start + b->sec_off[k], err) : TM_OK;
 }
@@ -546,7 +546,7 @@ static tm_status flush_block(tm_store_writer *w, segbuild *b, tm_buf *raw, uint3
         put_u64(d, *blocks_len);
         put_u32(d + 8, (uint32_t)clen);
         put_u32(d + 12, (uint32_t)raw->len);
-        put_u32(d + 16, (uint32_t)crc32(0L, c, (uInt)clen));
+        put_u32(d + 16, tm_crc32(c, clen));
         put_u32(d + 20, first);
         put_u32(d + 24, count);
         if (tm_buf_append(&b->blockdir, d, sizeof d) != 0)
@@ -587,7 +587,7 @@ static tm_status write_blocks(tm_store_writer *w, segbuild *b, tm_error *err)
         ssize_t r = pread(w->fd, chunk, n2, (off_t)(b->start + b->sec_off[SEC_BLOCKS] + done));
         if (r <= 0)
             return tm_error_at(err, TM_EIO, w->path, 0, "cannot read back: %s", strerror(errno));
-        crc = crc32(crc, chunk, (uInt)r);
+        crc = crc32_z(crc, chunk, (size_t)r);
         done += (uint64_t)r;
     }
     b->sec_crc[SEC_BLOCKS] = (uint32_t)crc;
@@ -715,7 +715,7 @@ static void encode_table(const tm_store_writer *w, const segbuild *b, unsigned c
         put_u64(t + 24 + 24 * k + 8, b->sec_len[k]);
         put_u32(t + 24 + 24 * k + 16, b->sec_crc[k]);
     }
-    put_u32(t + SEGTAB_SIZE - 4, (uint32_t)crc32(0L, t, SEGTAB_SIZE - 4));
+    put_u32(t + SEGTAB_SIZE - 4, tm_crc32(t, SEGTAB_SIZE - 4));
 }
 
 /* The new segment list (old entries, then the new one) after the segment,
@@ -732,16 +732,16 @@ static tm_status publish(tm_store_writer *w, const segbuild *b, const unsigned c
     for (size_t i = 0; i < s->nseg; i++) {
         put_u64(l + 4 + i * SEGLIST_ENT, s->seg[i].off);
         put_u64(l + 4 + i * SEGLIST_ENT + 8, s->seg[i].len);
-        put_u32(l + 4 + i * SEGLIST_ENT + 16, (uint32_t)crc32(0L, s->seg[i].base, SEGTAB_SIZE));
+        put_u32(l + 4 + i * SEGLIST_ENT + 16, tm_crc32(s->seg[i].base, SEGTAB_SIZE));
     }
     unsigned char *e = l + 4 + s->nseg * SEGLIST_ENT;
     put_u64(e, b->start);
     put_u64(e + 8, b->pos);
-    put_u32(e + 16, (uint32_t)crc32(0L, table, SEGTAB_SIZE));
+    put_u32(e + 16, tm_crc32(table, SEGTAB_SIZE));
     uint64_t list_off = b->start + b->pos;
     tm_status st = write_at(w, l, len, list_off, err);
     slot next = {TM_STORE_FORMAT, s->head.txid + 1, list_off + len, list_off, len,
-                 (uint32_t)crc32(0L, l, (uInt)len), 1};
+                 tm_crc32(l, len), 1};
     free(l);
     if (st == TM_OK)
         st = sync_file(w, err);
