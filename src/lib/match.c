@@ -195,6 +195,29 @@ static uint32_t word_hash(tm_mtext *mt, const char *w, size_t n)
     return tm_match_word_hash(w, n);
 }
 
+/* Mix the word's case pattern (upper or lower, per cased letter) into h.
+ * Two texts with the same match key have the same cased words exactly when
+ * their patterns agree; the pattern is blind to NFC/NFD and to where the
+ * Vietnamese tone mark sits, as the key is, so hoá and hóa stay 100%. */
+static uint32_t case_pattern(uint32_t h, const char *w, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)w;
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        size_t k = tm_utf8_decode(p + i, n - i, &c);
+        if (!k) {
+            k = 1;
+            c = 0xFFFD;
+        }
+        i += k;
+        int upper = c < 0x80 ? c >= 'A' && c <= 'Z' : u_isUUppercase((UChar32)c) || u_istitle((UChar32)c);
+        int lower = c < 0x80 ? c >= 'a' && c <= 'z' : u_isULowercase((UChar32)c);
+        if (upper || lower)
+            h = (h ^ (upper ? 'U' : 'l')) * 16777619u;
+    }
+    return (h ^ 0x1f) * 16777619u;
+}
+
 tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
                            tm_error *err)
 {
@@ -207,19 +230,12 @@ tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const cha
     if (st == TM_OK && grow(mt, nw + 1) != 0)
         st = tm_error_nomem(err);
     int per_word = st == TM_OK && count_words(kb->data, kb->len) != nw;
-    /* The case signature ignores what the match key ignores but case. */
-    tm_buf cased = TM_BUF_INIT;
-    if (st == TM_OK)
-        st = tm_norm(text, len, TM_NORM_SPACE | TM_NORM_TONE, &cased, err);
-    size_t ci = 0, cs, ce;
-    while (st == TM_OK && next_word(cased.data, cased.len, &ci, &cs, &ce, NULL))
-        if (cased.data[cs] < '0' || cased.data[cs] > '9')
-            mt->case_sig = mix(mt->case_sig, cased.data + cs, ce - cs);
-    tm_buf_free(&cased);
     size_t i = 0, k = 0, ws, we, ks, ke;
     while (st == TM_OK && next_word(text, len, &i, &ws, &we, &mt->punct_sig)) {
         mt->spans[2 * mt->nwords] = (uint32_t)ws;
         mt->spans[2 * mt->nwords + 1] = (uint32_t)we;
+        if (text[ws] < '0' || text[ws] > '9')
+            mt->case_sig = case_pattern(mt->case_sig, text + ws, we - ws);
         if (per_word) {
             tm_buf one = TM_BUF_INIT;
             st = tm_norm_match(text + ws, we - ws, &one, err);

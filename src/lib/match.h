@@ -38,7 +38,7 @@ typedef struct tm_mtext {
     uint32_t *words;      /* word-token hashes (numbers -> TM_NUM_TOKEN) */
     uint32_t *spans;      /* byte start and end of each word in the text: 2 per word */
     size_t nwords;
-    uint32_t case_sig;    /* hash of the words as written (case kept) */
+    uint32_t case_sig;    /* hash of each word's case pattern (upper/lower per letter) */
     uint32_t punct_sig;   /* hash of the punctuation sequence */
     uint32_t number_sig;  /* hash of the numbers in order */
     uint32_t tag_sig;     /* hash of the inline markup, 0 when none */

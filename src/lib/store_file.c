@@ -259,6 +259,8 @@ void tm_store_close(tm_store *s)
     free(s->seg);
     free(s->tombs);
     tm_buf_free(&s->cache);
+    if (s->z_ready)
+        inflateEnd(&s->z);
     tm_mtext_free(&s->mq);
     tm_mtext_free(&s->mc);
     free(s->path);

@@ -19,7 +19,7 @@
 #define DATA_START (2 * SLOT_SIZE)
 #define SLOT_MAGIC "tmkitdb"  /* 7 chars + NUL = 8 bytes */
 #define SEG_MAGIC "tmseg01"
-#define BLOCK_TARGET 8192
+#define BLOCK_TARGET 4096
 
 enum {
     SEC_BLOCKS,    /* zlib blocks of serialized units */
@@ -112,10 +112,12 @@ struct tm_store {
     size_t nseg;
     uint64_t *tombs; /* all tombstones, sorted */
     size_t ntombs;
-    /* one decompressed block, cached */
-    size_t cache_seg, cache_block;
+    /* one block, inflated as far as it was needed (store_unit.c) */
+    size_t cache_seg, cache_block, cache_ulen;
     tm_buf cache;
     int cache_valid;
+    z_stream z;
+    int z_ready;
     tm_mtext mq, mc; /* query scratch */
 };
 

@@ -187,8 +187,11 @@ static tm_status damaged(const tm_store *s, const segment *g, const char *what, 
                        what, (unsigned long long)g->off);
 }
 
-/* Decompress block b of segment g into the store's cache. */
-static tm_status load_block(tm_store *s, size_t gi, uint32_t b, tm_error *err)
+/* The store keeps one block's inflate in progress (s->z): a unit is
+ * decompressed only as far as its own last byte, and the next unit of the
+ * same block (export, each) resumes where the last one stopped. The block's
+ * CRC covers the compressed bytes and is checked before any is inflated. */
+static tm_status start_block(tm_store *s, size_t gi, uint32_t b, tm_error *err)
 {
     if (s->cache_valid && s->cache_seg == gi && s->cache_block == b)
         return TM_OK;
@@ -205,13 +208,41 @@ static tm_status load_block(tm_store *s, size_t gi, uint32_t b, tm_error *err)
     tm_buf_clear(&s->cache);
     if (tm_buf_grow(&s->cache, ulen) != 0)
         return tm_error_nomem(err);
-    uLongf out = ulen;
-    if (uncompress((Bytef *)s->cache.data, &out, src, clen) != Z_OK || out != ulen)
-        return damaged(s, g, "a block does not decompress", err);
-    s->cache.len = ulen;
+    if (!s->z_ready) {
+        memset(&s->z, 0, sizeof s->z);
+        if (inflateInit(&s->z) != Z_OK)
+            return tm_error_nomem(err);
+        s->z_ready = 1;
+    } else if (inflateReset(&s->z) != Z_OK) {
+        return tm_error_nomem(err);
+    }
+    s->z.next_in = (Bytef *)src;
+    s->z.avail_in = clen;
+    s->cache_ulen = ulen;
     s->cache_seg = gi;
     s->cache_block = b;
     s->cache_valid = 1;
+    return TM_OK;
+}
+
+/* Inflate the current block up to byte need (or its end). */
+static tm_status inflate_to(tm_store *s, const segment *g, size_t need, tm_error *err)
+{
+    if (need > s->cache_ulen)
+        need = s->cache_ulen;
+    while (s->cache.len < need) {
+        size_t step = need - s->cache.len < 1024 ? 1024 : need - s->cache.len;
+        if (step > s->cache_ulen - s->cache.len)
+            step = s->cache_ulen - s->cache.len;
+        s->z.next_out = (Bytef *)s->cache.data + s->cache.len;
+        s->z.avail_out = (uInt)step;
+        int rc = inflate(&s->z, Z_NO_FLUSH);
+        s->cache.len = (size_t)((char *)s->z.next_out - s->cache.data);
+        if (rc == Z_STREAM_END ? s->cache.len != s->cache_ulen : rc != Z_OK) {
+            s->cache_valid = 0;
+            return damaged(s, g, "a block does not decompress", err);
+        }
+    }
     return TM_OK;
 }
 
@@ -229,18 +260,25 @@ tm_status tm_store_load(tm_store *s, size_t gi, uint32_t local, tm_tu *tu, tm_er
         else
             hi = mid;
     }
-    tm_status st = load_block(s, gi, lo, err);
-    if (st != TM_OK)
-        return st;
+    tm_status st = start_block(s, gi, lo, err);
     uint32_t first = get_u32(g->sec[SEC_BLOCKDIR] + (size_t)lo * BLOCKDIR_SIZE + 20);
-    const unsigned char *p = (const unsigned char *)s->cache.data, *end = p + s->cache.len;
-    for (uint32_t k = first; ; k++) {
+    size_t pos = 0;
+    for (uint32_t k = first; st == TM_OK; k++) {
         uint64_t n;
-        if (tm_varint_get(&p, end, &n) != 0 || n > (uint64_t)(end - p))
+        if ((st = inflate_to(s, g, pos + 10, err)) != TM_OK) /* a varint is at most 10 bytes */
+            break;
+        const unsigned char *p = (const unsigned char *)s->cache.data + pos, *end = (const unsigned char *)s->cache.data + s->cache.len;
+        if (tm_varint_get(&p, end, &n) != 0 || n > s->cache_ulen - (size_t)(p - (const unsigned char *)s->cache.data))
             return damaged(s, g, "a block's units are cut short", err);
-        if (k == local)
-            return tm_unit_decode(p, (size_t)n, tu) == 0 ? TM_OK
+        pos = (size_t)(p - (const unsigned char *)s->cache.data);
+        if (k == local) {
+            if ((st = inflate_to(s, g, pos + (size_t)n, err)) != TM_OK)
+                break;
+            const unsigned char *u = (const unsigned char *)s->cache.data + pos;
+            return tm_unit_decode(u, (size_t)n, tu) == 0 ? TM_OK
                                                           : damaged(s, g, "a unit does not decode", err);
-        p += n;
+        }
+        pos += (size_t)n;
     }
+    return st;
 }

@@ -619,21 +619,46 @@ static tm_status write_keys(tm_store_writer *w, segbuild *b, int k, vec *v, tm_e
     return st;
 }
 
-static int cmp_posting(const void *a, const void *b)
+/* Postings arrive in unit order; a stable sort by term keeps that order
+ * within each term, which is what the lists need. LSD radix on 16-bit
+ * halves: two passes, linear, where qsort was a tenth of an import. */
+static int sort_postings(posting **p, size_t n)
 {
-    const posting *x = a, *y = b;
-    if (x->term != y->term)
-        return x->term < y->term ? -1 : 1;
-    return x->local < y->local ? -1 : x->local > y->local;
+    posting *tmp = malloc(n * sizeof *tmp);
+    size_t *count = calloc(65536, sizeof *count);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        return -1;
+    }
+    for (int shift = 0; shift < 32; shift += 16) {
+        posting *src = *p;
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(src[i].term >> shift) & 0xFFFF]++;
+        size_t sum = 0;
+        for (size_t k = 0; k < 65536; k++) {
+            size_t c = count[k];
+            count[k] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(src[i].term >> shift) & 0xFFFF]++] = src[i];
+        *p = tmp;
+        tmp = src;
+    }
+    free(tmp);
+    free(count);
+    return 0;
 }
 
 /* Term dictionary and postings: per term, (unit delta, word count) varints. */
 static tm_status write_postings(tm_store_writer *w, segbuild *b, tm_error *err)
 {
-    posting *p = w->postings.p;
     size_t n = w->postings.n;
-    if (n > 1) /* (qsort must not get a NULL base, even for 0 items) */
-        qsort(p, n, sizeof *p, cmp_posting);
+    if (n > 1 && sort_postings((posting **)&w->postings.p, n) != 0)
+        return tm_error_nomem(err);
+    posting *p = w->postings.p;
     tm_buf terms = TM_BUF_INIT, lists = TM_BUF_INIT;
     int rc = 0;
     for (size_t i = 0; i < n && !rc;) {
