@@ -20,7 +20,7 @@
 static const char *const section_name[NSECTIONS] = {
     "unit blocks", "block directory", "exact index", "identity index",
     "term dictionary", "postings", "tombstones", "language list", "match data",
-    "match data index"};
+    "match data index", "block dictionary"};
 
 /* ---- header slots --------------------------------------------------------------- */
 
@@ -66,6 +66,11 @@ tm_status tm_store_read_slots(const unsigned char *map, size_t size, const char 
     if (best->format > TM_STORE_FORMAT)
         return tm_error_at(err, TM_EDATA, path, 0,
                            "store written by format version %u; this tmkit reads version %u at most",
+                           best->format, TM_STORE_FORMAT);
+    if (best->format < TM_STORE_FORMAT) /* 0.1 development stores; no release wrote them */
+        return tm_error_at(err, TM_EDATA, path, 0,
+                           "store written by format version %u, which this tmkit (version %u) no longer "
+                           "reads: export it with the tmkit that wrote it and import the TMX",
                            best->format, TM_STORE_FORMAT);
     if (best->commit_end > size || best->commit_end < DATA_START)
         return tm_error_at(err, TM_EDATA, path, 0,

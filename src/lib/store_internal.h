@@ -20,6 +20,8 @@
 #define SLOT_MAGIC "tmkitdb"  /* 7 chars + NUL = 8 bytes */
 #define SEG_MAGIC "tmseg01"
 #define BLOCK_TARGET 4096
+#define DICT_SIZE 32768 /* zlib's window: the largest useful preset dictionary */
+#define BLOCK_LEVEL 3   /* with the dictionary, level 3 is within 5% of 6 at half the time */
 
 enum {
     SEC_BLOCKS,    /* zlib blocks of serialized units */
@@ -32,6 +34,7 @@ enum {
     SEC_LANGS,     /* language codes of the variants, NUL-separated */
     SEC_FWD,       /* per unit, per variant: code, words, signatures (the match data) */
     SEC_FWDIDX,    /* u64 offset into SEC_FWD per unit, and one past the last */
+    SEC_DICT,      /* zlib preset dictionary of the blocks (empty: none) */
     NSECTIONS
 };
 

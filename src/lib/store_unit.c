@@ -4,9 +4,10 @@
  * A unit is: attributes, props, notes, then its variants (language, text,
  * inline markup or none, and the variant's own attributes, props, notes);
  * every string is a varint length and its bytes. Units follow one another
- * in ~64 KiB blocks, each a varint length then the unit, and blocks are
- * zlib-compressed with a CRC32 each, so a flipped bit is caught before any
- * byte of the block is believed.
+ * in ~4 KiB blocks, each a varint length then the unit, and blocks are
+ * zlib-compressed (primed with the segment's preset dictionary) with a
+ * CRC32 each, so a flipped bit is caught before any byte of the block is
+ * believed.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -237,6 +238,11 @@ static tm_status inflate_to(tm_store *s, const segment *g, size_t need, tm_error
         s->z.next_out = (Bytef *)s->cache.data + s->cache.len;
         s->z.avail_out = (uInt)step;
         int rc = inflate(&s->z, Z_NO_FLUSH);
+        if (rc == Z_NEED_DICT && g->sec_len[SEC_DICT] > 0 && g->sec_len[SEC_DICT] <= DICT_SIZE) {
+            rc = inflateSetDictionary(&s->z, g->sec[SEC_DICT], (uInt)g->sec_len[SEC_DICT]);
+            if (rc == Z_OK)
+                rc = inflate(&s->z, Z_NO_FLUSH);
+        }
         s->cache.len = (size_t)((char *)s->z.next_out - s->cache.data);
         if (rc == Z_STREAM_END ? s->cache.len != s->cache_ulen : rc != Z_OK) {
             s->cache_valid = 0;

@@ -529,52 +529,94 @@ static tm_status write_section(tm_store_writer *w, segbuild *b, int k, const voi
     return n ? write_at(w, p, n, b->start + b->sec_off[k], err) : TM_OK;
 }
 
-static tm_status flush_block(tm_store_writer *w, segbuild *b, tm_buf *raw, uint32_t first,
-                             uint32_t count, uint64_t *blocks_len, tm_error *err)
+/* A preset dictionary for the segment's blocks: units sampled evenly
+ * across it, up to zlib's 32 KiB window. Small blocks compress poorly on
+ * their own (little repeats within 4 KiB); primed with the segment's common
+ * words and phrases they come close to compressing the whole memory at
+ * once, while a query still inflates one block. Empty for small segments. */
+static void build_dict(const tm_store_writer *w, tm_buf *dict)
 {
-    uLongf clen = compressBound((uLong)raw->len);
-    unsigned char *c = malloc(clen);
-    if (!c)
-        return tm_error_nomem(err);
-    tm_status st = TM_OK;
-    if (compress2(c, &clen, (const Bytef *)raw->data, (uLong)raw->len, 6) != Z_OK)
-        st = tm_error_set(err, TM_EIO, "zlib could not compress a block");
-    if (st == TM_OK)
-        st = write_at(w, c, clen, b->start + b->sec_off[SEC_BLOCKS] + *blocks_len, err);
+    size_t n = w->unit_off.n, total = w->units.len;
+    if (total < 4 * DICT_SIZE)
+        return;
+    size_t stride = total / DICT_SIZE + 1;
+    for (size_t k = 0; k < n && dict->len < DICT_SIZE; k += stride) {
+        size_t off = ((size_t *)w->unit_off.p)[k], len = ((size_t *)w->unit_len.p)[k];
+        if (len > DICT_SIZE - dict->len)
+            len = DICT_SIZE - dict->len;
+        if (tm_buf_append(dict, w->units.data + off, len) != 0)
+            return; /* a shorter dictionary only compresses less */
+    }
+}
+
+typedef struct blockzip {
+    z_stream z;
+    const tm_buf *dict;
+    unsigned char *out;
+    size_t cap;
+} blockzip;
+
+static tm_status flush_block(tm_store_writer *w, segbuild *b, blockzip *bz, tm_buf *raw,
+                             uint32_t first, uint32_t count, uint64_t *blocks_len, tm_error *err)
+{
+    size_t need = deflateBound(&bz->z, (uLong)raw->len);
+    if (need > bz->cap) {
+        free(bz->out);
+        if (!(bz->out = malloc(need)))
+            return tm_error_nomem(err);
+        bz->cap = need;
+    }
+    int rc = deflateReset(&bz->z);
+    if (rc == Z_OK && bz->dict->len)
+        rc = deflateSetDictionary(&bz->z, (const Bytef *)bz->dict->data, (uInt)bz->dict->len);
+    bz->z.next_in = (Bytef *)raw->data;
+    bz->z.avail_in = (uInt)raw->len;
+    bz->z.next_out = bz->out;
+    bz->z.avail_out = (uInt)bz->cap;
+    if (rc != Z_OK || deflate(&bz->z, Z_FINISH) != Z_STREAM_END)
+        return tm_error_set(err, TM_EIO, "zlib could not compress a block");
+    size_t clen = bz->cap - bz->z.avail_out;
+    tm_status st = write_at(w, bz->out, clen, b->start + b->sec_off[SEC_BLOCKS] + *blocks_len, err);
     if (st == TM_OK) {
         unsigned char d[BLOCKDIR_SIZE] = {0};
         put_u64(d, *blocks_len);
         put_u32(d + 8, (uint32_t)clen);
         put_u32(d + 12, (uint32_t)raw->len);
-        put_u32(d + 16, tm_crc32(c, clen));
+        put_u32(d + 16, tm_crc32(bz->out, clen));
         put_u32(d + 20, first);
         put_u32(d + 24, count);
         if (tm_buf_append(&b->blockdir, d, sizeof d) != 0)
             st = tm_error_nomem(err);
         *blocks_len += clen;
     }
-    free(c);
     tm_buf_clear(raw);
     return st;
 }
 
 static tm_status write_blocks(tm_store_writer *w, segbuild *b, tm_error *err)
 {
-    tm_buf raw = TM_BUF_INIT;
+    tm_buf raw = TM_BUF_INIT, dict = TM_BUF_INIT;
     uint64_t blocks_len = 0;
     uint32_t first = 0, n = (uint32_t)w->unit_off.n;
-    tm_status st = TM_OK;
+    build_dict(w, &dict);
+    tm_status st = write_section(w, b, SEC_DICT, dict.data, dict.len, err);
+    blockzip bz = {.dict = &dict};
+    if (st == TM_OK && deflateInit(&bz.z, BLOCK_LEVEL) != Z_OK)
+        st = tm_error_nomem(err);
     b->sec_off[SEC_BLOCKS] = b->pos;
     for (uint32_t k = 0; k < n && st == TM_OK; k++) {
         size_t off = ((size_t *)w->unit_off.p)[k], len = ((size_t *)w->unit_len.p)[k];
         if (tm_varint_put(&raw, len) != 0 || tm_buf_append(&raw, w->units.data + off, len) != 0)
             st = tm_error_nomem(err);
         if (st == TM_OK && (raw.len >= BLOCK_TARGET || k + 1 == n)) {
-            st = flush_block(w, b, &raw, first, k + 1 - first, &blocks_len, err);
+            st = flush_block(w, b, &bz, &raw, first, k + 1 - first, &blocks_len, err);
             first = k + 1;
         }
     }
+    deflateEnd(&bz.z);
+    free(bz.out);
     tm_buf_free(&raw);
+    tm_buf_free(&dict);
     b->sec_len[SEC_BLOCKS] = blocks_len;
     b->pos += blocks_len;
     if (st != TM_OK)
