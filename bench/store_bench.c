@@ -70,9 +70,9 @@ int main(int argc, char **argv)
         if (!cnt[k])
             continue;
         qsort(lat[k], cnt[k], sizeof(double), cmp_d);
-        printf("kind=%s queries=%zu p50_us=%.1f p99_us=%.1f mean_hits=%.2f peak_rss_mb=%.1f\n",
+        printf("kind=%s queries=%zu p50_us=%.1f p99_us=%.1f mean_hits=%.2f peak_rss_mb=%.1f anon_mb=%.1f\n",
                k ? "fuzzy" : "exact", cnt[k], lat[k][cnt[k] / 2], lat[k][cnt[k] * 99 / 100],
-               (double)hits[k] / (double)cnt[k], bench_peak_rss_mb());
+               (double)hits[k] / (double)cnt[k], bench_peak_rss_mb(), bench_rss_anon_mb());
     }
     tm_store_close(s);
     return 0;

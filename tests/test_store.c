@@ -364,6 +364,70 @@ START_TEST(test_every_flipped_byte_is_caught)
 }
 END_TEST
 
+/* What the queries of test_flipped_byte_never_answers_wrong return. */
+typedef struct answers {
+    int n[8];
+    uint64_t id[8][4];
+    int score[8][4];
+} answers;
+
+/* 8 queries (each source exactly, then perturbed at 50%) on a store:
+ * TM_OK with the answers, or the first error. */
+static tm_status ask_all(answers *a, tm_error *err)
+{
+    tm_store *s = NULL;
+    tm_status st = tm_store_open(&s, path, err);
+    int opened = st == TM_OK;
+    for (int q = 0; q < 8 && st == TM_OK; q++) {
+        char text[256];
+        snprintf(text, sizeof text, q < 4 ? "%s" : "%s thêm", PAIRS[q % 4][0]);
+        tm_store_hits h;
+        st = tm_store_query(s, text, strlen(text), "vi", "fr", q < 4 ? 100 : 50, 4, &h, err);
+        if (st != TM_OK)
+            break;
+        a->n[q] = (int)h.n;
+        for (size_t j = 0; j < h.n; j++) {
+            a->id[q][j] = h.hit[j].id;
+            a->score[q][j] = h.hit[j].score;
+        }
+        tm_store_hits_free(&h);
+    }
+    if (opened)
+        tm_store_close(s);
+    return st;
+}
+
+/* Indexes are checked a chunk at a time when a query first touches them:
+ * whatever byte is flipped, a query either reports the damage or gives the
+ * answer the intact store gives; never a different one. */
+START_TEST(test_flipped_byte_never_answers_wrong)
+{
+    import(PAIRS, 4, "doc-a", "20240101T000000Z");
+    long size = file_size();
+    tm_error err = {TM_OK, ""};
+    answers good, seen;
+    memset(&good, 0, sizeof good);
+    ck_assert_int_eq(ask_all(&good, &err), TM_OK);
+    int at_query = 0;
+    for (long off = 8192; off < size; off++) {
+        poke(off, 0x04);
+        tm_store *s;
+        int opens = tm_store_open(&s, path, &err) == TM_OK;
+        if (opens)
+            tm_store_close(s);
+        memset(&seen, 0, sizeof seen);
+        tm_status st = ask_all(&seen, &err);
+        if (st == TM_OK)
+            ck_assert_msg(memcmp(&seen, &good, sizeof good) == 0, "byte %ld flipped: a different answer", off);
+        else
+            ck_assert_msg(st == TM_EDATA && strstr(err.msg, "damaged store"), "byte %ld: %s", off, err.msg);
+        at_query += opens && st != TM_OK;
+        poke(off, 0x04);
+    }
+    ck_assert_msg(at_query > 0, "no damage was left for the queries to find: nothing is checked lazily");
+}
+END_TEST
+
 START_TEST(test_truncation_caught)
 {
     import(PAIRS, 4, "doc-a", "20240101T000000Z");
@@ -404,7 +468,7 @@ START_TEST(test_future_version_refused)
     tm_store *s;
     tm_error err = {TM_OK, ""};
     ck_assert_int_eq(tm_store_open(&s, path, &err), TM_EDATA);
-    ck_assert_msg(strstr(err.msg, "format version 9; this tmkit reads version 2"), "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "format version 9; this tmkit reads version 3"), "%s", err.msg);
 }
 END_TEST
 
@@ -473,6 +537,7 @@ static Suite *store_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_every_flipped_byte_is_caught);
+    tcase_add_test(tc, test_flipped_byte_never_answers_wrong);
     tcase_add_test(tc, test_truncation_caught);
     tcase_add_test(tc, test_future_version_refused);
     tcase_add_test(tc, test_abort_and_leftovers_leave_old_content);

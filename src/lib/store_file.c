@@ -20,7 +20,7 @@
 static const char *const section_name[NSECTIONS] = {
     "unit blocks", "block directory", "exact index", "identity index",
     "term dictionary", "postings", "tombstones", "language list", "match data",
-    "match data index", "block dictionary"};
+    "match data index", "block dictionary", "chunk checksums"};
 
 /* ---- header slots --------------------------------------------------------------- */
 
@@ -107,9 +107,10 @@ static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int ver
         g->sec[k] = t + off;
         g->sec_len[k] = len;
         g->sec_crc[k] = get_u32(e + 16);
-        /* Indexes are checked whole at open (a wrong index means wrong
-         * answers); unit blocks carry their own checksums, checked on read. */
-        if ((verify_all || k != SEC_BLOCKS) && tm_crc_bad(g->sec_crc[k], tm_crc32(g->sec[k], len))) {
+        /* Small sections are checked whole at open, big indexes a chunk at
+         * a time on first touch, unit blocks each on read; check: all. */
+        if ((verify_all || (k != SEC_BLOCKS && !sec_is_lazy(k))) &&
+            tm_crc_bad(g->sec_crc[k], tm_crc32(g->sec[k], len))) {
             char what[96];
             snprintf(what, sizeof what, "the %s fails its checksum", section_name[k]);
             return seg_damaged(s, g->off, what, err);
@@ -119,10 +120,74 @@ static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int ver
         g->sec_len[SEC_IDENT] % KEYENT_SIZE || g->sec_len[SEC_TERMS] % TERMENT_SIZE ||
         g->sec_len[SEC_TOMBS] % 8 || g->sec_len[SEC_FWDIDX] != 8 * ((uint64_t)g->nunits + 1))
         return seg_damaged(s, g->off, "a section has a size its entries cannot have", err);
+    uint64_t chunks = 0;
+    for (int k = 0; k < NSECTIONS; k++)
+        if (sec_is_lazy(k)) {
+            g->chunk_first[k] = chunks;
+            chunks += (g->sec_len[k] + CHUNK_SIZE - 1) / CHUNK_SIZE;
+        }
+    if (g->sec_len[SEC_CHUNKS] != 4 * chunks)
+        return seg_damaged(s, g->off, "the chunk checksums do not cover the indexes", err);
+    if (!(g->verified = calloc(chunks / 8 + 1, 1)))
+        return tm_error_nomem(err);
+    for (int k = 0; k < NSECTIONS && verify_all; k++)
+        if (sec_is_lazy(k) && tm_seg_verify(g, k, 0, g->sec_len[k]) != 0) {
+            char what[96];
+            snprintf(what, sizeof what, "a chunk of the %s fails its checksum", section_name[k]);
+            return seg_damaged(s, g->off, what, err);
+        }
     g->nblocks = (uint32_t)(g->sec_len[SEC_BLOCKDIR] / BLOCKDIR_SIZE);
     if (g->nunits && !g->nblocks)
         return seg_damaged(s, g->off, "units without blocks", err);
     return TM_OK;
+}
+
+int tm_seg_verify(segment *g, int k, uint64_t off, uint64_t len)
+{
+    if (len == 0 || off >= g->sec_len[k])
+        return 0;
+    uint64_t last = off + len > g->sec_len[k] ? g->sec_len[k] - 1 : off + len - 1;
+    for (uint64_t c = off / CHUNK_SIZE; c <= last / CHUNK_SIZE; c++) {
+        uint64_t bit = g->chunk_first[k] + c;
+        if (g->verified[bit >> 3] >> (bit & 7) & 1)
+            continue;
+        uint64_t start = c * CHUNK_SIZE;
+        uint64_t n = g->sec_len[k] - start < CHUNK_SIZE ? g->sec_len[k] - start : CHUNK_SIZE;
+        if (tm_crc_bad(get_u32(g->sec[SEC_CHUNKS] + 4 * bit), tm_crc32(g->sec[k] + start, (size_t)n)))
+            return -1;
+        g->verified[bit >> 3] |= (unsigned char)(1u << (bit & 7));
+    }
+    return 0;
+}
+
+int tm_seg_key_find(segment *g, int k, uint64_t key, size_t *pos)
+{
+    const unsigned char *t = g->sec[k];
+    size_t lo = 0, hi = g->sec_len[k] / KEYENT_SIZE;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (tm_seg_verify(g, k, (uint64_t)mid * KEYENT_SIZE, KEYENT_SIZE) != 0)
+            return -1;
+        if (get_u64(t + mid * KEYENT_SIZE) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *pos = lo;
+    return 0;
+}
+
+int tm_seg_key_at(segment *g, int k, size_t i, uint64_t key, uint32_t *local)
+{
+    if (i >= g->sec_len[k] / KEYENT_SIZE)
+        return 1;
+    if (tm_seg_verify(g, k, (uint64_t)i * KEYENT_SIZE, KEYENT_SIZE) != 0)
+        return -1;
+    const unsigned char *e = g->sec[k] + i * KEYENT_SIZE;
+    if (get_u64(e) != key)
+        return 1;
+    *local = get_u32(e + 8);
+    return *local < g->nunits ? 0 : -1;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -261,6 +326,8 @@ void tm_store_close(tm_store *s)
         munmap((void *)s->map, s->size);
     if (s->fd >= 0)
         close(s->fd);
+    for (size_t i = 0; s->seg && i < s->nseg; i++)
+        free(s->seg[i].verified);
     free(s->seg);
     free(s->tombs);
     tm_buf_free(&s->cache);

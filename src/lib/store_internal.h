@@ -35,8 +35,18 @@ enum {
     SEC_FWD,       /* per unit, per variant: code, words, signatures (the match data) */
     SEC_FWDIDX,    /* u64 offset into SEC_FWD per unit, and one past the last */
     SEC_DICT,      /* zlib preset dictionary of the blocks (empty: none) */
+    SEC_CHUNKS,    /* u32 CRC32 per CHUNK_SIZE bytes of each lazy section, in section order */
     NSECTIONS
 };
+
+/* The big indexes are checked a chunk at a time, on first touch
+ * (tm_seg_verify), so opening a store reads no index and a query reads only
+ * the pages it needs; `check` reads everything. */
+#define CHUNK_SIZE 4096 /* a page: a unit's match data costs one page, not a run of them */
+static inline int sec_is_lazy(int k)
+{
+    return k == SEC_EXACT || k == SEC_IDENT || k == SEC_POSTINGS || k == SEC_FWD || k == SEC_FWDIDX;
+}
 
 #define SLOT_USED 56
 #define SEGTAB_SIZE (8 + 8 + 4 + 4 + NSECTIONS * 24 + 4)
@@ -103,6 +113,8 @@ typedef struct segment {
     uint64_t sec_len[NSECTIONS];
     uint32_t sec_crc[NSECTIONS];
     uint32_t nblocks;
+    uint64_t chunk_first[NSECTIONS]; /* a lazy section's first entry in SEC_CHUNKS */
+    unsigned char *verified;         /* one bit per chunk of SEC_CHUNKS: checked */
 } segment;
 
 struct tm_store {
@@ -129,6 +141,14 @@ tm_status tm_store_read_slots(const unsigned char *map, size_t size, const char 
                               tm_error *err);
 tm_status tm_store_parse(tm_store *s, int verify_all, tm_error *err);
 int tm_store_is_tomb(const tm_store *s, uint64_t id);
+/* Check the chunks of lazy section k of g that [off, off + len) touches,
+ * once each. 0, or -1 when one fails its checksum. */
+int tm_seg_verify(segment *g, int k, uint64_t off, uint64_t len);
+/* Key indexes (SEC_EXACT, SEC_IDENT: entries sorted by hash). find: the
+ * first entry whose hash is >= key into *pos. at: the unit of entry i if
+ * its hash is key (0), 1 past the run, -1 when damaged. */
+int tm_seg_key_find(segment *g, int k, uint64_t key, size_t *pos);
+int tm_seg_key_at(segment *g, int k, size_t i, uint64_t key, uint32_t *local);
 uint64_t tm_store_next_id(const tm_store *s);
 void tm_slot_encode(unsigned char *buf, const slot *sl);
 

@@ -41,7 +41,8 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The term's entry in a segment's dictionary (df 0 when absent). */
+/* The term's entry in a segment's dictionary (df 0 when absent). Its list
+ * is checked when it is read (scan_list). */
 static void lookup_term(const segment *g, qterm *q)
 {
     const unsigned char *t = g->sec[SEC_TERMS];
@@ -81,9 +82,12 @@ static int cands_push(cands *c, uint32_t x)
 
 /* Units of one posting list whose word count is within [mlo, mhi] and that
  * no earlier list of this query produced (seen, one bit per unit). */
-static int scan_list(const qterm *q, uint32_t nunits, uint64_t mlo, uint64_t mhi,
-                     unsigned char *seen, cands *c)
+static int scan_list(segment *g, const qterm *q, uint64_t mlo, uint64_t mhi, unsigned char *seen,
+                     cands *c)
 {
+    uint32_t nunits = g->nunits;
+    if (tm_seg_verify(g, SEC_POSTINGS, (uint64_t)(q->list - g->sec[SEC_POSTINGS]), q->list_len) != 0)
+        return -2;
     const unsigned char *p = q->list, *end = q->list + q->list_len;
     uint64_t local = 0;
     while (p < end) {
@@ -150,12 +154,14 @@ typedef struct fwd_var {
 } fwd_var;
 
 /* Read unit local's variants (at most cap). -1 when the data is damaged. */
-static int fwd_read(const segment *g, uint32_t local, fwd_var *v, size_t cap, size_t *n,
+static int fwd_read(segment *g, uint32_t local, fwd_var *v, size_t cap, size_t *n,
                     uint64_t *date)
 {
     const unsigned char *ix = g->sec[SEC_FWDIDX];
+    if (tm_seg_verify(g, SEC_FWDIDX, 8 * (uint64_t)local, 16) != 0)
+        return -1;
     uint64_t a = get_u64(ix + 8 * (size_t)local), b = get_u64(ix + 8 * ((size_t)local + 1));
-    if (a > b || b > g->sec_len[SEC_FWD])
+    if (a > b || b > g->sec_len[SEC_FWD] || tm_seg_verify(g, SEC_FWD, a, b - a) != 0)
         return -1;
     const unsigned char *p = g->sec[SEC_FWD] + a, *end = g->sec[SEC_FWD] + b;
     uint64_t nv, len, nw;
@@ -202,7 +208,7 @@ static const fwd_var *fwd_find(const fwd_var *v, size_t n, const char *lang)
 static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src, const char *tgt,
                         int min, pends *out, tm_error *err)
 {
-    const segment *g = &s->seg[gi];
+    segment *g = &s->seg[gi];
     tm_status st = TM_OK;
     fwd_var v[16];
     tm_mtext view = TM_MTEXT_INIT;
@@ -216,7 +222,7 @@ static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src,
         uint64_t date;
         if (fwd_read(g, c->v[k], v, 16, &nv, &date) != 0) {
             st = tm_error_at(err, TM_EDATA, s->path, 0,
-                             "damaged store: match data of a unit is malformed (run 'tmkit check')");
+                             "damaged store: the match data fails its checksum (run 'tmkit check')");
             break;
         }
         const fwd_var *sv = fwd_find(v, nv, src), *tv = fwd_find(v, nv, tgt);
@@ -276,25 +282,15 @@ static tm_status load_hits(tm_store *s, const pends *p, const char *src, const c
 /* Units of segment g whose variant in lang has exactly this match key. A
  * score of 100 needs the same words, numbers and punctuation, hence the
  * same match key: the exact index holds every unit that can score 100. */
-static int exact_cands(const segment *g, uint64_t key, cands *c)
+static int exact_cands(segment *g, uint64_t key, cands *c)
 {
-    const unsigned char *t = g->sec[SEC_EXACT];
-    size_t lo = 0, hi = g->sec_len[SEC_EXACT] / KEYENT_SIZE, n = hi;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (get_u64(t + mid * KEYENT_SIZE) < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < n && get_u64(t + lo * KEYENT_SIZE) == key; lo++) {
-        uint32_t local = get_u32(t + lo * KEYENT_SIZE + 8);
-        if (local >= g->nunits)
-            return -2;
+    size_t i;
+    uint32_t local;
+    int rc = tm_seg_key_find(g, SEC_EXACT, key, &i);
+    for (; rc == 0 && (rc = tm_seg_key_at(g, SEC_EXACT, i, key, &local)) == 0; i++)
         if (cands_push(c, local) != 0)
             return -1;
-    }
-    return 0;
+    return rc < 0 ? -2 : 0;
 }
 
 static tm_status index_damaged(tm_store *s, tm_error *err)
@@ -334,7 +330,7 @@ static int current_floor(const pends *p, int min)
 static tm_status fuzzy_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, const char *src,
                                const char *tgt, int min, pends *out, tm_error *err)
 {
-    const segment *g = &s->seg[gi];
+    segment *g = &s->seg[gi];
     unsigned char *seen = calloc((size_t)g->nunits / 8 + 1, 1);
     cands c = {NULL, 0, 0};
     if (!seen)
@@ -352,7 +348,7 @@ static tm_status fuzzy_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, 
         if (!terms[i].df)
             continue;
         uint64_t mhi = 100 * (uint64_t)nq / f; /* (f > 0: min 0 takes the full scan) */
-        int rc = scan_list(&terms[i], g->nunits, need, mhi, seen, &c);
+        int rc = scan_list(g, &terms[i], need, mhi, seen, &c);
         st = verify_batch(s, gi, rc, &c, src, tgt, min, out, err);
     }
     free(c.v);
@@ -365,7 +361,7 @@ static tm_status fuzzy_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, 
 static tm_status scan_segment(tm_store *s, size_t gi, const char *src, const char *tgt, int min,
                               pends *out, tm_error *err)
 {
-    const segment *g = &s->seg[gi];
+    segment *g = &s->seg[gi];
     cands c = {NULL, 0, 0};
     int rc = 0;
     if (min == 100)

@@ -256,31 +256,28 @@ static int ident_insert(tm_store_writer *w, uint64_t ident, uint32_t local)
     return 0;
 }
 
-/* A live unit of the existing store with this identity, or 0. */
-static uint64_t old_duplicate(tm_store_writer *w, uint64_t ident, size_t *gi, uint32_t *local)
+/* A live unit of the existing store with this identity (*id 0: none). */
+static tm_status old_duplicate(tm_store_writer *w, uint64_t ident, uint64_t *id, size_t *gi,
+                               uint32_t *local, tm_error *err)
 {
     tm_store *s = w->old;
+    *id = 0;
     for (size_t g = 0; g < s->nseg; g++) {
-        const unsigned char *t = s->seg[g].sec[SEC_IDENT];
-        size_t lo = 0, hi = s->seg[g].sec_len[SEC_IDENT] / KEYENT_SIZE;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (get_u64(t + mid * KEYENT_SIZE) < ident)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (; lo < s->seg[g].sec_len[SEC_IDENT] / KEYENT_SIZE && get_u64(t + lo * KEYENT_SIZE) == ident; lo++) {
-            uint32_t l = get_u32(t + lo * KEYENT_SIZE + 8);
-            uint64_t id = s->seg[g].first_id + l;
-            if (!tm_store_is_tomb(s, id)) {
+        size_t i;
+        int rc = tm_seg_key_find(&s->seg[g], SEC_IDENT, ident, &i);
+        uint32_t l;
+        for (; rc == 0 && (rc = tm_seg_key_at(&s->seg[g], SEC_IDENT, i, ident, &l)) == 0; i++)
+            if (!tm_store_is_tomb(s, s->seg[g].first_id + l)) {
+                *id = s->seg[g].first_id + l;
                 *gi = g;
                 *local = l;
-                return id;
+                return TM_OK;
             }
-        }
+        if (rc < 0)
+            return tm_error_at(err, TM_EDATA, s->path, 0,
+                               "damaged store: the identity index fails its checksum (run 'tmkit check')");
     }
-    return 0;
+    return TM_OK;
 }
 
 /* ---- adding ---------------------------------------------------------------------------- */
@@ -485,7 +482,10 @@ tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err
     }
     size_t gi;
     uint32_t old_local;
-    uint64_t old_id = old_duplicate(w, ident, &gi, &old_local);
+    uint64_t old_id;
+    tm_status dst = old_duplicate(w, ident, &old_id, &gi, &old_local, err);
+    if (dst != TM_OK)
+        return dst;
     if (!old_id) {
         w->stats.added++;
         return append_unit(w, tu, ident, err);
@@ -517,6 +517,7 @@ typedef struct segbuild {
     uint64_t sec_off[NSECTIONS], sec_len[NSECTIONS];
     uint32_t sec_crc[NSECTIONS];
     tm_buf blockdir;
+    tm_buf chunks[NSECTIONS]; /* per lazy section, its chunks' CRC32s */
 } segbuild;
 
 static tm_status write_section(tm_store_writer *w, segbuild *b, int k, const void *p, size_t n,
@@ -525,6 +526,12 @@ static tm_status write_section(tm_store_writer *w, segbuild *b, int k, const voi
     b->sec_off[k] = b->pos;
     b->sec_len[k] = n;
     b->sec_crc[k] = tm_crc32(p, n);
+    for (size_t c = 0; sec_is_lazy(k) && c < n; c += CHUNK_SIZE) {
+        unsigned char x[4];
+        put_u32(x, tm_crc32((const unsigned char *)p + c, n - c < CHUNK_SIZE ? n - c : CHUNK_SIZE));
+        if (tm_buf_append(&b->chunks[k], x, 4) != 0)
+            return tm_error_nomem(err);
+    }
     b->pos += n;
     return n ? write_at(w, p, n, b->start + b->sec_off[k], err) : TM_OK;
 }
@@ -767,6 +774,13 @@ static tm_status write_tail(tm_store_writer *w, segbuild *b, tm_error *err)
         st = write_section(w, b, SEC_FWDIDX, t, 8 * (n + 1), err);
         free(t);
     }
+    tm_buf all = TM_BUF_INIT;
+    for (int k = 0; k < NSECTIONS && st == TM_OK; k++)
+        if (tm_buf_append(&all, b->chunks[k].data, b->chunks[k].len) != 0)
+            st = tm_error_nomem(err);
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_CHUNKS, all.data, all.len, err);
+    tm_buf_free(&all);
     return st;
 }
 
@@ -846,6 +860,8 @@ tm_status tm_store_writer_commit(tm_store_writer *w, tm_error *err)
     if (st == TM_OK)
         st = publish(w, &b, table, err);
     tm_buf_free(&b.blockdir);
+    for (int k = 0; k < NSECTIONS; k++)
+        tm_buf_free(&b.chunks[k]);
     if (st == TM_OK) { /* keep the new content: do not truncate on the way out */
         tm_store_close(w->old);
         w->old = NULL;
