@@ -5,8 +5,11 @@
  * after the command name belongs to the command, whose argv[0] becomes
  * "tmkit <command>" so getopt's own messages name it.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <libxml/xmlerror.h>
 
 #include "cli.h"
 
@@ -59,8 +62,22 @@ static int run_command(const cli_command *cmd, int argc, char **argv)
     return cmd->run(argc, argv, &ctx);
 }
 
+static void quiet_xml(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 int main(int argc, char **argv)
 {
+    /* Over a file size limit (ulimit -f, RLIMIT_FSIZE), write() then fails
+     * with EFBIG and the command reports an I/O error (exit 3) and cleans up,
+     * instead of being killed by SIGXFSZ halfway through a file. */
+    signal(SIGXFSZ, SIG_IGN);
+    /* libxml2 would print its own "I/O error : ..." lines on stderr next to
+     * the one-line error tmkit reports; every caller reports errors itself. */
+    xmlSetGenericErrorFunc(NULL, quiet_xml);
+    xmlThrDefSetGenericErrorFunc(NULL, quiet_xml);
     if (argc < 2) {
         usage(stderr);
         return TM_EUSAGE;
