@@ -75,7 +75,8 @@ static tm_status refuse_entities(tm_tmx_reader *r, tm_error *err)
 {
     /* Not xmlTextReaderCurrentDoc: it would make the reader keep every node. */
     xmlNodePtr node = xmlTextReaderCurrentNode(r->xr);
-    if (node && node->type == XML_DTD_NODE && ((xmlDtdPtr)node)->entities)
+    if (node && node->type == XML_DTD_NODE &&
+        (((xmlDtdPtr)node)->entities || ((xmlDtdPtr)node)->pentities))
         return tm_error_at(err, TM_EDATA, r->name,
                            (unsigned long)xmlTextReaderGetParserLineNumber(r->xr),
                            "the DOCTYPE declares entities; TMX files must not (refused for safety)");
