@@ -144,8 +144,12 @@ static tm_status write_annot_children(tm_tmx_writer *w, const tm_annot *an, tm_e
 
 static tm_status write_header(tm_tmx_writer *w, const tm_tmx_header *h, tm_error *err)
 {
+    /* now, or SOURCE_DATE_EPOCH for reproducible output (tmkit.1, ENVIRONMENT) */
     char now[TM_TMX_DATE_LEN];
-    tm_tmx_date(time(NULL), now);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long t = sde ? strtoll(sde, &end, 10) : 0;
+    tm_tmx_date(sde && *sde && !*end ? (time_t)t : time(NULL), now);
     const char *attrs[][2] = {
         {"creationtool", "tmkit"},
         {"creationtoolversion", tm_version()},
