@@ -5,6 +5,7 @@
  * after the command name belongs to the command, whose argv[0] becomes
  * "tmkit <command>" so getopt's own messages name it.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +53,21 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
+/* A command that succeeded but whose standard output could not be written
+ * (a full disk, a closed pipe or descriptor) did not succeed: exit 3. */
+static int stdout_flushed(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    if (rc == 0) {
+        fprintf(stderr, "tmkit: <stdout>: write error: %s\n",
+                errno ? strerror(errno) : "output lost");
+        rc = TM_EIO;
+    }
+    return rc;
+}
+
 static int run_command(const cli_command *cmd, int argc, char **argv)
 {
     char argv0[64];
@@ -59,7 +75,7 @@ static int run_command(const cli_command *cmd, int argc, char **argv)
     argv[0] = argv0;
     cli_ctx ctx = {0, 0};
     optind = 0; /* glibc: full re-initialization of getopt */
-    return cmd->run(argc, argv, &ctx);
+    return stdout_flushed(cmd->run(argc, argv, &ctx));
 }
 
 static void quiet_xml(void *ctx, const char *msg, ...)
@@ -85,11 +101,11 @@ int main(int argc, char **argv)
     const char *arg = argv[1];
     if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
         usage(stdout);
-        return 0;
+        return stdout_flushed(0);
     }
     if (strcmp(arg, "--version") == 0 || strcmp(arg, "-V") == 0) {
         printf("tmkit %s\n", tm_version());
-        return 0;
+        return stdout_flushed(0);
     }
     if (strcmp(arg, "help") == 0 && argc >= 3) {
         const cli_command *cmd = find_command(argv[2]);
