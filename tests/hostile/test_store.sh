@@ -34,14 +34,14 @@ commands() { # PREFIX: run each command on $D, record into PREFIX.*
         check | stats) run "$TMKIT" $c "$D" ;;
         query1) run "$TMKIT" query -n 3 --format jsonl "$D" "$Q1" ;;
         query2) run "$TMKIT" query -n 3 "$D" "$Q2" ;;
-        export) run "$TMKIT" export -o "$W/exp.tmx" "$D"; out=$(cat "$W/exp.tmx" 2>/dev/null) ;;
+        export) run "$TMKIT" export -o "$W/exp.tmx" "$D"; out=$(grep -v "<header " "$W/exp.tmx" 2>/dev/null) ;;
         esac
         eval "${p}_${c}_status=\$status"
         printf '%s' "$out" >"$W/$p.$c"
     done
 }
 cp "$W/good.tmdb" "$D"
-export SOURCE_DATE_EPOCH=1700000000
+
 commands ref
 for c in check stats query1 query2 export; do
     s=ref_${c}_status
@@ -63,7 +63,7 @@ judge() { # WHAT
         last_cmd="$last_cmd   [$what]"
         eval "${c}_status=\$status"
         if [ "$status" = 0 ]; then
-            [ "$c" = export ] && out=$(cat "$W/exp.tmx" 2>/dev/null)
+            [ "$c" = export ] && out=$(grep -v "<header " "$W/exp.tmx" 2>/dev/null)
             [ "$out" = "$(cat "$W/ref.$c")" ] && ok || fail "$c succeeded with an answer that differs from the intact store's"
         else
             expect_error 2 "$D"
