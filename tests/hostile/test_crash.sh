@@ -62,18 +62,28 @@ done
 
 # --- kill -9 during export -o: the final name is absent or keeps its content ----------------------------
 cp "$W/timing.tmdb" "$W/exp.tmdb"
-printf 'previous\n' >"$W/prev.tmx"
-for delay in 0.02 0.1 0.2; do
-    "$TMKIT" export -o "$W/prev.tmx" "$W/exp.tmdb" & pid=$!
-    sleep $delay
+mkdir "$W/x"
+t0=$(date +%s%N)
+"$TMKIT" export -o "$W/x/full.tmx" "$W/exp.tmdb"
+t1=$(date +%s%N)
+ems=$(((t1 - t0) / 1000000))
+rm -f "$W/x/full.tmx"
+midway=0
+for pct in 5 20 40 60 80; do
+    delay=$(awk -v ms=$ems -v p=$pct 'BEGIN { printf "%.3f", ms * p / 100000 }')
+    printf 'previous\n' >"$W/x/prev.tmx"
+    "$TMKIT" export -o "$W/x/prev.tmx" "$W/exp.tmdb" & pid=$!
+    sleep "$delay"
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null
-    last_cmd="export -o killed after ${delay}s"
-    c=$(cat "$W/prev.tmx")
-    [ "$c" = previous ] || { "$TMKIT" tmx validate -q "$W/prev.tmx" >/dev/null 2>&1 && [ "$(grep -c '<tu ' "$W/prev.tmx")" = 20200 ]; } \
+    last_cmd="export -o killed after ${delay}s ($pct% of $ems ms)"
+    c=$(cat "$W/x/prev.tmx")
+    [ "$c" = previous ] || { "$TMKIT" tmx validate -q "$W/x/prev.tmx" >/dev/null 2>&1 && [ "$(grep -c '<tu ' "$W/x/prev.tmx")" = 20200 ]; } \
         && ok || fail "after kill -9 of export the output is neither the previous file nor the whole export"
-    printf 'previous\n' >"$W/prev.tmx"
+    [ "$c" = previous ] && midway=$((midway + 1))
+    rm -f "$W/x"/.prev.tmx.tmp-*      # what a kill -9 leaves: it cannot clean up
 done
+echo "note: export takes $ems ms here; $midway of 5 kills landed before the rename"
 
 # --- two imports at once into one store, three times ------------------------------------------------
 for round in 1 2 3; do
