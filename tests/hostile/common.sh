@@ -40,8 +40,16 @@ unprivileged() {
         return 77
     fi
 }
-# Can an unprivileged run work here at all? (root without setpriv: no)
+# Can an unprivileged run work here at all? (root without setpriv, or a tree
+# that nobody may enter, e.g. under /root: no.) Opens $WORK to others (755).
 can_drop_root() {
-    [ "$(id -u)" != 0 ] || { command -v setpriv >/dev/null 2>&1 &&
-        setpriv --reuid=$NOBODY_UID --regid=$NOBODY_UID --clear-groups true 2>/dev/null; }
+    [ "$(id -u)" != 0 ] && return 0
+    command -v setpriv >/dev/null 2>&1 || return 1
+    chmod 755 "$WORK"
+    printf 'probe\n' >"$WORK/.probe"
+    unprivileged cat "$WORK/.probe" >/dev/null 2>&1 && unprivileged "$TMKIT" --version >/dev/null 2>&1
+    local rc=$?
+    rm -f "$WORK/.probe"
+    [ $rc = 0 ] || chmod 700 "$WORK"
+    return $rc
 }
