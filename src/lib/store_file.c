@@ -18,7 +18,7 @@
 #include "store_internal.h"
 
 static const char *const section_name[NSECTIONS] = {
-    "unit blocks", "block directory", "exact index", "identity index",
+    "unit block section", "block directory", "exact index", "identity index",
     "term dictionary", "postings", "tombstones", "language list", "match data",
     "match data index", "block dictionary", "chunk checksums"};
 
@@ -386,12 +386,38 @@ tm_status tm_store_each(tm_store *s, tm_store_unit_fn fn, void *ctx, tm_error *e
     return st;
 }
 
+/* Readers fall back to the other slot when one fails its checksum: a
+ * commit torn by a power cut must leave the previous content readable. The
+ * same fallback hides a flipped bit in the newest slot, which then silently
+ * shows the commit before it; so check reports any slot that is neither
+ * unused (all zeros) nor valid with zeros past its fields. */
+static tm_status check_slot(const tm_store *s, int k, tm_error *err)
+{
+    const unsigned char *p = s->map + k * SLOT_SIZE;
+    int head_zero = 1, tail_zero = 1;
+    for (size_t i = 0; i < SLOT_SIZE; i++)
+        if (p[i])
+            *(i < SLOT_USED ? &head_zero : &tail_zero) = 0;
+    if (!tail_zero)
+        return tm_error_at(err, TM_EDATA, s->path, 0,
+                           "damaged store: header slot %c has bytes set past its fields", 'A' + k);
+    if (!head_zero && !decode_slot(p).valid)
+        return tm_error_at(err, TM_EDATA, s->path, 0,
+                           "damaged store: header slot %c fails its checksum (a bit flip or an "
+                           "interrupted commit); the store shows transaction %llu, any later "
+                           "commit is lost",
+                           'A' + k, (unsigned long long)s->head.txid);
+    return TM_OK;
+}
+
 tm_status tm_store_check(const char *path, tm_error *err)
 {
     tm_store *s;
     tm_status st = open_store(&s, path, 1, err);
     if (st != TM_OK)
         return st;
+    for (int k = 0; k < 2 && st == TM_OK; k++)
+        st = check_slot(s, k, err);
     tm_tu tu = TM_TU_INIT;
     for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++)
         for (uint32_t k = 0; k < s->seg[gi].nunits && st == TM_OK; k++)

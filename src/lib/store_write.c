@@ -50,6 +50,8 @@ static void *vec_push(vec *v)
 struct tm_store_writer {
     char *path;
     int fd;
+    int created;   /* this writer made the file: an import that fails removes it */
+    int committed;
     tm_store *old;         /* the content before this import, for duplicates */
     uint64_t first_id;
     tm_buf units;          /* serialized units of the batch */
@@ -105,6 +107,29 @@ static tm_status init_file(tm_store_writer *w, tm_error *err)
     return st == TM_OK ? sync_file(w, err) : st;
 }
 
+/* Open the store (creating it) and take its writer lock. A writer that
+ * created the file and then failed removes it; one waiting for the lock
+ * meanwhile would then hold a lock on a removed file, so it checks that the
+ * path still names the file it locked, and starts again if not. */
+static tm_status lock_file(tm_store_writer *w, struct stat *sb, tm_error *err)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        w->fd = open(w->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        if (w->fd < 0)
+            return tm_error_at(err, TM_EIO, w->path, 0, "cannot open: %s", strerror(errno));
+        if (flock(w->fd, LOCK_EX) != 0) /* a second importer waits here */
+            return tm_error_at(err, TM_EIO, w->path, 0, "cannot lock: %s", strerror(errno));
+        struct stat named;
+        if (fstat(w->fd, sb) != 0)
+            return tm_error_at(err, TM_EIO, w->path, 0, "cannot read: %s", strerror(errno));
+        if (stat(w->path, &named) == 0 && named.st_ino == sb->st_ino && named.st_dev == sb->st_dev)
+            return TM_OK;
+        close(w->fd);
+        w->fd = -1;
+    }
+    return tm_error_at(err, TM_EIO, w->path, 0, "cannot lock: the file keeps being replaced");
+}
+
 tm_status tm_store_writer_open(tm_store_writer **out, const char *path, tm_error *err)
 {
     *out = NULL;
@@ -118,19 +143,14 @@ tm_status tm_store_writer_open(tm_store_writer **out, const char *path, tm_error
     w->tombs.size = sizeof(uint64_t);
     w->unit_off.size = w->unit_len.size = sizeof(size_t);
     w->fwd_off.size = sizeof(uint64_t);
-    tm_status st = TM_OK;
-    w->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (w->fd < 0)
-        st = tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
-    else if (flock(w->fd, LOCK_EX) != 0) /* a second importer waits here */
-        st = tm_error_at(err, TM_EIO, path, 0, "cannot lock: %s", strerror(errno));
     struct stat sb;
-    if (st == TM_OK && fstat(w->fd, &sb) != 0)
-        st = tm_error_at(err, TM_EIO, path, 0, "cannot read: %s", strerror(errno));
+    tm_status st = lock_file(w, &sb, err);
     if (st == TM_OK && S_ISDIR(sb.st_mode))
         st = tm_error_at(err, TM_EIO, path, 0, "is a directory, not a store");
-    if (st == TM_OK && sb.st_size == 0)
+    if (st == TM_OK && sb.st_size == 0) {
+        w->created = 1;
         st = init_file(w, err);
+    }
     if (st == TM_OK)
         st = tm_store_open(&w->old, path, err);
     /* Whatever an interrupted import left after the last commit goes. */
@@ -157,7 +177,9 @@ void tm_store_writer_abort(tm_store_writer *w)
     if (!w)
         return;
     if (w->fd >= 0) {
-        if (w->old) /* leave the file as the last commit left it */
+        if (w->created && !w->committed) /* the store did not exist: it still does not */
+            unlink(w->path);
+        else if (w->old) /* leave the file as the last commit left it */
             if (ftruncate(w->fd, (off_t)w->old->head.commit_end) != 0) {
             }
         close(w->fd); /* releases the lock */
@@ -840,6 +862,7 @@ static tm_status publish(tm_store_writer *w, const segbuild *b, const unsigned c
 tm_status tm_store_writer_commit(tm_store_writer *w, tm_error *err)
 {
     if (w->unit_off.n == 0 && w->tombs.n == 0) { /* nothing to make visible */
+        w->committed = 1; /* a new store stays, empty */
         tm_store_writer_abort(w);
         return TM_OK;
     }
@@ -865,6 +888,7 @@ tm_status tm_store_writer_commit(tm_store_writer *w, tm_error *err)
     if (st == TM_OK) { /* keep the new content: do not truncate on the way out */
         tm_store_close(w->old);
         w->old = NULL;
+        w->committed = 1;
     }
     tm_store_writer_abort(w);
     return st;

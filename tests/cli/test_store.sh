@@ -196,4 +196,34 @@ run "$TMKIT" check "$BDB"
 expect_status 0
 [ -z "$(ls -A "$T")" ] && ok || fail "align --batch --store left files in TMPDIR"
 
+# an import that fails into a store that did not exist leaves no file
+printf 'not xml' >"$WORK/bad.tmx"
+run "$TMKIT" import "$WORK/new.tmdb" "$WORK/bad.tmx"
+expect_status 2
+expect_no_file "$WORK/new.tmdb"
+(ulimit -f 4; "$TMKIT" import "$WORK/new.tmdb" "$WORK/talks.tmx" 2>"$WORK/ulimit.err")
+[ $? = 3 ] && ok || fail "a full disk during the first import: exit 3 expected"
+expect_no_file "$WORK/new.tmdb"
+# ...but importing no unit into it makes an empty store
+printf '<?xml version="1.0"?><tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="vi" datatype="plaintext"/><body/></tmx>' >"$WORK/none.tmx"
+run "$TMKIT" import "$WORK/new.tmdb" "$WORK/none.tmx"
+expect_status 0
+run "$TMKIT" check "$WORK/new.tmdb"
+expect_status 0
+
+# the newest header slot flipped: readers fall back to the commit before,
+# and check says so (a torn commit looks the same)
+run "$TMKIT" import "$WORK/slots.tmdb" "$WORK/talks.tmx"
+run "$TMKIT" import "$WORK/slots.tmdb" "$WORK/trade.tmx"
+printf '\377' | dd of="$WORK/slots.tmdb" bs=1 seek=$((4096 + 20)) conv=notrunc status=none
+run "$TMKIT" check "$WORK/slots.tmdb"
+expect_status 2
+expect_stderr 'slots.tmdb: damaged store: header slot B fails its checksum'
+cp "$WORK/talks.tmx" "$WORK/pad.tmx"
+run "$TMKIT" import "$WORK/pad.tmdb" "$WORK/pad.tmx"
+printf '\001' | dd of="$WORK/pad.tmdb" bs=1 seek=3000 conv=notrunc status=none
+run "$TMKIT" check "$WORK/pad.tmdb"
+expect_status 2
+expect_stderr 'header slot A has bytes set past its fields'
+
 finish
