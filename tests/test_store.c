@@ -468,7 +468,7 @@ START_TEST(test_future_version_refused)
     tm_store *s;
     tm_error err = {TM_OK, ""};
     ck_assert_int_eq(tm_store_open(&s, path, &err), TM_EDATA);
-    ck_assert_msg(strstr(err.msg, "format version 9; this tmkit reads version 3"), "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "format version 9; this tmkit reads version 4"), "%s", err.msg);
 }
 END_TEST
 

@@ -254,6 +254,25 @@ tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const cha
     return st;
 }
 
+tm_status tm_mtext_with_words(tm_mtext *dst, const tm_mtext *src, const uint32_t *words,
+                              tm_error *err)
+{
+    if (grow(dst, src->nwords + 1) != 0)
+        return tm_error_nomem(err);
+    memcpy(dst->words, words, src->nwords * sizeof *words);
+    dst->nwords = src->nwords;
+    dst->case_sig = src->case_sig;
+    dst->punct_sig = src->punct_sig;
+    dst->number_sig = src->number_sig;
+    dst->tag_sig = src->tag_sig;
+    if (dst->nwords <= 64) {
+        if (!dst->peq && !(dst->peq = malloc(sizeof *dst->peq)))
+            return tm_error_nomem(err);
+        peq_build(dst->peq, dst->words, dst->nwords);
+    }
+    return TM_OK;
+}
+
 void tm_mtext_free(tm_mtext *mt)
 {
     free(mt->words);

@@ -54,6 +54,10 @@ typedef struct tm_mtext {
 tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
                            tm_error *err);
 void tm_mtext_free(tm_mtext *mt);
+/* dst = src with its words replaced by words[0, src->nwords) (the store
+ * scores with its own word numbers): same signatures, masks rebuilt. */
+tm_status tm_mtext_with_words(tm_mtext *dst, const tm_mtext *src, const uint32_t *words,
+                              tm_error *err);
 
 typedef struct tm_match_result {
     int score;         /* percent, 0..100 */

@@ -20,7 +20,7 @@
 static const char *const section_name[NSECTIONS] = {
     "unit block section", "block directory", "exact index", "identity index",
     "term dictionary", "postings", "tombstones", "language list", "match data",
-    "match data index", "block dictionary", "chunk checksums"};
+    "match data index", "block dictionary", "vocabulary", "chunk checksums"};
 
 /* ---- header slots --------------------------------------------------------------- */
 
@@ -118,7 +118,8 @@ static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int ver
     }
     if (g->sec_len[SEC_BLOCKDIR] % BLOCKDIR_SIZE || g->sec_len[SEC_EXACT] % KEYENT_SIZE ||
         g->sec_len[SEC_IDENT] % KEYENT_SIZE || g->sec_len[SEC_TERMS] % TERMENT_SIZE ||
-        g->sec_len[SEC_TOMBS] % 8 || g->sec_len[SEC_FWDIDX] != 8 * ((uint64_t)g->nunits + 1))
+        g->sec_len[SEC_TOMBS] % 8 || g->sec_len[SEC_FWDIDX] != 8 * ((uint64_t)g->nunits + 1) ||
+        g->sec_len[SEC_VOCAB] % VOCENT_SIZE)
         return seg_damaged(s, g->off, "a section has a size its entries cannot have", err);
     uint64_t chunks = 0;
     for (int k = 0; k < NSECTIONS; k++)
@@ -335,6 +336,7 @@ void tm_store_close(tm_store *s)
         inflateEnd(&s->z);
     tm_mtext_free(&s->mq);
     tm_mtext_free(&s->mc);
+    tm_mtext_free(&s->mqn);
     free(s->path);
     free(s);
 }

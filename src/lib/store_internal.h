@@ -35,6 +35,7 @@ enum {
     SEC_FWD,       /* per unit, per variant: code, words, signatures (the match data) */
     SEC_FWDIDX,    /* u64 offset into SEC_FWD per unit, and one past the last */
     SEC_DICT,      /* zlib preset dictionary of the blocks (empty: none) */
+    SEC_VOCAB,     /* VOCENT_SIZE per word of the match data: (hash, number), by hash */
     SEC_CHUNKS,    /* u32 CRC32 per CHUNK_SIZE bytes of each lazy section, in section order */
     NSECTIONS
 };
@@ -45,14 +46,16 @@ enum {
 #define CHUNK_SIZE 4096 /* a page: a unit's match data costs one page, not a run of them */
 static inline int sec_is_lazy(int k)
 {
-    return k == SEC_EXACT || k == SEC_IDENT || k == SEC_POSTINGS || k == SEC_FWD || k == SEC_FWDIDX;
+    return k == SEC_EXACT || k == SEC_IDENT || k == SEC_POSTINGS || k == SEC_FWD || k == SEC_FWDIDX ||
+           k == SEC_VOCAB;
 }
 
 #define SLOT_USED 56
 #define SEGTAB_SIZE (8 + 8 + 4 + 4 + NSECTIONS * 24 + 4)
 #define BLOCKDIR_SIZE 32
-#define KEYENT_SIZE 16
+#define KEYENT_SIZE 12 /* u64 hash, u32 unit */
 #define TERMENT_SIZE 24
+#define VOCENT_SIZE 8
 #define SEGLIST_ENT 24
 
 /* Little-endian fields. */
@@ -134,6 +137,7 @@ struct tm_store {
     z_stream z;
     int z_ready;
     tm_mtext mq, mc; /* query scratch */
+    tm_mtext mqn;    /* the query with a segment's word numbers */
 };
 
 /* store_file.c */
@@ -151,6 +155,15 @@ int tm_seg_key_find(segment *g, int k, uint64_t key, size_t *pos);
 int tm_seg_key_at(segment *g, int k, size_t i, uint64_t key, uint32_t *local);
 uint64_t tm_store_next_id(const tm_store *s);
 void tm_slot_encode(unsigned char *buf, const slot *sl);
+
+/* store_vocab.c: word numbers of the match data */
+/* Renumber the staged match data of n units (offs: where each starts) into
+ * fwd (new_offs: n + 1 entries) and write the vocabulary section. */
+tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n, tm_buf *fwd,
+                          uint64_t *new_offs, tm_buf *vocab, tm_error *err);
+/* The segment's number for a word hash: 1 and *id, 0 when the segment has
+ * no such word, -1 when the vocabulary is damaged. */
+int tm_vocab_number(segment *g, uint32_t hash, uint32_t *id);
 
 /* store_unit.c: unit (de)serialization */
 int tm_unit_encode(tm_buf *out, const tm_tu *tu);

@@ -149,7 +149,7 @@ typedef struct fwd_var {
     const unsigned char *code;
     size_t code_len;
     size_t nwords;
-    const unsigned char *words;
+    const unsigned char *ids, *ids_end; /* word numbers, varints (store_vocab.c) */
     uint32_t sig[4];
 } fwd_var;
 
@@ -164,7 +164,7 @@ static int fwd_read(segment *g, uint32_t local, fwd_var *v, size_t cap, size_t *
     if (a > b || b > g->sec_len[SEC_FWD] || tm_seg_verify(g, SEC_FWD, a, b - a) != 0)
         return -1;
     const unsigned char *p = g->sec[SEC_FWD] + a, *end = g->sec[SEC_FWD] + b;
-    uint64_t nv, len, nw;
+    uint64_t nv, len, nw, idlen;
     if (tm_varint_get(&p, end, date) != 0 || tm_varint_get(&p, end, &nv) != 0)
         return -1;
     *n = 0;
@@ -173,21 +173,44 @@ static int fwd_read(segment *g, uint32_t local, fwd_var *v, size_t cap, size_t *
             return -1;
         const unsigned char *code = p;
         p += len;
-        if (tm_varint_get(&p, end, &nw) != 0 || nw > (uint64_t)(end - p) / 4 ||
-            (uint64_t)(end - p) < 4 * nw + 16)
+        if (tm_varint_get(&p, end, &nw) != 0 || tm_varint_get(&p, end, &idlen) != 0 ||
+            idlen > (uint64_t)(end - p) || (uint64_t)(end - p) - idlen < 16 || nw > idlen)
             return -1;
         if (*n < cap) {
             fwd_var *f = &v[(*n)++];
             f->code = code;
             f->code_len = (size_t)len;
             f->nwords = (size_t)nw;
-            f->words = p;
+            f->ids = p;
+            f->ids_end = p + idlen;
             for (int k = 0; k < 4; k++)
-                f->sig[k] = get_u32(p + 4 * nw + 4 * (size_t)k);
+                f->sig[k] = get_u32(p + idlen + 4 * (size_t)k);
         }
-        p += 4 * nw + 16;
+        p += idlen + 16;
     }
     return p == end ? 0 : -1;
+}
+
+/* A variant's words as numbers into view (grown as needed). 0, -1 for
+ * memory, -2 when they do not decode to the stated count. */
+static int fwd_words(const fwd_var *f, tm_mtext *view)
+{
+    if (f->nwords > view->cap) {
+        uint32_t *w = realloc(view->words, f->nwords * sizeof *w);
+        if (!w)
+            return -1;
+        view->words = w;
+        view->cap = f->nwords;
+    }
+    const unsigned char *p = f->ids;
+    for (size_t q = 0; q < f->nwords; q++) {
+        uint64_t id;
+        if (tm_varint_get(&p, f->ids_end, &id) != 0 || id > UINT32_MAX)
+            return -2;
+        view->words[q] = (uint32_t)id;
+    }
+    view->nwords = f->nwords;
+    return p == f->ids_end ? 0 : -2;
 }
 
 /* The variant tm_tu_find would pick: the same code, else the same primary
@@ -228,22 +251,18 @@ static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src,
         const fwd_var *sv = fwd_find(v, nv, src), *tv = fwd_find(v, nv, tgt);
         if (!sv || !tv || sv == tv)
             continue;
-        if (sv->nwords > view.cap) {
-            free(view.words);
-            view.cap = sv->nwords;
-            if (!(view.words = malloc(view.cap * sizeof *view.words))) {
-                st = tm_error_nomem(err);
-                break;
-            }
+        int rc = fwd_words(sv, &view);
+        if (rc != 0) {
+            st = rc == -1 ? tm_error_nomem(err)
+                          : tm_error_at(err, TM_EDATA, s->path, 0,
+                                        "damaged store: the match data of a unit is malformed (run 'tmkit check')");
+            break;
         }
-        for (size_t q = 0; q < sv->nwords; q++)
-            view.words[q] = get_u32(sv->words + 4 * q);
-        view.nwords = sv->nwords;
         view.case_sig = sv->sig[0];
         view.punct_sig = sv->sig[1];
         view.number_sig = sv->sig[2];
         view.tag_sig = sv->sig[3];
-        tm_match_result r = tm_match_score(&s->mq, &view, NULL);
+        tm_match_result r = tm_match_score(&s->mqn, &view, NULL);
         if (r.score >= min) {
             pend x = {r.score, date, id, gi, c->v[k]};
             pend_offer(out, &x);
@@ -374,6 +393,32 @@ static tm_status scan_segment(tm_store *s, size_t gi, const char *src, const cha
     return st;
 }
 
+/* s->mqn: the query with segment gi's word numbers (store_vocab.c). A word
+ * the segment lacks gets a number above any it has, the same for each of
+ * its occurrences. */
+static tm_status number_query(tm_store *s, size_t gi, tm_error *err)
+{
+    uint32_t *num = malloc((s->mq.nwords + 1) * sizeof *num);
+    if (!num)
+        return tm_error_nomem(err);
+    tm_status st = TM_OK;
+    for (size_t k = 0; k < s->mq.nwords && st == TM_OK; k++) {
+        size_t first = 0;
+        while (s->mq.words[first] != s->mq.words[k])
+            first++;
+        int rc = tm_vocab_number(&s->seg[gi], s->mq.words[k], &num[k]);
+        if (rc == 0)
+            num[k] = UINT32_MAX - (uint32_t)first;
+        else if (rc < 0)
+            st = tm_error_at(err, TM_EDATA, s->path, 0,
+                             "damaged store: the vocabulary fails its checksum (run 'tmkit check')");
+    }
+    if (st == TM_OK)
+        st = tm_mtext_with_words(&s->mqn, &s->mq, num, err);
+    free(num);
+    return st;
+}
+
 tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *src,
                          const char *tgt, int min, size_t n, tm_store_hits *out, tm_error *err)
 {
@@ -405,9 +450,12 @@ tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *
             occ += s->mq.words[q] == s->mq.words[k];
         terms[k].term = tm_term32(src, s->mq.words[k], occ);
     }
-    for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++)
-        st = min == 100 || min == 0 ? scan_segment(s, gi, src, tgt, min, &p, err)
-                                    : fuzzy_segment(s, gi, terms, nq, src, tgt, min, &p, err);
+    for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++) {
+        st = number_query(s, gi, err);
+        if (st == TM_OK)
+            st = min == 100 || min == 0 ? scan_segment(s, gi, src, tgt, min, &p, err)
+                                        : fuzzy_segment(s, gi, terms, nq, src, tgt, min, &p, err);
+    }
     if (st == TM_OK)
         st = load_hits(s, &p, src, tgt, out, err);
     free(terms);

@@ -372,7 +372,8 @@ static int put_u32b(tm_buf *b, uint32_t v)
 }
 
 /* The match data of one variant: its code (lower case), its words and its
- * signatures, so a query scores a candidate without decompressing it. */
+ * signatures, so a query scores a candidate without decompressing it.
+ * Staged with word hashes; numbered at commit (store_vocab.c). */
 static int put_match_data(tm_buf *b, const char *lang, const tm_mtext *mt)
 {
     char code[64];
@@ -761,6 +762,33 @@ static tm_status write_postings(tm_store_writer *w, segbuild *b, tm_error *err)
     return st;
 }
 
+/* The match data with its words renumbered (store_vocab.c), its index
+ * and the vocabulary. */
+static tm_status write_match_data(tm_store_writer *w, segbuild *b, tm_error *err)
+{
+    size_t n = w->fwd_off.n;
+    tm_buf fwd = TM_BUF_INIT, vocab = TM_BUF_INIT;
+    uint64_t *offs = malloc(8 * (n + 1));
+    unsigned char *t = malloc(8 * (n + 1));
+    tm_status st = offs && t ? TM_OK : tm_error_nomem(err);
+    if (st == TM_OK)
+        st = tm_vocab_recode(&w->fwd, w->fwd_off.p, n, &fwd, offs, &vocab, err);
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_FWD, fwd.data, fwd.len, err);
+    if (st == TM_OK) {
+        for (size_t i = 0; i <= n; i++)
+            put_u64(t + 8 * i, offs[i]);
+        st = write_section(w, b, SEC_FWDIDX, t, 8 * (n + 1), err);
+    }
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_VOCAB, vocab.data, vocab.len, err);
+    free(offs);
+    free(t);
+    tm_buf_free(&fwd);
+    tm_buf_free(&vocab);
+    return st;
+}
+
 static tm_status write_tail(tm_store_writer *w, segbuild *b, tm_error *err)
 {
     tm_status st = write_section(w, b, SEC_BLOCKDIR, b->blockdir.data, b->blockdir.len, err);
@@ -784,18 +812,7 @@ static tm_status write_tail(tm_store_writer *w, segbuild *b, tm_error *err)
     if (st == TM_OK)
         st = write_section(w, b, SEC_LANGS, w->langs.data, w->langs.len, err);
     if (st == TM_OK)
-        st = write_section(w, b, SEC_FWD, w->fwd.data, w->fwd.len, err);
-    if (st == TM_OK) {
-        size_t n = w->fwd_off.n;
-        unsigned char *t = malloc(8 * (n + 1));
-        if (!t)
-            return tm_error_nomem(err);
-        for (size_t i = 0; i < n; i++)
-            put_u64(t + 8 * i, ((uint64_t *)w->fwd_off.p)[i]);
-        put_u64(t + 8 * n, w->fwd.len);
-        st = write_section(w, b, SEC_FWDIDX, t, 8 * (n + 1), err);
-        free(t);
-    }
+        st = write_match_data(w, b, err);
     tm_buf all = TM_BUF_INIT;
     for (int k = 0; k < NSECTIONS && st == TM_OK; k++)
         if (tm_buf_append(&all, b->chunks[k].data, b->chunks[k].len) != 0)

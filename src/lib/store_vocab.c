@@ -1,0 +1,225 @@
+/*
+ * store_vocab.c — word numbers for a segment's match data.
+ *
+ * While importing, the writer records each variant's words as 32-bit
+ * hashes (the staged match data, see put_match_data in store_write.c). At
+ * commit the words are renumbered by frequency in the segment, the most
+ * frequent first, and stored as varints: a common word takes one byte
+ * instead of four, which halves the match data. The vocabulary section
+ * maps each hash to its number (VOCENT_SIZE entries sorted by hash), so a
+ * query renumbers its own words once per segment and scores candidates on
+ * numbers. The renumbering is a bijection on the segment's words and a
+ * query word the segment lacks gets a number no stored word has, so edit
+ * distances, and therefore scores, are exactly those on hashes.
+ *
+ * Staged record of a unit: varint date, varint variants, then per variant
+ * varint code length, code, varint word count, u32 hash per word, 16 bytes
+ * of signatures. Final record: the same, but after the word count a varint
+ * byte length and the word numbers as varints.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+#include "varint.h"
+
+/* Open addressing: hash -> count, then hash -> number. */
+typedef struct wtable {
+    uint32_t *key, *val;
+    unsigned char *used;
+    size_t mask, n;
+} wtable;
+
+static size_t wt_slot(const wtable *t, uint32_t k)
+{
+    size_t i = (k * 2654435761u) & t->mask;
+    while (t->used[i] && t->key[i] != k)
+        i = (i + 1) & t->mask;
+    return i;
+}
+
+static int wt_init(wtable *t, size_t cap)
+{
+    t->mask = cap - 1;
+    t->n = 0;
+    t->key = calloc(cap, sizeof *t->key);
+    t->val = calloc(cap, sizeof *t->val);
+    t->used = calloc(cap, 1);
+    return t->key && t->val && t->used ? 0 : -1;
+}
+
+static void wt_free(wtable *t)
+{
+    free(t->key);
+    free(t->val);
+    free(t->used);
+}
+
+static int wt_count(wtable *t, uint32_t k)
+{
+    if (2 * (t->n + 1) > t->mask + 1) { /* keep it at most half full */
+        wtable big;
+        if (wt_init(&big, 2 * (t->mask + 1)) != 0) {
+            wt_free(&big);
+            return -1;
+        }
+        for (size_t i = 0; i <= t->mask; i++)
+            if (t->used[i]) {
+                size_t j = wt_slot(&big, t->key[i]);
+                big.used[j] = 1;
+                big.key[j] = t->key[i];
+                big.val[j] = t->val[i];
+            }
+        big.n = t->n;
+        wt_free(t);
+        *t = big;
+    }
+    size_t i = wt_slot(t, k);
+    if (!t->used[i]) {
+        t->used[i] = 1;
+        t->key[i] = k;
+        t->val[i] = 0;
+        t->n++;
+    }
+    t->val[i]++;
+    return 0;
+}
+
+/* Walk the staged records: fn is called for every word hash. */
+typedef int (*word_fn)(void *ctx, uint32_t hash);
+
+static int walk_unit(const unsigned char *p, const unsigned char *end, word_fn fn, void *ctx)
+{
+    uint64_t date, nv, len, nw;
+    if (tm_varint_get(&p, end, &date) || tm_varint_get(&p, end, &nv))
+        return -1;
+    for (uint64_t v = 0; v < nv; v++) {
+        if (tm_varint_get(&p, end, &len) || len > (uint64_t)(end - p))
+            return -1;
+        p += len;
+        if (tm_varint_get(&p, end, &nw) || nw > (uint64_t)(end - p) / 4)
+            return -1;
+        for (uint64_t k = 0; k < nw; k++, p += 4)
+            if (fn(ctx, get_u32(p)) != 0)
+                return -1;
+        if ((uint64_t)(end - p) < 16)
+            return -1;
+        p += 16;
+    }
+    return p == end ? 0 : -1;
+}
+
+static int count_word(void *ctx, uint32_t hash) { return wt_count(ctx, hash); }
+
+typedef struct ranked {
+    uint32_t hash, count;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+static int cmp_vocent(const void *a, const void *b)
+{
+    uint32_t x = get_u32(a), y = get_u32(b);
+    return x < y ? -1 : x > y;
+}
+
+/* Number the words by frequency (t: hash -> number) and write the
+ * vocabulary section. */
+static int number_words(wtable *t, tm_buf *vocab)
+{
+    ranked *r = malloc((t->n + 1) * sizeof *r);
+    if (!r)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i <= t->mask; i++)
+        if (t->used[i])
+            r[n++] = (ranked){t->key[i], t->val[i]};
+    if (n > 1)
+        qsort(r, n, sizeof *r, cmp_ranked);
+    int rc = tm_buf_grow(vocab, n * VOCENT_SIZE);
+    for (size_t k = 0; k < n && !rc; k++) {
+        t->val[wt_slot(t, r[k].hash)] = (uint32_t)k;
+        unsigned char e[VOCENT_SIZE];
+        put_u32(e, r[k].hash);
+        put_u32(e + 4, (uint32_t)k);
+        rc = tm_buf_append(vocab, e, sizeof e);
+    }
+    free(r);
+    if (!rc && n > 1)
+        qsort(vocab->data, n, VOCENT_SIZE, cmp_vocent);
+    return rc;
+}
+
+/* One staged record into its final form. */
+static int recode_unit(const unsigned char *p, const unsigned char *end, const wtable *t,
+                       tm_buf *out, tm_buf *ids)
+{
+    uint64_t date = 0, nv = 0, len = 0, nw = 0;
+    tm_varint_get(&p, end, &date); /* (walk_unit has checked the record) */
+    tm_varint_get(&p, end, &nv);
+    int rc = tm_varint_put(out, date) | tm_varint_put(out, nv);
+    for (uint64_t v = 0; v < nv && !rc; v++) {
+        tm_varint_get(&p, end, &len);
+        rc |= tm_varint_put(out, len) | tm_buf_append(out, p, (size_t)len);
+        p += len;
+        tm_varint_get(&p, end, &nw);
+        tm_buf_clear(ids);
+        for (uint64_t k = 0; k < nw; k++, p += 4)
+            rc |= tm_varint_put(ids, t->val[wt_slot(t, get_u32(p))]);
+        rc |= tm_varint_put(out, nw) | tm_varint_put(out, ids->len) |
+              tm_buf_append(out, ids->data, ids->len) | tm_buf_append(out, p, 16);
+        p += 16;
+    }
+    return rc;
+}
+
+tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n, tm_buf *fwd,
+                          uint64_t *new_offs, tm_buf *vocab, tm_error *err)
+{
+    wtable t;
+    tm_buf ids = TM_BUF_INIT;
+    const unsigned char *base = (const unsigned char *)staged->data;
+    int rc = wt_init(&t, 1024);
+    for (size_t u = 0; u < n && !rc; u++) {
+        uint64_t a = offs[u], b = u + 1 < n ? offs[u + 1] : staged->len;
+        rc = walk_unit(base + a, base + b, count_word, &t);
+    }
+    if (!rc)
+        rc = number_words(&t, vocab);
+    for (size_t u = 0; u < n && !rc; u++) {
+        uint64_t a = offs[u], b = u + 1 < n ? offs[u + 1] : staged->len;
+        new_offs[u] = fwd->len;
+        rc = recode_unit(base + a, base + b, &t, fwd, &ids);
+    }
+    new_offs[n] = fwd->len;
+    wt_free(&t);
+    tm_buf_free(&ids);
+    return rc ? tm_error_nomem(err) : TM_OK;
+}
+
+int tm_vocab_number(segment *g, uint32_t hash, uint32_t *id)
+{
+    const unsigned char *t = g->sec[SEC_VOCAB];
+    size_t lo = 0, hi = g->sec_len[SEC_VOCAB] / VOCENT_SIZE;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (tm_seg_verify(g, SEC_VOCAB, (uint64_t)mid * VOCENT_SIZE, VOCENT_SIZE) != 0)
+            return -1;
+        uint32_t h = get_u32(t + mid * VOCENT_SIZE);
+        if (h == hash) {
+            *id = get_u32(t + mid * VOCENT_SIZE + 4);
+            return 1;
+        }
+        if (h < hash)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
