@@ -152,6 +152,8 @@ int cli_store_import(const char *store, char *const *files, size_t n, int lenien
         st = import_file(w, files[i], lenient, ctx, &units, &err);
     if (!ctx->quiet && isatty(STDERR_FILENO) && units >= 10000)
         fputc('\n', stderr);
+    if (st == TM_OK)
+        st = tm_store_writer_flush(w, &err);
     if (st != TM_OK) {
         tm_store_writer_abort(w);
         return cli_report(&err);

@@ -35,6 +35,10 @@ tm_status tm_store_writer_open(tm_store_writer **out, const char *path, tm_error
 /* Add one unit (copied). Units with fewer than one language variant are
  * refused (TM_EDATA). */
 tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err);
+/* Index every unit added so far (add queues units and indexes them in
+ * batches; commit flushes too): the stats are complete after it, and an
+ * error of a queued unit surfaces here. */
+tm_status tm_store_writer_flush(tm_store_writer *w, tm_error *err);
 /* Make everything added visible, atomically; frees w whatever happens. */
 tm_status tm_store_writer_commit(tm_store_writer *w, tm_error *err);
 /* Forget everything added; frees w. The store is unchanged. */

@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,20 @@ static void *vec_push(vec *v)
     return (char *)v->p + v->size * v->n++;
 }
 
+/* Units wait in a batch so that the costly part of adding them, preparing
+ * every variant for matching (normalization, words), runs on two threads;
+ * the rest (duplicates, serialization, index entries) runs in order. */
+#define BATCH 512
+
+typedef struct pending {
+    tm_tu tu[BATCH];
+    tm_mtext *mts[BATCH]; /* per unit, one per variant */
+    size_t nmts[BATCH];
+    tm_status st[BATCH];
+    tm_error err[BATCH];
+    size_t n;
+} pending;
+
 struct tm_store_writer {
     char *path;
     int fd;
@@ -68,6 +83,7 @@ struct tm_store_writer {
     tm_mtext *mts;         /* the variants of the unit being added, prepared once */
     size_t nmts;
     tm_store_import_stats stats;
+    pending wait;          /* units added but not yet indexed (store_write.c, batch) */
 };
 
 /* ---- file helpers ---------------------------------------------------------------- */
@@ -196,9 +212,12 @@ void tm_store_writer_abort(tm_store_writer *w)
     tm_buf_free(&w->langs);
     tm_buf_free(&w->fwd);
     free(w->fwd_off.p);
-    for (size_t i = 0; i < w->nmts; i++)
-        tm_mtext_free(&w->mts[i]);
-    free(w->mts);
+    for (size_t k = 0; k < BATCH; k++) {
+        tm_tu_clear(&w->wait.tu[k]);
+        for (size_t i = 0; i < w->wait.nmts[k]; i++)
+            tm_mtext_free(&w->wait.mts[k][i]);
+        free(w->wait.mts[k]);
+    }
     free(w->path);
     free(w);
 }
@@ -320,26 +339,54 @@ static void note_lang(tm_store_writer *w, const char *lang)
     tm_buf_append(&w->langs, prim, strlen(prim) + 1);
 }
 
-/* Prepare every variant of tu for matching (w->mts[i]), once: the keys give
- * the identity, the words the postings and the match data. */
-static tm_status prepare_variants(tm_store_writer *w, const tm_tu *tu, tm_error *err)
+/* Prepare every variant of tu for matching into (*mts)[i], grown as
+ * needed: the keys give the identity, the words the postings and the match
+ * data. */
+static tm_status prepare_variants(const tm_tu *tu, tm_mtext **mts, size_t *nmts, tm_error *err)
 {
-    if (tu->ntuvs > w->nmts) {
-        tm_mtext *p = realloc(w->mts, tu->ntuvs * sizeof *p);
+    if (tu->ntuvs > *nmts) {
+        tm_mtext *p = realloc(*mts, tu->ntuvs * sizeof *p);
         if (!p)
             return tm_error_nomem(err);
-        for (size_t i = w->nmts; i < tu->ntuvs; i++)
+        for (size_t i = *nmts; i < tu->ntuvs; i++)
             memset(&p[i], 0, sizeof p[i]);
-        w->mts = p;
-        w->nmts = tu->ntuvs;
+        *mts = p;
+        *nmts = tu->ntuvs;
     }
     for (size_t i = 0; i < tu->ntuvs; i++) {
         const tm_tuv *v = &tu->tuvs[i];
-        tm_status st = tm_mtext_prepare(&w->mts[i], v->text, strlen(v->text), v->markup, err);
+        tm_status st = tm_mtext_prepare(&(*mts)[i], v->text, strlen(v->text), v->markup, err);
         if (st != TM_OK)
             return st;
     }
     return TM_OK;
+}
+
+typedef struct prep_job {
+    pending *p;
+    size_t from, to;
+} prep_job;
+
+static void *prepare_range(void *arg)
+{
+    prep_job *j = arg;
+    for (size_t k = j->from; k < j->to; k++)
+        j->p->st[k] = prepare_variants(&j->p->tu[k], &j->p->mts[k], &j->p->nmts[k], &j->p->err[k]);
+    return NULL;
+}
+
+/* Prepare the batch: the second half on a helper thread (or here, if one
+ * cannot be started). */
+static void prepare_batch(pending *p)
+{
+    prep_job a = {p, 0, p->n / 2}, b = {p, p->n / 2, p->n};
+    pthread_t t;
+    int threaded = p->n >= 16 && pthread_create(&t, NULL, prepare_range, &b) == 0;
+    prepare_range(&a);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        prepare_range(&b);
 }
 
 static uint64_t variant_key(const tm_store_writer *w, const tm_tu *tu, size_t i)
@@ -488,15 +535,10 @@ static int same_unit(tm_store_writer *w, const tm_tu *merged, const tm_tu *old)
     return same;
 }
 
-tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err)
+/* Add one unit whose variants are prepared in w->mts. */
+static tm_status add_prepared(tm_store_writer *w, const tm_tu *tu, tm_error *err)
 {
-    if (tu->ntuvs == 0)
-        return tm_error_set(err, TM_EDATA, "a unit without any language variant");
-    if (w->unit_off.n >= (1u << 31))
-        return tm_error_set(err, TM_EDATA, "too many units in one import (2^31)");
-    tm_status st = prepare_variants(w, tu, err);
-    if (st != TM_OK)
-        return st;
+    tm_status st = TM_OK;
     uint64_t ident = unit_ident(w, tu);
     uint32_t local;
     if (ident_lookup(w, ident, &local)) {
@@ -530,6 +572,48 @@ tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err
     tm_tu_clear(&merged);
     tm_tu_clear(&old);
     return st;
+}
+
+/* Index every waiting unit, in the order they were added. */
+static tm_status flush_batch(tm_store_writer *w, tm_error *err)
+{
+    pending *p = &w->wait;
+    tm_status st = TM_OK;
+    prepare_batch(p);
+    for (size_t k = 0; k < p->n && st == TM_OK; k++) {
+        if ((st = p->st[k]) != TM_OK) {
+            *err = p->err[k];
+            break;
+        }
+        w->mts = p->mts[k];
+        w->nmts = p->nmts[k];
+        st = add_prepared(w, &p->tu[k], err);
+    }
+    w->mts = NULL;
+    w->nmts = 0;
+    for (size_t k = 0; k < p->n; k++)
+        tm_tu_clear(&p->tu[k]);
+    p->n = 0;
+    return st;
+}
+
+tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err)
+{
+    if (tu->ntuvs == 0)
+        return tm_error_set(err, TM_EDATA, "a unit without any language variant");
+    if (w->unit_off.n + w->wait.n >= (1u << 31))
+        return tm_error_set(err, TM_EDATA, "too many units in one import (2^31)");
+    pending *p = &w->wait;
+    if (tm_tu_copy(&p->tu[p->n], tu) != 0)
+        return tm_error_nomem(err);
+    p->st[p->n] = TM_OK;
+    p->err[p->n] = (tm_error){TM_OK, ""};
+    return ++p->n == BATCH ? flush_batch(w, err) : TM_OK;
+}
+
+tm_status tm_store_writer_flush(tm_store_writer *w, tm_error *err)
+{
+    return w->wait.n ? flush_batch(w, err) : TM_OK;
 }
 
 /* ---- commit ------------------------------------------------------------------------------ */
@@ -579,89 +663,128 @@ static void build_dict(const tm_store_writer *w, tm_buf *dict)
     }
 }
 
-typedef struct blockzip {
-    z_stream z;
-    const tm_buf *dict;
+/* One block of the segment: which units, and once compressed, its bytes. */
+typedef struct zblock {
+    uint32_t first, count;
     unsigned char *out;
-    size_t cap;
-} blockzip;
+    size_t clen, rawlen;
+} zblock;
 
-static tm_status flush_block(tm_store_writer *w, segbuild *b, blockzip *bz, tm_buf *raw,
-                             uint32_t first, uint32_t count, uint64_t *blocks_len, tm_error *err)
+typedef struct zjob {
+    const tm_store_writer *w;
+    const tm_buf *dict;
+    zblock *blocks;
+    size_t from, to;
+    int failed;
+} zjob;
+
+/* Compress blocks [from, to) of the job: units as (varint length, bytes),
+ * deflated at BLOCK_LEVEL with the dictionary. */
+static void *compress_range(void *arg)
 {
-    size_t need = deflateBound(&bz->z, (uLong)raw->len);
-    if (need > bz->cap) {
-        free(bz->out);
-        if (!(bz->out = malloc(need)))
-            return tm_error_nomem(err);
-        bz->cap = need;
+    zjob *j = arg;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    tm_buf raw = TM_BUF_INIT;
+    j->failed = deflateInit(&z, BLOCK_LEVEL) != Z_OK;
+    for (size_t i = j->from; i < j->to && !j->failed; i++) {
+        zblock *bl = &j->blocks[i];
+        tm_buf_clear(&raw);
+        for (uint32_t k = bl->first; k < bl->first + bl->count && !j->failed; k++) {
+            size_t off = ((size_t *)j->w->unit_off.p)[k], len = ((size_t *)j->w->unit_len.p)[k];
+            j->failed = tm_varint_put(&raw, len) != 0 || tm_buf_append(&raw, j->w->units.data + off, len) != 0;
+        }
+        size_t cap = deflateBound(&z, (uLong)raw.len);
+        if (j->failed || !(bl->out = malloc(cap)) || deflateReset(&z) != Z_OK ||
+            (j->dict->len && deflateSetDictionary(&z, (const Bytef *)j->dict->data, (uInt)j->dict->len) != Z_OK)) {
+            j->failed = 1;
+            break;
+        }
+        z.next_in = (Bytef *)raw.data;
+        z.avail_in = (uInt)raw.len;
+        z.next_out = bl->out;
+        z.avail_out = (uInt)cap;
+        j->failed = deflate(&z, Z_FINISH) != Z_STREAM_END;
+        bl->clen = cap - z.avail_out;
+        bl->rawlen = raw.len;
     }
-    int rc = deflateReset(&bz->z);
-    if (rc == Z_OK && bz->dict->len)
-        rc = deflateSetDictionary(&bz->z, (const Bytef *)bz->dict->data, (uInt)bz->dict->len);
-    bz->z.next_in = (Bytef *)raw->data;
-    bz->z.avail_in = (uInt)raw->len;
-    bz->z.next_out = bz->out;
-    bz->z.avail_out = (uInt)bz->cap;
-    if (rc != Z_OK || deflate(&bz->z, Z_FINISH) != Z_STREAM_END)
-        return tm_error_set(err, TM_EIO, "zlib could not compress a block");
-    size_t clen = bz->cap - bz->z.avail_out;
-    tm_status st = write_at(w, bz->out, clen, b->start + b->sec_off[SEC_BLOCKS] + *blocks_len, err);
-    if (st == TM_OK) {
-        unsigned char d[BLOCKDIR_SIZE] = {0};
-        put_u64(d, *blocks_len);
-        put_u32(d + 8, (uint32_t)clen);
-        put_u32(d + 12, (uint32_t)raw->len);
-        put_u32(d + 16, tm_crc32(bz->out, clen));
-        put_u32(d + 20, first);
-        put_u32(d + 24, count);
-        if (tm_buf_append(&b->blockdir, d, sizeof d) != 0)
-            st = tm_error_nomem(err);
-        *blocks_len += clen;
-    }
-    tm_buf_clear(raw);
-    return st;
+    deflateEnd(&z);
+    tm_buf_free(&raw);
+    return NULL;
 }
 
-static tm_status write_blocks(tm_store_writer *w, segbuild *b, tm_error *err)
+/* Cut the units into blocks of about BLOCK_TARGET raw bytes. */
+static zblock *cut_blocks(const tm_store_writer *w, size_t *nblocks)
 {
-    tm_buf raw = TM_BUF_INIT, dict = TM_BUF_INIT;
-    uint64_t blocks_len = 0;
-    uint32_t first = 0, n = (uint32_t)w->unit_off.n;
-    build_dict(w, &dict);
-    tm_status st = write_section(w, b, SEC_DICT, dict.data, dict.len, err);
-    blockzip bz = {.dict = &dict};
-    if (st == TM_OK && deflateInit(&bz.z, BLOCK_LEVEL) != Z_OK)
-        st = tm_error_nomem(err);
-    b->sec_off[SEC_BLOCKS] = b->pos;
-    for (uint32_t k = 0; k < n && st == TM_OK; k++) {
-        size_t off = ((size_t *)w->unit_off.p)[k], len = ((size_t *)w->unit_len.p)[k];
-        if (tm_varint_put(&raw, len) != 0 || tm_buf_append(&raw, w->units.data + off, len) != 0)
-            st = tm_error_nomem(err);
-        if (st == TM_OK && (raw.len >= BLOCK_TARGET || k + 1 == n)) {
-            st = flush_block(w, b, &bz, &raw, first, k + 1 - first, &blocks_len, err);
-            first = k + 1;
+    size_t n = w->unit_off.n, cap = 0, nb = 0, raw = 0;
+    zblock *bl = NULL;
+    uint32_t first = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t len = ((size_t *)w->unit_len.p)[k], vl = 1;
+        for (size_t v = len >> 7; v; v >>= 7)
+            vl++;
+        raw += vl + len;
+        if (raw >= BLOCK_TARGET || k + 1 == n) {
+            if (tm_array_reserve(&bl, &cap, nb + 1, sizeof *bl, 64)) {
+                free(bl);
+                return NULL;
+            }
+            bl[nb++] = (zblock){first, (uint32_t)(k + 1 - first), NULL, 0, 0};
+            first = (uint32_t)(k + 1);
+            raw = 0;
         }
     }
-    deflateEnd(&bz.z);
-    free(bz.out);
-    tm_buf_free(&raw);
+    *nblocks = nb;
+    return bl ? bl : calloc(1, sizeof *bl);
+}
+
+/* Compress every block on two threads, then write them in order. */
+static tm_status write_blocks(tm_store_writer *w, segbuild *b, tm_error *err)
+{
+    tm_buf dict = TM_BUF_INIT;
+    uint64_t blocks_len = 0;
+    size_t nb = 0;
+    build_dict(w, &dict);
+    tm_status st = write_section(w, b, SEC_DICT, dict.data, dict.len, err);
+    zblock *bl = st == TM_OK ? cut_blocks(w, &nb) : NULL;
+    if (st == TM_OK && !bl)
+        st = tm_error_nomem(err);
+    if (st == TM_OK) {
+        zjob one = {w, &dict, bl, 0, nb / 2, 0}, two = {w, &dict, bl, nb / 2, nb, 0};
+        pthread_t t;
+        int threaded = nb >= 8 && pthread_create(&t, NULL, compress_range, &two) == 0;
+        compress_range(&one);
+        if (threaded)
+            pthread_join(t, NULL);
+        else
+            compress_range(&two);
+        if (one.failed || two.failed)
+            st = tm_error_set(err, TM_EIO, "zlib could not compress a block (or memory ran out)");
+    }
+    b->sec_off[SEC_BLOCKS] = b->pos;
+    uLong crc = 0; /* the blocks' own CRCs guard them; the section's is for `check` */
+    for (size_t i = 0; i < nb && st == TM_OK; i++) {
+        crc = crc32_z(crc, bl[i].out, bl[i].clen);
+        st = write_at(w, bl[i].out, bl[i].clen, b->start + b->sec_off[SEC_BLOCKS] + blocks_len, err);
+        unsigned char d[BLOCKDIR_SIZE] = {0};
+        put_u64(d, blocks_len);
+        put_u32(d + 8, (uint32_t)bl[i].clen);
+        put_u32(d + 12, (uint32_t)bl[i].rawlen);
+        put_u32(d + 16, tm_crc32(bl[i].out, bl[i].clen));
+        put_u32(d + 20, bl[i].first);
+        put_u32(d + 24, bl[i].count);
+        if (st == TM_OK && tm_buf_append(&b->blockdir, d, sizeof d) != 0)
+            st = tm_error_nomem(err);
+        blocks_len += bl[i].clen;
+    }
+    for (size_t i = 0; i < nb; i++)
+        free(bl[i].out);
+    free(bl);
     tm_buf_free(&dict);
     b->sec_len[SEC_BLOCKS] = blocks_len;
     b->pos += blocks_len;
     if (st != TM_OK)
         return st;
-    /* the blocks' own CRCs guard them; the section CRC is for `check` */
-    uLong crc = 0;
-    unsigned char chunk[65536];
-    for (uint64_t done = 0; done < blocks_len;) {
-        size_t n2 = blocks_len - done < sizeof chunk ? (size_t)(blocks_len - done) : sizeof chunk;
-        ssize_t r = pread(w->fd, chunk, n2, (off_t)(b->start + b->sec_off[SEC_BLOCKS] + done));
-        if (r <= 0)
-            return tm_error_at(err, TM_EIO, w->path, 0, "cannot read back: %s", strerror(errno));
-        crc = crc32_z(crc, chunk, (size_t)r);
-        done += (uint64_t)r;
-    }
     b->sec_crc[SEC_BLOCKS] = (uint32_t)crc;
     return TM_OK;
 }
@@ -878,6 +1001,11 @@ static tm_status publish(tm_store_writer *w, const segbuild *b, const unsigned c
 
 tm_status tm_store_writer_commit(tm_store_writer *w, tm_error *err)
 {
+    tm_status fst = tm_store_writer_flush(w, err);
+    if (fst != TM_OK) {
+        tm_store_writer_abort(w);
+        return fst;
+    }
     if (w->unit_off.n == 0 && w->tombs.n == 0) { /* nothing to make visible */
         w->committed = 1; /* a new store stays, empty */
         tm_store_writer_abort(w);
