@@ -84,5 +84,6 @@ int cmd_concord(int argc, char **argv, cli_ctx *ctx);
 int cmd_export(int argc, char **argv, cli_ctx *ctx);
 int cmd_stats(int argc, char **argv, cli_ctx *ctx);
 int cmd_check(int argc, char **argv, cli_ctx *ctx);
+int cmd_optimize(int argc, char **argv, cli_ctx *ctx);
 
 #endif

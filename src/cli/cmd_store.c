@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -47,6 +48,11 @@ static const char usage_export[] =
     "units holding both languages, with those two variants.\n";
 
 static const char usage_stats[] = "Usage: tmkit stats STORE\n\nUnits, segments, size, languages.\n";
+static const char usage_optimize[] =
+    "Usage: tmkit optimize STORE\n\nRewrite STORE as one segment: every import adds a segment and\n"
+    "every query visits them all, so a store built by many small imports answers faster after\n"
+    "this. Atomic: on any error the store is left as it was.\n";
+
 static const char usage_check[] =
     "Usage: tmkit check STORE\n\nVerify every checksum and index of STORE. Exit status 0 when\n"
     "intact, 2 with the first damage found, 3 when it cannot be read.\n";
@@ -139,6 +145,23 @@ static tm_status import_file(tm_store_writer *w, const char *file, int lenient, 
     return st;
 }
 
+/* Every import adds a segment and every query visits them all: say when
+ * optimizing would pay. */
+#define MANY_SEGMENTS 16
+
+static void suggest_optimize(const char *store)
+{
+    tm_store *s;
+    tm_error err = {TM_OK, ""};
+    tm_store_stats st;
+    if (tm_store_open(&s, store, &err) != TM_OK)
+        return;
+    if (tm_store_get_stats(s, &st, &err) == TM_OK && st.segments >= MANY_SEGMENTS)
+        fprintf(stderr, "tmkit: %s: %llu segments; 'tmkit optimize %s' rewrites them as one (faster queries)\n",
+                store, (unsigned long long)st.segments, store);
+    tm_store_close(s);
+}
+
 int cli_store_import(const char *store, char *const *files, size_t n, int lenient,
                      cli_ctx *ctx)
 {
@@ -161,10 +184,12 @@ int cli_store_import(const char *store, char *const *files, size_t n, int lenien
     tm_store_import_stats s = *tm_store_writer_stats(w);
     if (tm_store_writer_commit(w, &err) != TM_OK)
         return cli_report(&err);
-    if (!ctx->quiet)
+    if (!ctx->quiet) {
         fprintf(stderr, "tmkit: %s: %llu units added, %llu merged with an equal unit (%llu already there as they are)\n",
                 store, (unsigned long long)s.added, (unsigned long long)s.merged,
                 (unsigned long long)s.unchanged);
+        suggest_optimize(store);
+    }
     return 0;
 }
 
@@ -570,6 +595,29 @@ int cmd_stats(int argc, char **argv, cli_ctx *ctx)
            argv[optind], (unsigned long long)st.units, (unsigned long long)st.segments,
            (unsigned long long)st.file_bytes, st.langs, st.format, (unsigned long long)st.txid);
     tm_store_close(s);
+    return 0;
+}
+
+int cmd_optimize(int argc, char **argv, cli_ctx *ctx)
+{
+    store_opts o;
+    opts_init(&o);
+    int rc = parse(argc, argv, ctx, "optimize", usage_optimize, &o);
+    if (rc >= 0)
+        return rc;
+    if (argc - optind != 1)
+        return cli_usage_error("optimize", "needs STORE");
+    const char *path = argv[optind];
+    struct stat before, after;
+    tm_error err = {TM_OK, ""};
+    uint64_t nseg = 0;
+    if (stat(path, &before) != 0)
+        before.st_size = 0;
+    if (tm_store_optimize(path, &nseg, &err) != TM_OK)
+        return cli_report(&err);
+    if (!ctx->quiet && stat(path, &after) == 0)
+        fprintf(stderr, "tmkit: %s: %llu segment(s) rewritten as one, %lld bytes -> %lld\n", path,
+                (unsigned long long)nseg, (long long)before.st_size, (long long)after.st_size);
     return 0;
 }
 

@@ -22,6 +22,7 @@ static const cli_command commands[] = {
     {"export", cmd_export, "write a store as TMX 1.4b"},
     {"stats", cmd_stats, "size and content of a store"},
     {"check", cmd_check, "verify every checksum and index of a store"},
+    {"optimize", cmd_optimize, "rewrite a store as one segment (faster queries)"},
     {"segment", cmd_segment, "split text into sentences (ICU + SRX rules for vi and fr)"},
     {"eval", cmd_eval, "precision/recall/F1 of a segmentation or alignment against gold"},
     {"normalize", cmd_normalize, "print text as tmkit reads it, or its matching keys"},

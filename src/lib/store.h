@@ -68,6 +68,10 @@ tm_status tm_store_get_stats(tm_store *s, tm_store_stats *st, tm_error *err);
 typedef int (*tm_store_unit_fn)(void *ctx, uint64_t id, const tm_tu *tu);
 tm_status tm_store_each(tm_store *s, tm_store_unit_fn fn, void *ctx, tm_error *err);
 
+/* Rewrite the store as one segment, atomically (store_optimize.c): many
+ * small imports make many segments, which every query visits. */
+tm_status tm_store_optimize(const char *path, uint64_t *segments_before, tm_error *err);
+
 /* Verify every checksum and index of the file; the first damage found is
  * reported precisely (TM_EDATA). */
 tm_status tm_store_check(const char *path, tm_error *err);

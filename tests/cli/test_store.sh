@@ -226,4 +226,47 @@ run "$TMKIT" check "$WORK/pad.tmdb"
 expect_status 2
 expect_stderr 'header slot A has bytes set past its fields'
 
+# --- optimize: many segments rewritten as one; the same units, the same answers -------------
+ODB="$WORK/opt.tmdb"
+for stem in qn-gx-talks vn-guangxi-trade forum-speech railway-corridor; do
+    "$TMKIT" align -o "$WORK/o-$stem.tmx" "$C/$stem.vi.txt" "$C/$stem.fr.txt"
+    "$TMKIT" import -q "$ODB" "$WORK/o-$stem.tmx"
+done
+"$TMKIT" import -q "$ODB" "$WORK/o-qn-gx-talks.tmx" # duplicates merged: superseded units
+Q="Bí thư Tỉnh ủy Quảng Ninh đã trao đổi thông tin về phát triển kinh tế của tỉnh"
+nseg=$("$TMKIT" stats "$ODB" | sed -n 's/^segments: //p')
+"$TMKIT" export "$ODB" | grep -v '<header' >"$WORK/opt.before"
+{ "$TMKIT" query -n 20 --min 20 --format jsonl "$ODB" "$Q"
+  "$TMKIT" query -n 20 --min 0 --format jsonl "$ODB" "tỉnh Quảng Ninh"
+  "$TMKIT" concord --format jsonl "$ODB" "Quảng Ninh"; } >"$WORK/optq.before"
+chmod 640 "$ODB"
+run "$TMKIT" optimize "$ODB"
+expect_status 0
+expect_stderr "opt.tmdb: $nseg segment\\(s\\) rewritten as one"
+[ "$nseg" -ge 4 ] && ok || fail "four imports should have made four segments, not $nseg"
+run "$TMKIT" stats "$ODB"
+expect_stdout_match 'segments: 1'
+run "$TMKIT" check "$ODB"
+expect_status 0
+"$TMKIT" export "$ODB" | grep -v '<header' >"$WORK/opt.after"
+cmp -s "$WORK/opt.before" "$WORK/opt.after" && ok || fail "optimize must keep every unit as it was"
+{ "$TMKIT" query -n 20 --min 20 --format jsonl "$ODB" "$Q"
+  "$TMKIT" query -n 20 --min 0 --format jsonl "$ODB" "tỉnh Quảng Ninh"
+  "$TMKIT" concord --format jsonl "$ODB" "Quảng Ninh"; } >"$WORK/optq.after"
+[ "$(grep -c . "$WORK/optq.after")" -gt 30 ] && cmp -s "$WORK/optq.before" "$WORK/optq.after" && ok || fail "optimize must not change an answer"
+[ "$(stat -c %a "$ODB")" = 640 ] && ok || fail "optimize must keep the store's permissions"
+[ -z "$(ls "$WORK" | grep optimize-)" ] && ok || fail "optimize left a temporary file"
+# a missing store is not created; a damaged one is left as it is
+run "$TMKIT" optimize "$WORK/none.tmdb"
+expect_status 3
+expect_no_file "$WORK/none.tmdb"
+cp "$ODB" "$WORK/dmg.tmdb"
+printf '\001' | dd of="$WORK/dmg.tmdb" bs=1 seek=9000 conv=notrunc status=none
+sum=$(cksum <"$WORK/dmg.tmdb")
+run "$TMKIT" optimize "$WORK/dmg.tmdb"
+expect_status 2
+expect_stderr 'dmg.tmdb: damaged store'
+[ "$(cksum <"$WORK/dmg.tmdb")" = "$sum" ] && ok || fail "optimize must leave a damaged store untouched"
+[ -z "$(ls "$WORK" | grep optimize-)" ] && ok || fail "a failed optimize left a temporary file"
+
 finish
