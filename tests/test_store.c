@@ -271,6 +271,99 @@ static void check_top_n(tm_store *s, const char *text, int min, const tm_store_h
     tm_store_hits_free(&top);
 }
 
+/* ---- concordance candidates: the word index finds every unit the scan finds ---- */
+
+/* Does text hold the words of term (match keys) in a row? As `concord` checks. */
+static int holds_words(const char *text, const char *term)
+{
+    tm_error err = {TM_OK, ""};
+    tm_buf k = TM_BUF_INIT, t = TM_BUF_INIT;
+    uint32_t hw[512], tw[16];
+    tm_norm_match(text, strlen(text), &k, &err);
+    tm_norm_match(term, strlen(term), &t, &err);
+    size_t n = tm_match_words(k.data ? k.data : "", k.len, hw, NULL, 512);
+    size_t m = tm_match_words(t.data ? t.data : "", t.len, tw, NULL, 16);
+    tm_buf_free(&k);
+    tm_buf_free(&t);
+    for (size_t i = 0; m && i + m <= n && i + m <= 512; i++) {
+        size_t j = 0;
+        while (j < m && hw[i + j] == tw[j])
+            j++;
+        if (j == m)
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct term_ctx {
+    const char *term;
+    uint64_t ids[4096];
+    size_t n;
+} term_ctx;
+
+static int collect_holding(void *arg, uint64_t id, const tm_tu *tu)
+{
+    term_ctx *c = arg;
+    const tm_tuv *sv = tm_tu_find(tu, "vi"), *tv = tm_tu_find(tu, "fr");
+    if (sv && tv && (holds_words(sv->text, c->term) || holds_words(tv->text, c->term)) && c->n < 4096)
+        c->ids[c->n++] = id;
+    return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+START_TEST(test_concord_candidates_equal_full_scan)
+{
+    static char vi[256][1024], fr[256][1024];
+    size_t n = corpus_units(vi, fr, 256);
+    /* a soft hyphen inside a word: its key cuts the words differently */
+    snprintf(vi[0], sizeof vi[0], "Hợp\xc2\xadtác thương mại biên giới Quảng Ninh.");
+    tm_error err = {TM_OK, ""};
+    for (int batch = 0; batch < 2; batch++) {
+        tm_store_writer *w;
+        ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
+        tm_tu tu = TM_TU_INIT;
+        for (size_t i = batch; i < n; i += 2) {
+            unit(&tu, vi[i], fr[i], "c", "20240101T000000Z");
+            ck_assert_int_eq(tm_store_writer_add(w, &tu, &err), TM_OK);
+        }
+        tm_tu_clear(&tu);
+        ck_assert_int_eq(tm_store_writer_commit(w, &err), TM_OK);
+    }
+    tm_store *s = open_store();
+    unsigned seed = 11;
+    static term_ctx a, b;
+    for (int q = 0; q < 400; q++) {
+        /* 1 to 3 consecutive words of a random unit's source or target */
+        const char *from = q == 0 ? "Hợptác thương" : (rand_r(&seed) & 1) ? vi[rand_r(&seed) % n] : fr[rand_r(&seed) % n];
+        char words[1024], term[256] = "";
+        snprintf(words, sizeof words, "%s", from);
+        char *tok[256];
+        size_t nt = 0;
+        for (char *t = strtok(words, " ,.;:()\""); t && nt < 256; t = strtok(NULL, " ,.;:()\""))
+            tok[nt++] = t;
+        if (!nt)
+            continue;
+        size_t at = q ? rand_r(&seed) % nt : 0, len = q ? 1 + rand_r(&seed) % 3 : 2;
+        for (size_t k = at; k < at + len && k < nt; k++)
+            snprintf(term + strlen(term), sizeof term - strlen(term), "%s%s", k > at ? " " : "", tok[k]);
+        a.term = b.term = term;
+        a.n = b.n = 0;
+        ck_assert_int_eq(tm_store_each(s, collect_holding, &a, &err), TM_OK);
+        ck_assert_int_eq(tm_store_each_with_words(s, term, strlen(term), "vi", "fr", collect_holding, &b, &err), TM_OK);
+        qsort(b.ids, b.n, sizeof *b.ids, cmp_id);
+        ck_assert_msg(a.n == b.n && !memcmp(a.ids, b.ids, a.n * sizeof *a.ids),
+                      "term '%s': the scan finds %zu units, the index %zu", term, a.n, b.n);
+        ck_assert_msg(q != 0 || a.n == 1, "the split unit must be found (%zu)", a.n);
+    }
+    tm_store_close(s);
+}
+END_TEST
+
 START_TEST(test_query_equals_full_scan)
 {
     static char vi[256][1024], fr[256][1024], buf[2048];
@@ -468,7 +561,7 @@ START_TEST(test_future_version_refused)
     tm_store *s;
     tm_error err = {TM_OK, ""};
     ck_assert_int_eq(tm_store_open(&s, path, &err), TM_EDATA);
-    ck_assert_msg(strstr(err.msg, "format version 9; this tmkit reads version 4"), "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "format version 9; this tmkit reads version 5"), "%s", err.msg);
 }
 END_TEST
 
@@ -532,6 +625,7 @@ static Suite *store_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_query_equals_full_scan);
+    tcase_add_test(tc, test_concord_candidates_equal_full_scan);
     suite_add_tcase(s, tc);
     tc = tcase_create("damage");
     tcase_add_checked_fixture(tc, setup, teardown);

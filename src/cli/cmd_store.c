@@ -475,7 +475,9 @@ int cmd_concord(int argc, char **argv, cli_ctx *ctx)
     tm_store *s;
     if ((rc = open_or_report(argv[optind], &s)) >= 0)
         return rc;
-    tm_status st = tm_store_each(s, concord_unit, &c, &err);
+    /* Diacritics folded, the words are not the index's: every unit is read. */
+    tm_status st = o.fold ? tm_store_each(s, concord_unit, &c, &err)
+                          : tm_store_each_with_words(s, term, strlen(term), o.src, o.tgt, concord_unit, &c, &err);
     if (st == TM_OK)
         st = c.st;
     if (st == TM_OK) {

@@ -230,6 +230,7 @@ tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const cha
     if (st == TM_OK && grow(mt, nw + 1) != 0)
         st = tm_error_nomem(err);
     int per_word = st == TM_OK && count_words(kb->data, kb->len) != nw;
+    mt->split = per_word;
     size_t i = 0, k = 0, ws, we, ks, ke;
     while (st == TM_OK && next_word(text, len, &i, &ws, &we, &mt->punct_sig)) {
         mt->spans[2 * mt->nwords] = (uint32_t)ws;

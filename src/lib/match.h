@@ -45,9 +45,10 @@ typedef struct tm_mtext {
     size_t cap;
     tm_buf key;           /* the text's match key (norm.h) */
     struct tm_peq *peq;   /* word positions as bit masks, when <= 64 words */
+    int split;            /* the key cut the words differently: each normalized alone */
 } tm_mtext;
 
-#define TM_MTEXT_INIT {NULL, NULL, 0, 0, 0, 0, 0, 0, TM_BUF_INIT, NULL}
+#define TM_MTEXT_INIT {NULL, NULL, 0, 0, 0, 0, 0, 0, TM_BUF_INIT, NULL, 0}
 
 /* Prepare text (valid UTF-8); markup is the inline XML of a TMX segment
  * or NULL. Reuses mt's memory. */

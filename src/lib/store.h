@@ -17,7 +17,7 @@
 #include "error.h"
 #include "tu.h"
 
-#define TM_STORE_FORMAT 4
+#define TM_STORE_FORMAT 5
 
 typedef struct tm_store tm_store;
 
@@ -71,6 +71,12 @@ tm_status tm_store_each(tm_store *s, tm_store_unit_fn fn, void *ctx, tm_error *e
 /* Rewrite the store as one segment, atomically (store_optimize.c): many
  * small imports make many segments, which every query visits. */
 tm_status tm_store_optimize(const char *path, uint64_t *segments_before, tm_error *err);
+
+/* Every live unit whose l1 or l2 variant may hold all the words of text
+ * (a superset found through the word index, store_concord.c; the caller
+ * checks each unit), segment by segment. */
+tm_status tm_store_each_with_words(tm_store *s, const char *text, size_t len, const char *l1,
+                                   const char *l2, tm_store_unit_fn fn, void *ctx, tm_error *err);
 
 /* Verify every checksum and index of the file; the first damage found is
  * reported precisely (TM_EDATA). */

@@ -170,6 +170,12 @@ int tm_unit_encode(tm_buf *out, const tm_tu *tu);
 int tm_unit_decode(const unsigned char *p, size_t n, tm_tu *tu);
 tm_status tm_store_load(tm_store *s, size_t segi, uint32_t local, tm_tu *tu, tm_error *err);
 
+/* The posting term marking a unit whose variant in a language had its
+ * words normalized one by one (tm_mtext.split): its words may differ from
+ * its key's, so a search by the key's words must look at it too. Real
+ * terms have occurrences from 1; a collision only adds a candidate. */
+#define TM_SPLIT_TERM(lang) tm_term32((lang), 0, 0)
+
 /* keys and terms */
 uint64_t tm_key64(const char *lang, const char *key, size_t n);
 uint32_t tm_term32(const char *lang, uint32_t word, uint32_t occurrence);

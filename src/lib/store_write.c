@@ -468,6 +468,12 @@ static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local,
             return tm_error_nomem(err);
         *e = (keyent){variant_key(w, tu, i), local};
         note_lang(w, v->lang);
+        if (mt->split) {
+            posting *p = vec_push(&w->postings);
+            if (!p)
+                return tm_error_nomem(err);
+            *p = (posting){TM_SPLIT_TERM(v->lang), local, (uint32_t)mt->nwords};
+        }
         for (size_t k = 0; k < mt->nwords; k++) {
             uint32_t occ = 1;
             for (size_t q = 0; q < k; q++)

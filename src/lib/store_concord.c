@@ -1,0 +1,148 @@
+/*
+ * store_concord.c — the units that may hold a term's words, for `concord`.
+ *
+ * A concordance asks for every unit whose source or target holds a term as
+ * whole words. Scanning inflates every block of the store; instead the
+ * posting lists of the term's words are intersected, per segment and per
+ * language (a word's first occurrence is a term of the index, so a unit
+ * holding the word is in that list), and only the units in the
+ * intersection are loaded. Units whose words were normalized one by one
+ * (TM_SPLIT_TERM: their key cut the words differently) are added too, so the
+ * set is a superset of the units holding the term: the caller still checks
+ * each one, and nothing the full scan would find is missed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+#include "varint.h"
+
+typedef struct ulist {
+    uint32_t *v;
+    size_t n, cap;
+} ulist;
+
+/* The units of term t in segment g into out (sorted). 0, -1 memory, -2
+ * damaged. */
+static int read_list(segment *g, uint32_t t, ulist *out)
+{
+    out->n = 0;
+    const unsigned char *d = g->sec[SEC_TERMS];
+    size_t lo = 0, hi = g->sec_len[SEC_TERMS] / TERMENT_SIZE;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (get_u32(d + mid * TERMENT_SIZE) < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == g->sec_len[SEC_TERMS] / TERMENT_SIZE || get_u32(d + lo * TERMENT_SIZE) != t)
+        return 0;
+    uint64_t off = get_u64(d + lo * TERMENT_SIZE + 8), len = get_u32(d + lo * TERMENT_SIZE + 16);
+    if (off > g->sec_len[SEC_POSTINGS] || len > g->sec_len[SEC_POSTINGS] - off ||
+        tm_seg_verify(g, SEC_POSTINGS, off, len) != 0)
+        return -2;
+    const unsigned char *p = g->sec[SEC_POSTINGS] + off, *end = p + len;
+    uint64_t local = 0, delta, words;
+    while (p < end) {
+        if (tm_varint_get(&p, end, &delta) != 0 || tm_varint_get(&p, end, &words) != 0 ||
+            (local += delta) >= g->nunits)
+            return -2;
+        if (tm_array_reserve(&out->v, &out->cap, out->n + 1, sizeof *out->v, 64))
+            return -1;
+        out->v[out->n++] = (uint32_t)local;
+    }
+    return 0;
+}
+
+/* a = a ∩ b, both sorted. */
+static void intersect(ulist *a, const ulist *b)
+{
+    size_t i = 0, j = 0, n = 0;
+    while (i < a->n && j < b->n) {
+        if (a->v[i] < b->v[j])
+            i++;
+        else if (a->v[i] > b->v[j])
+            j++;
+        else {
+            a->v[n++] = a->v[i++];
+            j++;
+        }
+    }
+    a->n = n;
+}
+
+/* a = a ∪ b, both sorted, into tmp then swapped. */
+static int unite(ulist *a, const ulist *b, ulist *tmp)
+{
+    if (tm_array_reserve(&tmp->v, &tmp->cap, a->n + b->n + 1, sizeof *tmp->v, 64))
+        return -1;
+    size_t i = 0, j = 0, n = 0;
+    while (i < a->n || j < b->n) {
+        uint32_t x = j == b->n || (i < a->n && a->v[i] <= b->v[j]) ? a->v[i] : b->v[j];
+        i += i < a->n && a->v[i] == x;
+        j += j < b->n && b->v[j] == x;
+        tmp->v[n++] = x;
+    }
+    tmp->n = n;
+    ulist t = *a;
+    *a = *tmp;
+    *tmp = t;
+    return 0;
+}
+
+/* Units of g whose lang variant may hold every word, united into cands. */
+static int lang_cands(segment *g, const char *lang, const tm_mtext *mt, ulist *cands, ulist *acc,
+                      ulist *list, ulist *tmp)
+{
+    int rc = 0;
+    for (size_t k = 0; k < mt->nwords && !rc; k++) {
+        rc = read_list(g, tm_term32(lang, mt->words[k], 1), k ? list : acc);
+        if (!rc && k)
+            intersect(acc, list);
+    }
+    if (!rc)
+        rc = unite(cands, acc, tmp);
+    if (!rc)
+        rc = read_list(g, TM_SPLIT_TERM(lang), list);
+    return rc ? rc : unite(cands, list, tmp);
+}
+
+tm_status tm_store_each_with_words(tm_store *s, const char *text, size_t len, const char *l1,
+                                   const char *l2, tm_store_unit_fn fn, void *ctx, tm_error *err)
+{
+    tm_mtext mt = TM_MTEXT_INIT;
+    tm_status st = tm_mtext_prepare(&mt, text, len, NULL, err);
+    if (st == TM_OK && (mt.split || mt.nwords == 0)) { /* words the index cannot name: scan */
+        tm_mtext_free(&mt);
+        return tm_store_each(s, fn, ctx, err);
+    }
+    ulist cands = {0}, acc = {0}, list = {0}, tmp = {0};
+    tm_tu tu = TM_TU_INIT;
+    int stop = 0;
+    for (size_t gi = 0; gi < s->nseg && st == TM_OK && !stop; gi++) {
+        segment *g = &s->seg[gi];
+        cands.n = 0;
+        int rc = lang_cands(g, l1, &mt, &cands, &acc, &list, &tmp);
+        if (!rc)
+            rc = lang_cands(g, l2, &mt, &cands, &acc, &list, &tmp);
+        if (rc)
+            st = rc == -1 ? tm_error_nomem(err)
+                          : tm_error_at(err, TM_EDATA, s->path, 0,
+                                        "damaged store: an index points outside its segment (run 'tmkit check')");
+        for (size_t k = 0; k < cands.n && st == TM_OK && !stop; k++) {
+            uint64_t id = g->first_id + cands.v[k];
+            if (tm_store_is_tomb(s, id))
+                continue;
+            if ((st = tm_store_load(s, gi, cands.v[k], &tu, err)) == TM_OK)
+                stop = fn(ctx, id, &tu);
+        }
+    }
+    tm_tu_clear(&tu);
+    tm_mtext_free(&mt);
+    free(cands.v);
+    free(acc.v);
+    free(list.v);
+    free(tmp.v);
+    return st;
+}
