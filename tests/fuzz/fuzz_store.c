@@ -9,7 +9,9 @@
  *         the bounds checks a crafted file with valid checksums would meet.)
  *   odd:  the bytes are lines "vi<TAB>fr", then a line "?query". They are
  *         imported (two commits, so there are two segments and duplicates
- *         across them), then queried, and the store must pass check.
+ *         across them), then queried (and searched as a concordance term),
+ *         the store must pass check, and again after `optimize`, which must
+ *         keep the unit count.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +29,18 @@ static int count_unit(void *ctx, uint64_t id, const tm_tu *tu)
     (void)tu;
     ++*(size_t *)ctx;
     return 0;
+}
+
+static size_t units_in(const char *p)
+{
+    tm_error err = {TM_OK, ""};
+    tm_store *s;
+    size_t n = 0;
+    if (tm_store_open(&s, p, &err) != TM_OK)
+        return 0;
+    tm_store_each(s, count_unit, &n, &err);
+    tm_store_close(s);
+    return n;
 }
 
 static void queries(tm_store *s, const char *q, size_t len)
@@ -52,6 +66,10 @@ static void read_store(const char *q, size_t qlen)
         queries(s, q, qlen);
         size_t n = 0;
         tm_store_each(s, count_unit, &n, &err);
+        size_t m = 0;
+        tm_store_each_with_words(s, q, qlen, "vi", "fr", count_unit, &m, &err);
+        if (m > n && err.code == TM_OK)
+            abort(); /* candidates are live units: never more than all of them */
         tm_store_close(s);
     } else if (err.msg[0] == '\0') {
         abort(); /* every refusal says why */
@@ -120,6 +138,13 @@ static void as_import(const uint8_t *data, size_t size)
     tm_error err = {TM_OK, ""};
     if (tm_store_check(path, &err) != TM_OK && access(path, F_OK) == 0) {
         fprintf(stderr, "a store tmkit wrote fails check: %s\n", err.msg);
+        abort();
+    }
+    size_t before = units_in(path), after;
+    uint64_t nseg;
+    if (access(path, F_OK) == 0 && tm_store_optimize(path, &nseg, &err) == TM_OK &&
+        (tm_store_check(path, &err) != TM_OK || (after = units_in(path)) != before)) {
+        fprintf(stderr, "optimize changed the store: %s\n", err.msg);
         abort();
     }
 }
