@@ -1,0 +1,82 @@
+/*
+ * store_writer.h — the writer's state, shared by store_write.c (opening,
+ * locking, adding units, duplicates) and store_commit.c (building the new
+ * segment and publishing it). Not public.
+ */
+#ifndef TM_STORE_WRITER_H
+#define TM_STORE_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "store_internal.h"
+
+typedef struct keyent {
+    uint64_t hash;
+    uint32_t local;
+} keyent;
+
+typedef struct posting {
+    uint32_t term;
+    uint32_t local;
+    uint32_t words;
+} posting;
+
+typedef struct vec {
+    void *p;
+    size_t n, cap, size;
+} vec;
+
+static inline void *vec_push(vec *v)
+{
+    if (tm_array_reserve(&v->p, &v->cap, v->n + 1, v->size, 1024))
+        return NULL;
+    return (char *)v->p + v->size * v->n++;
+}
+
+/* Units wait in a batch so that the costly part of adding them, preparing
+ * every variant for matching (normalization, words), runs on two threads;
+ * the rest (duplicates, serialization, index entries) runs in order. */
+#define BATCH 512
+
+typedef struct pending {
+    tm_tu tu[BATCH];
+    tm_mtext *mts[BATCH]; /* per unit, one per variant */
+    size_t nmts[BATCH];
+    tm_status st[BATCH];
+    tm_error err[BATCH];
+    size_t n;
+} pending;
+
+struct tm_store_writer {
+    char *path;
+    int fd;
+    int created;   /* this writer made the file: an import that fails removes it */
+    int committed;
+    tm_store *old;         /* the content before this import, for duplicates */
+    uint64_t first_id;
+    tm_buf units;          /* serialized units of the batch */
+    vec unit_off;          /* size_t: start of unit k in units; its end is the next start */
+    vec unit_len;          /* size_t */
+    vec exact, ident;      /* keyent */
+    vec postings;          /* posting */
+    vec tombs;             /* uint64_t */
+    uint64_t *ident_slot;  /* batch duplicate detection: ident -> local + 1 */
+    size_t ident_mask;
+    tm_buf langs;          /* NUL-separated codes seen */
+    tm_buf fwd;            /* match data of the batch's units */
+    vec fwd_off;           /* uint64_t: start of unit k in fwd */
+    tm_mtext *mts;         /* the variants of the unit being added, prepared once */
+    size_t nmts;
+    tm_store_import_stats stats;
+    pending wait;          /* units added but not yet indexed (store_write.c, batch) */
+};
+
+/* store_write.c: file helpers the commit uses too */
+tm_status tm_writer_write_at(tm_store_writer *w, const void *p, size_t n, uint64_t off,
+                             tm_error *err);
+tm_status tm_writer_sync(tm_store_writer *w, tm_error *err);
+int tm_cmp_u64(const void *a, const void *b);
+
+#endif
