@@ -177,14 +177,6 @@ size_t tm_match_words(const char *s, size_t n, uint32_t *hashes, uint32_t *spans
     return k;
 }
 
-static size_t count_words(const char *s, size_t len)
-{
-    size_t i = 0, ws, we, n = 0;
-    while (next_word(s, len, &i, &ws, &we, NULL))
-        n++;
-    return n;
-}
-
 /* Hash one word of the key; numbers become the placeholder. */
 static uint32_t word_hash(tm_mtext *mt, const char *w, size_t n)
 {
@@ -218,6 +210,23 @@ static uint32_t case_pattern(uint32_t h, const char *w, size_t n)
     return (h ^ 0x1f) * 16777619u;
 }
 
+/* Words of a text whose key cut them differently (rare: an invisible
+ * format character inside a word): each text word normalized alone. */
+static tm_status split_words(tm_mtext *mt, const char *text, tm_error *err)
+{
+    tm_buf one = TM_BUF_INIT;
+    tm_status st = TM_OK;
+    mt->number_sig = 2166136261u;
+    for (size_t k = 0; k < mt->nwords && st == TM_OK; k++) {
+        uint32_t ws = mt->spans[2 * k], we = mt->spans[2 * k + 1];
+        st = tm_norm_match(text + ws, we - ws, &one, err);
+        if (st == TM_OK)
+            mt->words[k] = one.len ? word_hash(mt, one.data, one.len) : 0;
+    }
+    tm_buf_free(&one);
+    return st;
+}
+
 tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
                            tm_error *err)
 {
@@ -226,33 +235,36 @@ tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const cha
     mt->case_sig = mt->punct_sig = mt->number_sig = 2166136261u;
     mt->tag_sig = markup ? mix(2166136261u, markup, strlen(markup)) : 0;
     tm_status st = tm_norm_match(text, len, kb, err);
-    size_t nw = st == TM_OK ? count_words(text, len) : 0;
-    if (st == TM_OK && grow(mt, nw + 1) != 0)
-        st = tm_error_nomem(err);
-    int per_word = st == TM_OK && count_words(kb->data, kb->len) != nw;
-    mt->split = per_word;
-    size_t i = 0, k = 0, ws, we, ks, ke;
-    while (st == TM_OK && next_word(text, len, &i, &ws, &we, &mt->punct_sig)) {
-        mt->spans[2 * mt->nwords] = (uint32_t)ws;
-        mt->spans[2 * mt->nwords + 1] = (uint32_t)we;
+    if (st != TM_OK)
+        return st;
+    /* the key's words, hashed (numbers as the placeholder) */
+    size_t k = 0, ks, ke, nk = 0;
+    while (next_word(kb->data, kb->len, &k, &ks, &ke, NULL)) {
+        if (grow(mt, nk + 1) != 0)
+            return tm_error_nomem(err);
+        mt->words[nk++] = word_hash(mt, kb->data + ks, ke - ks);
+    }
+    /* the text's words: where they are, punctuation and case between them */
+    size_t i = 0, ws, we, nt = 0;
+    while (next_word(text, len, &i, &ws, &we, &mt->punct_sig)) {
+        if (grow(mt, nt + 1) != 0)
+            return tm_error_nomem(err);
+        mt->spans[2 * nt] = (uint32_t)ws;
+        mt->spans[2 * nt + 1] = (uint32_t)we;
         if (text[ws] < '0' || text[ws] > '9')
             mt->case_sig = case_pattern(mt->case_sig, text + ws, we - ws);
-        if (per_word) {
-            tm_buf one = TM_BUF_INIT;
-            st = tm_norm_match(text + ws, we - ws, &one, err);
-            if (st == TM_OK)
-                mt->words[mt->nwords++] = one.len ? word_hash(mt, one.data, one.len) : 0;
-            tm_buf_free(&one);
-        } else if (next_word(kb->data, kb->len, &k, &ks, &ke, NULL)) {
-            mt->words[mt->nwords++] = word_hash(mt, kb->data + ks, ke - ks);
-        }
+        nt++;
     }
-    if (st == TM_OK && mt->nwords <= 64) {
+    mt->nwords = nt;
+    mt->split = nk != nt;
+    if (mt->split && (st = split_words(mt, text, err)) != TM_OK)
+        return st;
+    if (mt->nwords <= 64) {
         if (!mt->peq && !(mt->peq = malloc(sizeof *mt->peq)))
             return tm_error_nomem(err);
         peq_build(mt->peq, mt->words, mt->nwords);
     }
-    return st;
+    return TM_OK;
 }
 
 tm_status tm_mtext_with_words(tm_mtext *dst, const tm_mtext *src, const uint32_t *words,
