@@ -296,7 +296,7 @@ static tm_status write_match_data(tm_store_writer *w, segbuild *b, tm_error *err
     unsigned char *t = malloc(8 * (n + 1));
     tm_status st = offs && t ? TM_OK : tm_error_nomem(err);
     if (st == TM_OK)
-        st = tm_vocab_recode(&w->fwd, w->fwd_off.p, n, &fwd, offs, &vocab, err);
+        st = tm_vocab_recode(&w->fwd, w->fwd_off.p, n, w->order, &fwd, offs, &vocab, err);
     if (st == TM_OK)
         st = write_section(w, b, SEC_FWD, fwd.data, fwd.len, err);
     if (st == TM_OK) {
@@ -417,7 +417,9 @@ tm_status tm_store_writer_commit(tm_store_writer *w, tm_error *err)
     b.start = w->old->head.commit_end;
     b.pos = SEGTAB_SIZE;
     unsigned char table[SEGTAB_SIZE];
-    tm_status st = write_blocks(w, &b, err);
+    tm_status st = tm_writer_reorder(w, err);
+    if (st == TM_OK)
+        st = write_blocks(w, &b, err);
     if (st == TM_OK)
         st = write_tail(w, &b, err);
     if (st == TM_OK) {

@@ -158,9 +158,12 @@ void tm_slot_encode(unsigned char *buf, const slot *sl);
 
 /* store_vocab.c: word numbers of the match data */
 /* Renumber the staged match data of n units (offs: where each starts) into
- * fwd (new_offs: n + 1 entries) and write the vocabulary section. */
-tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n, tm_buf *fwd,
-                          uint64_t *new_offs, tm_buf *vocab, tm_error *err);
+ * fwd in the given order (order[k]: the staged unit that becomes unit k;
+ * NULL: as staged), new_offs receiving n + 1 offsets, and write the
+ * vocabulary section. */
+tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
+                          const uint32_t *order, tm_buf *fwd, uint64_t *new_offs, tm_buf *vocab,
+                          tm_error *err);
 /* The segment's number for a word hash: 1 and *id, 0 when the segment has
  * no such word, -1 when the vocabulary is damaged. */
 int tm_vocab_number(segment *g, uint32_t hash, uint32_t *id);

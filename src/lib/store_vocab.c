@@ -179,8 +179,9 @@ static int recode_unit(const unsigned char *p, const unsigned char *end, const w
     return rc;
 }
 
-tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n, tm_buf *fwd,
-                          uint64_t *new_offs, tm_buf *vocab, tm_error *err)
+tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
+                          const uint32_t *order, tm_buf *fwd, uint64_t *new_offs, tm_buf *vocab,
+                          tm_error *err)
 {
     wtable t;
     tm_buf ids = TM_BUF_INIT;
@@ -192,9 +193,10 @@ tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n, 
     }
     if (!rc)
         rc = number_words(&t, vocab);
-    for (size_t u = 0; u < n && !rc; u++) {
+    for (size_t k = 0; k < n && !rc; k++) {
+        size_t u = order ? order[k] : k;
         uint64_t a = offs[u], b = u + 1 < n ? offs[u + 1] : staged->len;
-        new_offs[u] = fwd->len;
+        new_offs[k] = fwd->len;
         rc = recode_unit(base + a, base + b, &t, fwd, &ids);
     }
     new_offs[n] = fwd->len;

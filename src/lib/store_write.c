@@ -148,6 +148,7 @@ void tm_store_writer_abort(tm_store_writer *w)
     free(w->ident_slot);
     tm_buf_free(&w->langs);
     tm_buf_free(&w->fwd);
+    free(w->order);
     free(w->fwd_off.p);
     for (size_t k = 0; k < BATCH; k++) {
         tm_tu_clear(&w->wait.tu[k]);

@@ -70,6 +70,7 @@ struct tm_store_writer {
     tm_mtext *mts;         /* the variants of the unit being added, prepared once */
     size_t nmts;
     tm_store_import_stats stats;
+    uint32_t *order;       /* at commit: new unit number -> the order added (store_order.c) */
     pending wait;          /* units added but not yet indexed (store_write.c, batch) */
 };
 
@@ -78,5 +79,9 @@ tm_status tm_writer_write_at(tm_store_writer *w, const void *p, size_t n, uint64
                              tm_error *err);
 tm_status tm_writer_sync(tm_store_writer *w, tm_error *err);
 int tm_cmp_u64(const void *a, const void *b);
+
+/* store_order.c: sort the batch's units by their first variant's words and
+ * renumber the index entries (w->order keeps the permutation). */
+tm_status tm_writer_reorder(tm_store_writer *w, tm_error *err);
 
 #endif
