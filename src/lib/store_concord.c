@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "store_internal.h"
-#include "varint.h"
 
 typedef struct ulist {
     uint32_t *v;
@@ -26,33 +25,21 @@ typedef struct ulist {
  * damaged. */
 static int read_list(segment *g, uint32_t t, ulist *out)
 {
+    tm_plist list;
+    uint32_t df, unit;
+    uint64_t words;
+    int rc = tm_seg_term(g, t, &list, &df);
     out->n = 0;
-    const unsigned char *d = g->sec[SEC_TERMS];
-    size_t lo = 0, hi = g->sec_len[SEC_TERMS] / TERMENT_SIZE;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (get_u32(d + mid * TERMENT_SIZE) < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == g->sec_len[SEC_TERMS] / TERMENT_SIZE || get_u32(d + lo * TERMENT_SIZE) != t)
-        return 0;
-    uint64_t off = get_u64(d + lo * TERMENT_SIZE + 8), len = get_u32(d + lo * TERMENT_SIZE + 16);
-    if (off > g->sec_len[SEC_POSTINGS] || len > g->sec_len[SEC_POSTINGS] - off ||
-        tm_seg_verify(g, SEC_POSTINGS, off, len) != 0)
+    if (rc <= 0)
+        return rc < 0 ? -2 : 0;
+    if (tm_plist_check(g, &list) != 0)
         return -2;
-    const unsigned char *p = g->sec[SEC_POSTINGS] + off, *end = p + len;
-    uint64_t local = 0, delta, words;
-    while (p < end) {
-        if (tm_varint_get(&p, end, &delta) != 0 || tm_varint_get(&p, end, &words) != 0 ||
-            (local += delta) >= g->nunits)
-            return -2;
+    while ((rc = tm_plist_next(&list, g->nunits, &unit, &words)) == 1) {
         if (tm_array_reserve(&out->v, &out->cap, out->n + 1, sizeof *out->v, 64))
             return -1;
-        out->v[out->n++] = (uint32_t)local;
+        out->v[out->n++] = unit;
     }
-    return 0;
+    return rc == 0 ? 0 : -2;
 }
 
 /* a = a ∩ b, both sorted. */

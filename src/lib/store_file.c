@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "store_internal.h"
+#include "varint.h"
 
 static const char *const section_name[NSECTIONS] = {
     "unit block section", "block directory", "exact index", "identity index",
@@ -161,21 +162,62 @@ int tm_seg_verify(segment *g, int k, uint64_t off, uint64_t len)
     return 0;
 }
 
-int tm_seg_key_find(segment *g, int k, uint64_t key, size_t *pos)
+int tm_seg_lower_bound(segment *g, int k, size_t ent, int keybytes, uint64_t key, size_t *pos)
 {
     const unsigned char *t = g->sec[k];
-    size_t lo = 0, hi = g->sec_len[k] / KEYENT_SIZE;
+    size_t lo = 0, hi = g->sec_len[k] / ent;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (tm_seg_verify(g, k, (uint64_t)mid * KEYENT_SIZE, KEYENT_SIZE) != 0)
+        if (sec_is_lazy(k) && tm_seg_verify(g, k, (uint64_t)mid * ent, ent) != 0)
             return -1;
-        if (get_u64(t + mid * KEYENT_SIZE) < key)
+        uint64_t at = keybytes == 8 ? get_u64(t + mid * ent) : get_u32(t + mid * ent);
+        if (at < key)
             lo = mid + 1;
         else
             hi = mid;
     }
     *pos = lo;
     return 0;
+}
+
+int tm_seg_key_find(segment *g, int k, uint64_t key, size_t *pos)
+{
+    return tm_seg_lower_bound(g, k, KEYENT_SIZE, 8, key, pos);
+}
+
+int tm_seg_term(segment *g, uint32_t term, tm_plist *list, uint32_t *df)
+{
+    size_t i;
+    tm_seg_lower_bound(g, SEC_TERMS, TERMENT_SIZE, 4, term, &i); /* (checked whole at open) */
+    const unsigned char *e = g->sec[SEC_TERMS] + i * TERMENT_SIZE;
+    if (i == g->sec_len[SEC_TERMS] / TERMENT_SIZE || get_u32(e) != term)
+        return 0;
+    uint64_t off = get_u64(e + 8), len = get_u32(e + 16);
+    if (off > g->sec_len[SEC_POSTINGS] || len > g->sec_len[SEC_POSTINGS] - off)
+        return -1;
+    *df = get_u32(e + 4);
+    list->p = g->sec[SEC_POSTINGS] + off;
+    list->end = list->p + len;
+    list->unit = 0;
+    return 1;
+}
+
+int tm_plist_check(segment *g, const tm_plist *list)
+{
+    const unsigned char *base = g->sec[SEC_POSTINGS];
+    return tm_seg_verify(g, SEC_POSTINGS, (uint64_t)(list->p - base), (uint64_t)(list->end - list->p));
+}
+
+int tm_plist_next(tm_plist *list, uint32_t nunits, uint32_t *unit, uint64_t *words)
+{
+    uint64_t delta;
+    if (list->p >= list->end)
+        return 0;
+    if (tm_varint_get(&list->p, list->end, &delta) != 0 || tm_varint_get(&list->p, list->end, words) != 0 ||
+        delta > nunits || (list->unit += delta) >= nunits)
+        return -1;
+    *unit = (uint32_t)list->unit;
+    return 1;
 }
 
 int tm_seg_key_at(segment *g, int k, size_t i, uint64_t key, uint32_t *local)

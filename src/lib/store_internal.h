@@ -148,6 +148,24 @@ int tm_store_is_tomb(const tm_store *s, uint64_t id);
 /* Check the chunks of lazy section k of g that [off, off + len) touches,
  * once each. 0, or -1 when one fails its checksum. */
 int tm_seg_verify(segment *g, int k, uint64_t off, uint64_t len);
+/* The first entry of section k (entries of ent bytes sorted by the u32 or
+ * u64 key their first keybytes hold) whose key is >= key, into *pos; -1
+ * when a chunk it touched fails its checksum (lazy sections). */
+int tm_seg_lower_bound(segment *g, int k, size_t ent, int keybytes, uint64_t key, size_t *pos);
+
+/* A posting list being read: (unit delta, word count) varints. */
+typedef struct tm_plist {
+    const unsigned char *p, *end;
+    uint64_t unit;
+} tm_plist;
+/* Term's posting list in g: 1 (and its document frequency), 0 when the
+ * segment lacks the term, -1 when the dictionary points outside. */
+int tm_seg_term(segment *g, uint32_t term, tm_plist *list, uint32_t *df);
+/* Check the chunks a list lies in (0, or -1 damaged), before reading it. */
+int tm_plist_check(segment *g, const tm_plist *list);
+/* The list's next unit and its word count: 1, 0 at the end, -1 damaged. */
+int tm_plist_next(tm_plist *list, uint32_t nunits, uint32_t *unit, uint64_t *words);
+
 /* Key indexes (SEC_EXACT, SEC_IDENT: entries sorted by hash). find: the
  * first entry whose hash is >= key into *pos. at: the unit of entry i if
  * its hash is key (0), 1 past the run, -1 when damaged. */

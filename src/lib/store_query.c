@@ -24,9 +24,8 @@ void tm_store_hits_free(tm_store_hits *h)
 
 typedef struct qterm {
     uint32_t term;
-    uint32_t df;
-    const unsigned char *list;
-    uint32_t list_len;
+    uint32_t df; /* 0: not in the segment */
+    tm_plist list;
 } qterm;
 
 static int cmp_df(const void *a, const void *b)
@@ -39,32 +38,6 @@ static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
-}
-
-/* The term's entry in a segment's dictionary (df 0 when absent). Its list
- * is checked when it is read (scan_list). */
-static void lookup_term(const segment *g, qterm *q)
-{
-    const unsigned char *t = g->sec[SEC_TERMS];
-    size_t lo = 0, hi = g->sec_len[SEC_TERMS] / TERMENT_SIZE;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (get_u32(t + mid * TERMENT_SIZE) < q->term)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    q->df = 0;
-    if (lo < g->sec_len[SEC_TERMS] / TERMENT_SIZE && get_u32(t + lo * TERMENT_SIZE) == q->term) {
-        const unsigned char *e = t + lo * TERMENT_SIZE;
-        uint64_t off = get_u64(e + 8);
-        uint32_t len = get_u32(e + 16);
-        if (off <= g->sec_len[SEC_POSTINGS] && len <= g->sec_len[SEC_POSTINGS] - off) {
-            q->df = get_u32(e + 4);
-            q->list = g->sec[SEC_POSTINGS] + off;
-            q->list_len = len;
-        }
-    }
 }
 
 typedef struct cands {
@@ -85,25 +58,20 @@ static int cands_push(cands *c, uint32_t x)
 static int scan_list(segment *g, const qterm *q, uint64_t mlo, uint64_t mhi, unsigned char *seen,
                      cands *c)
 {
-    uint32_t nunits = g->nunits;
-    if (tm_seg_verify(g, SEC_POSTINGS, (uint64_t)(q->list - g->sec[SEC_POSTINGS]), q->list_len) != 0)
+    tm_plist list = q->list;
+    uint32_t unit;
+    uint64_t words;
+    int rc;
+    if (tm_plist_check(g, &list) != 0)
         return -2;
-    const unsigned char *p = q->list, *end = q->list + q->list_len;
-    uint64_t local = 0;
-    while (p < end) {
-        uint64_t delta, words;
-        if (tm_varint_get(&p, end, &delta) != 0 || tm_varint_get(&p, end, &words) != 0)
-            return -2;
-        local += delta;
-        if (local >= nunits)
-            return -2;
-        if (words < mlo || words > mhi || (seen[local >> 3] >> (local & 7) & 1))
+    while ((rc = tm_plist_next(&list, g->nunits, &unit, &words)) == 1) {
+        if (words < mlo || words > mhi || (seen[unit >> 3] >> (unit & 7) & 1))
             continue;
-        seen[local >> 3] |= (unsigned char)(1u << (local & 7));
-        if (cands_push(c, (uint32_t)local) != 0)
+        seen[unit >> 3] |= (unsigned char)(1u << (unit & 7));
+        if (cands_push(c, unit) != 0)
             return -1;
     }
-    return 0;
+    return rc == 0 ? 0 : -2;
 }
 
 /* A candidate that made the list so far: everything needed to rank it,
@@ -354,8 +322,15 @@ static tm_status fuzzy_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, 
     cands c = {NULL, 0, 0};
     if (!seen)
         return tm_error_nomem(err);
-    for (size_t i = 0; i < nq; i++)
-        lookup_term(g, &terms[i]);
+    for (size_t i = 0; i < nq; i++) {
+        int found = tm_seg_term(g, terms[i].term, &terms[i].list, &terms[i].df);
+        if (found < 0) {
+            free(seen);
+            return index_damaged(s, err);
+        }
+        if (!found)
+            terms[i].df = 0;
+    }
     if (nq > 1)
         qsort(terms, nq, sizeof *terms, cmp_df);
     tm_status st = TM_OK;

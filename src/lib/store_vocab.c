@@ -207,21 +207,16 @@ tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
 
 int tm_vocab_number(segment *g, uint32_t hash, uint32_t *id)
 {
-    const unsigned char *t = g->sec[SEC_VOCAB];
-    size_t lo = 0, hi = g->sec_len[SEC_VOCAB] / VOCENT_SIZE;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (tm_seg_verify(g, SEC_VOCAB, (uint64_t)mid * VOCENT_SIZE, VOCENT_SIZE) != 0)
-            return -1;
-        uint32_t h = get_u32(t + mid * VOCENT_SIZE);
-        if (h == hash) {
-            *id = get_u32(t + mid * VOCENT_SIZE + 4);
-            return 1;
-        }
-        if (h < hash)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
+    size_t i;
+    if (tm_seg_lower_bound(g, SEC_VOCAB, VOCENT_SIZE, 4, hash, &i) != 0)
+        return -1;
+    const unsigned char *e = g->sec[SEC_VOCAB] + i * VOCENT_SIZE;
+    if (i == g->sec_len[SEC_VOCAB] / VOCENT_SIZE)
+        return 0;
+    if (tm_seg_verify(g, SEC_VOCAB, (uint64_t)i * VOCENT_SIZE, VOCENT_SIZE) != 0)
+        return -1;
+    if (get_u32(e) != hash)
+        return 0;
+    *id = get_u32(e + 4);
+    return 1;
 }
