@@ -6,6 +6,7 @@
 #   expect_error N FILE the last run failed as the contract says: exit N,
 #                       exactly one line on stderr naming FILE, nothing on
 #                       stdout (and no signal)
+#   mktmx FIRST COUNT   a TMX of COUNT numbered vi/fr units on stdout
 #   unprivileged CMD... run CMD as a user without root's bypass of file
 #                       permissions (setpriv to nobody when we are root);
 #                       returns 77 without running CMD when that is impossible
@@ -27,6 +28,13 @@ expect_error() {
     expect_stderr_lines 1
     expect_stderr "^tmkit: .*$(re_quote "$(basename "$2")")"
     expect_no_stdout
+}
+
+mktmx() { # FIRST COUNT
+    awk -v a="$1" -v n="$2" 'BEGIN { print "<tmx version=\"1.4\"><header srclang=\"vi\"/><body>"
+        for (i = a; i < a + n; i++)
+            printf "<tu creationdate=\"20240101T000000Z\"><tuv xml:lang=\"vi\"><seg>Câu số %d về hợp tác thương mại giữa hai tỉnh biên giới.</seg></tuv><tuv xml:lang=\"fr\"><seg>Phrase numéro %d sur la coopération commerciale entre deux provinces.</seg></tuv></tu>\n", i, i
+        print "</body></tmx>" }'
 }
 
 NOBODY_UID=65534

@@ -6,12 +6,6 @@
 # or the new units, never a mix; the export's final name never holds a part.
 . "$(dirname "$0")/common.sh"
 W="$WORK"
-mktmx() { # FIRST COUNT
-    awk -v a="$1" -v n="$2" 'BEGIN { print "<tmx version=\"1.4\"><header srclang=\"vi\"/><body>"
-        for (i = a; i < a + n; i++)
-            printf "<tu creationdate=\"20240101T000000Z\"><tuv xml:lang=\"vi\"><seg>Câu số %d về hợp tác thương mại giữa hai tỉnh biên giới.</seg></tuv><tuv xml:lang=\"fr\"><seg>Phrase numéro %d sur la coopération commerciale entre deux provinces.</seg></tuv></tu>\n", i, i
-        print "</body></tmx>" }'
-}
 mktmx 0 200 >"$W/old.tmx"
 mktmx 200 20000 >"$W/big.tmx"      # about 4 MB
 mktmx 30000 300 >"$W/other.tmx"

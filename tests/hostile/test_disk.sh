@@ -9,12 +9,6 @@
 . "$(dirname "$0")/common.sh"
 W="$WORK"
 C="$top_srcdir/corpora"
-mktmx() { # FIRST COUNT
-    awk -v a="$1" -v n="$2" 'BEGIN { print "<tmx version=\"1.4\"><header srclang=\"vi\"/><body>"
-        for (i = a; i < a + n; i++)
-            printf "<tu creationdate=\"20240101T000000Z\"><tuv xml:lang=\"vi\"><seg>Câu số %d về hợp tác thương mại giữa hai tỉnh biên giới.</seg></tuv><tuv xml:lang=\"fr\"><seg>Phrase numéro %d sur la coopération commerciale entre deux provinces.</seg></tuv></tu>\n", i, i
-        print "</body></tmx>" }'
-}
 mktmx 0 500 >"$W/old.tmx"
 mktmx 500 3000 >"$W/new.tmx"
 DB="$W/s/tm.tmdb"

@@ -11,12 +11,6 @@ W="$WORK"
 D="$W/d.tmdb"          # every store under test is copied here: same name, same output
 
 # a store of two commits (two segments), several compressed blocks each
-mktmx() { # FIRST COUNT
-    awk -v a="$1" -v n="$2" 'BEGIN { print "<tmx version=\"1.4\"><header srclang=\"vi\"/><body>"
-        for (i = a; i < a + n; i++)
-            printf "<tu creationdate=\"20240101T000000Z\"><tuv xml:lang=\"vi\"><seg>Câu số %d về hợp tác thương mại giữa hai tỉnh biên giới.</seg></tuv><tuv xml:lang=\"fr\"><seg>Phrase numéro %d sur la coopération commerciale entre deux provinces.</seg></tuv></tu>\n", i, i
-        print "</body></tmx>" }'
-}
 mktmx 0 2000 >"$W/a.tmx"
 mktmx 2000 1000 >"$W/b.tmx"
 "$TMKIT" import -q "$W/good.tmdb" "$W/a.tmx"
@@ -25,17 +19,22 @@ SIZE=$(stat -c %s "$W/good.tmdb")
 Q1='Câu số 1234 về hợp tác thương mại giữa hai tỉnh biên giới.'
 Q2='Câu số 2500 về hợp tác thương mại giữa hai tỉnh.'
 
+run_command() { # NAME: one of the five commands on $D
+    case $1 in
+    check | stats) run "$TMKIT" $1 "$D" ;;
+    query1) run "$TMKIT" query -n 3 --format jsonl "$D" "$Q1" ;;
+    query2) run "$TMKIT" query -n 3 "$D" "$Q2" ;;
+    export) run "$TMKIT" export -o "$W/exp.tmx" "$D" ;;
+    esac
+}
+
 # the five commands, their outputs in $W/ref.* (status, stdout; export's file)
 commands() { # PREFIX: run each command on $D, record into PREFIX.*
     local p=$1 i=0
     for c in check stats query1 query2 export; do
         rm -f "$W/exp.tmx"
-        case $c in
-        check | stats) run "$TMKIT" $c "$D" ;;
-        query1) run "$TMKIT" query -n 3 --format jsonl "$D" "$Q1" ;;
-        query2) run "$TMKIT" query -n 3 "$D" "$Q2" ;;
-        export) run "$TMKIT" export -o "$W/exp.tmx" "$D"; out=$(grep -v "<header " "$W/exp.tmx" 2>/dev/null) ;;
-        esac
+        run_command $c
+        [ $c = export ] && out=$(grep -v "<header " "$W/exp.tmx" 2>/dev/null)
         eval "${p}_${c}_status=\$status"
         printf '%s' "$out" >"$W/$p.$c"
     done
@@ -54,12 +53,7 @@ judge() { # WHAT
     local what=$1 c s
     for c in check stats query1 query2 export; do
         rm -f "$W/exp.tmx"
-        case $c in
-        check | stats) run "$TMKIT" $c "$D" ;;
-        query1) run "$TMKIT" query -n 3 --format jsonl "$D" "$Q1" ;;
-        query2) run "$TMKIT" query -n 3 "$D" "$Q2" ;;
-        export) run "$TMKIT" export -o "$W/exp.tmx" "$D" ;;
-        esac
+        run_command $c
         last_cmd="$last_cmd   [$what]"
         eval "${c}_status=\$status"
         if [ "$status" = 0 ]; then
