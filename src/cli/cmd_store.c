@@ -596,6 +596,8 @@ int cmd_stats(int argc, char **argv, cli_ctx *ctx)
     printf("store: %s\nunits: %llu\nsegments: %llu\nbytes: %llu\nlanguages: %s\nformat: %u\ntransaction: %llu\n",
            argv[optind], (unsigned long long)st.units, (unsigned long long)st.segments,
            (unsigned long long)st.file_bytes, st.langs, st.format, (unsigned long long)st.txid);
+    for (size_t k = 0; k < st.nsections; k++)
+        printf("section %s: %llu\n", st.section_name[k], (unsigned long long)st.section_bytes[k]);
     tm_store_close(s);
     return 0;
 }

@@ -60,6 +60,9 @@ typedef struct tm_store_stats {
     uint64_t txid;
     uint32_t format;
     char langs[256];     /* language codes present, space-separated */
+    size_t nsections;    /* the file's parts, summed over segments (docs/store.md) */
+    const char *section_name[16];
+    uint64_t section_bytes[16];
 } tm_store_stats;
 
 tm_status tm_store_get_stats(tm_store *s, tm_store_stats *st, tm_error *err);

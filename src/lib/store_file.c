@@ -18,8 +18,10 @@
 #include "store_internal.h"
 #include "varint.h"
 
+_Static_assert(NSECTIONS <= 16, "tm_store_stats holds 16 sections");
+
 static const char *const section_name[NSECTIONS] = {
-    "unit block section", "block directory", "exact index", "identity index",
+    "unit blocks", "block directory", "exact index", "identity index",
     "term dictionary", "postings", "tombstones", "language list", "match data",
     "match data index", "block dictionary", "vocabulary", "chunk checksums"};
 
@@ -113,7 +115,7 @@ static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int ver
         if ((verify_all || (k != SEC_BLOCKS && !sec_is_lazy(k))) &&
             tm_crc_bad(g->sec_crc[k], tm_crc32(g->sec[k], len))) {
             char what[96];
-            snprintf(what, sizeof what, "the %s fails its checksum", section_name[k]);
+            snprintf(what, sizeof what, "the %s section fails its checksum", section_name[k]);
             return seg_damaged(s, g->off, what, err);
         }
     }
@@ -135,7 +137,7 @@ static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int ver
     for (int k = 0; k < NSECTIONS && verify_all; k++)
         if (sec_is_lazy(k) && tm_seg_verify(g, k, 0, g->sec_len[k]) != 0) {
             char what[96];
-            snprintf(what, sizeof what, "a chunk of the %s fails its checksum", section_name[k]);
+            snprintf(what, sizeof what, "a chunk of the %s section fails its checksum", section_name[k]);
             return seg_damaged(s, g->off, what, err);
         }
     g->nblocks = (uint32_t)(g->sec_len[SEC_BLOCKDIR] / BLOCKDIR_SIZE);
@@ -393,7 +395,12 @@ tm_status tm_store_get_stats(tm_store *s, tm_store_stats *st, tm_error *err)
     st->file_bytes = s->head.commit_end;
     st->txid = s->head.txid;
     st->format = s->head.format;
+    st->nsections = NSECTIONS;
+    for (int k = 0; k < NSECTIONS; k++)
+        st->section_name[k] = section_name[k];
     for (size_t i = 0; i < s->nseg; i++) {
+        for (int k = 0; k < NSECTIONS; k++)
+            st->section_bytes[k] += s->seg[i].sec_len[k];
         st->units += s->seg[i].nunits;
         const unsigned char *p = s->seg[i].sec[SEC_LANGS], *end = p + s->seg[i].sec_len[SEC_LANGS];
         while (p < end) {

@@ -18,6 +18,12 @@ expect_stderr 'units added'
 run "$TMKIT" stats "$DB"
 expect_stdout_match "^units: $N$"
 expect_stdout_match '^languages: vi fr$'
+expect_stdout_match '^section unit blocks: [1-9][0-9]*$'
+expect_stdout_match '^section postings: [1-9][0-9]*$'
+# the sections lie inside the file (two 4 KiB header slots, segment tables and lists beside them)
+sum=$(printf '%s\n' "$out" | sed -n 's/^section .*: //p' | awk '{ s += $1 } END { print s }')
+bytes=$(printf '%s\n' "$out" | sed -n 's/^bytes: //p')
+[ "$sum" -gt 0 ] && [ $((sum + 8192)) -le "$bytes" ] && ok || fail "sections ($sum bytes) must fit in the file ($bytes bytes)"
 run "$TMKIT" check "$DB"
 expect_status 0
 expect_stdout_match 'intact'
