@@ -19,6 +19,7 @@
 #include "segment.h"
 #include "buf.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,43 @@ struct tm_segmenter {
     size_t capspans;
     int32_t *quotes; /* positions of straight double quotes, increasing */
     size_t nquotes, capquotes;
+    int quotes_indexed; /* quotes[] describes the current paragraph */
 };
+
+/* Character classes of BMP code units, built once: the scans below look
+ * at every character of the text, and a table load is what they can
+ * afford. A lead surrogate is flagged so the scan decodes the pair. */
+enum { CL_TERM = 1, CL_SPACE = 2, CL_CLOSER = 4, CL_LEAD = 8 };
+static unsigned char char_class[0x10000];
+static pthread_once_t char_class_once = PTHREAD_ONCE_INIT;
+
+/* Sentence punctuation: . ! ? … : ; and the other Sentence_Terminal
+ * characters. */
+static int is_terminal(UChar32 c)
+{
+    if (c < 0x80)
+        return c == '.' || c == '!' || c == '?' || c == ':' || c == ';';
+    return c == 0x2026 || u_hasBinaryProperty(c, UCHAR_S_TERM);
+}
+
+/* Closing quotes and brackets that belong to the sentence before them. */
+static int is_closer_cp(UChar32 c)
+{
+    int8_t t = u_charType(c);
+    return c == '"' || c == '\'' || t == U_END_PUNCTUATION || t == U_FINAL_PUNCTUATION;
+}
+
+static void char_class_build(void)
+{
+    for (UChar32 c = 0; c < 0x10000; c++)
+        char_class[c] = (unsigned char)((is_terminal(c) ? CL_TERM : 0) |
+                                        (u_isUWhiteSpace(c) ? CL_SPACE : 0) |
+                                        (is_closer_cp(c) ? CL_CLOSER : 0) |
+                                        (U16_IS_LEAD(c) ? CL_LEAD : 0));
+}
+
+static int is_space(UChar c) { return char_class[c] & CL_SPACE; }
+static int is_closer(UChar c) { return char_class[c] & CL_CLOSER; }
 
 /* ---- construction ------------------------------------------------------ */
 
@@ -160,6 +197,7 @@ tm_status tm_segmenter_new(tm_segmenter **out, const tm_srx *srx,
     tm_segmenter *s = calloc(1, sizeof *s);
     if (!s)
         return tm_error_nomem(err);
+    pthread_once(&char_class_once, char_class_build);
     UErrorCode uc = U_ZERO_ERROR;
     char locale[64];
     snprintf(locale, sizeof locale, "%s", lang && strcmp(lang, "und") ? lang : "");
@@ -205,27 +243,6 @@ size_t tm_segmenter_nrules(const tm_segmenter *s) { return s->nrules; }
 
 /* ---- candidates -------------------------------------------------------- */
 
-static int is_space(UChar c) { return u_isUWhiteSpace(c); }
-
-static int is_terminal(UChar32 c)
-{
-    if (c < 0x80)
-        return c == '.' || c == '!' || c == '?' || c == ':' || c == ';';
-    if (c == 0x2026)
-        return 1;
-    /* Latin letters, Vietnamese ones included: the bulk of the text. */
-    if ((c >= 0xC0 && c <= 0x24F) || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x300 && c <= 0x36F))
-        return 0;
-    return u_hasBinaryProperty(c, UCHAR_S_TERM);
-}
-
-/* Closing quotes and brackets that belong to the sentence before them. */
-static int is_closer(UChar c)
-{
-    int8_t t = u_charType(c);
-    return c == '"' || c == '\'' || t == U_END_PUNCTUATION || t == U_FINAL_PUNCTUATION;
-}
-
 /* French puts a space before » and ›; other closers follow the text. */
 static int closer_after_space(UChar c) { return c == 0x00BB || c == 0x203A; }
 
@@ -238,8 +255,12 @@ static int32_t skip_space(const UChar *u, int32_t n, int32_t i)
 
 /* Is the straight quote at k closing one opened earlier in the paragraph?
  * (An odd number of straight quotes before it.) */
-static int quote_is_open_before(const tm_segmenter *s, int32_t k)
+static int index_quotes(tm_segmenter *s);
+
+static int quote_is_open_before(tm_segmenter *s, int32_t k)
 {
+    if (!s->quotes_indexed && index_quotes(s) != 0)
+        return 0; /* out of memory: judge as if no quote were open */
     size_t lo = 0, hi = s->nquotes;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -254,7 +275,7 @@ static int quote_is_open_before(const tm_segmenter *s, int32_t k)
 /* Does the straight quote at k (after a space) close a quotation? Yes when
  * one is open before it, or when punctuation follows it (' " .', ' " ,'):
  * a quotation never opens on a comma or a period. */
-static int quote_closes(const tm_segmenter *s, int32_t k)
+static int quote_closes(tm_segmenter *s, int32_t k)
 {
     if (quote_is_open_before(s, k))
         return 1;
@@ -265,7 +286,7 @@ static int quote_closes(const tm_segmenter *s, int32_t k)
 /* From j (just after punctuation), step over closers to the gap's start. A
  * closer directly after the text belongs to it; after a space only » and ›
  * do (French spacing), and a straight " does when it closes a quotation. */
-static int32_t absorb_closers(const tm_segmenter *s, int32_t j)
+static int32_t absorb_closers(tm_segmenter *s, int32_t j)
 {
     const UChar *u = s->u16;
     int32_t n = s->n16;
@@ -281,9 +302,11 @@ static int32_t absorb_closers(const tm_segmenter *s, int32_t j)
     }
 }
 
+/* Straight quotes are rare after a space: indexed on first need. */
 static int index_quotes(tm_segmenter *s)
 {
     s->nquotes = 0;
+    s->quotes_indexed = 1;
     for (int32_t i = 0; i < s->n16; i++) {
         if (s->u16[i] != '"')
             continue;
@@ -309,15 +332,22 @@ static int push_cand(tm_segmenter *s, int32_t g1, int icu)
 }
 
 /* The next gap after punctuation at or after *i, or -1. */
-static int32_t next_scan_gap(const tm_segmenter *s, int32_t *i)
+static int32_t next_scan_gap(tm_segmenter *s, int32_t *i)
 {
     const UChar *u = s->u16;
     int32_t n = s->n16;
     while (*i < n) {
-        UChar32 c;
-        U16_NEXT(u, *i, n, c);
-        if (!is_terminal(c))
+        unsigned cl = char_class[u[(*i)++]];
+        if (!(cl & (CL_TERM | CL_LEAD)))
             continue;
+        if (cl & CL_LEAD) {
+            UChar32 c;
+            int32_t k = *i - 1;
+            U16_NEXT(u, k, n, c);
+            *i = k;
+            if (c < 0x10000 || !is_terminal(c))
+                continue;
+        }
         int32_t g0 = absorb_closers(s, *i);
         int32_t g1 = skip_space(u, n, g0);
         if (g1 > g0 && g1 < n)
@@ -329,7 +359,7 @@ static int32_t next_scan_gap(const tm_segmenter *s, int32_t *i)
 /* ICU places a boundary after the spaces; it may fall before a spaced » or
  * a closing straight quote that still belongs to the sentence: move it past
  * the closers, judged as the scan judges them. */
-static int32_t normalize_icu(const tm_segmenter *s, int32_t b)
+static int32_t normalize_icu(tm_segmenter *s, int32_t b)
 {
     int32_t j = b;
     while (j > 0 && is_space(s->u16[j - 1]))
@@ -344,8 +374,7 @@ static tm_status collect_candidates(tm_segmenter *s, tm_error *err)
 {
     int32_t i = 0;
     s->ncands = 0;
-    if (index_quotes(s) != 0)
-        return tm_error_nomem(err);
+    s->quotes_indexed = 0;
     UErrorCode uc = U_ZERO_ERROR;
     ubrk_setText(s->bi, s->u16, s->n16, &uc);
     if (U_FAILURE(uc))
@@ -466,15 +495,10 @@ static tm_status to_utf8_spans(tm_segmenter *s, tm_error *err)
     size_t i8 = 0;
     for (size_t k = 0; k < s->nbounds; k++) {
         int32_t target = s->bounds[k];
-        while (i16 < target) {
+        /* Each UTF-16 unit of a surrogate pair stands for 2 of the 4 bytes. */
+        for (; i16 < target; i16++) {
             UChar c = s->u16[i16];
-            if (U16_IS_LEAD(c) && i16 + 1 < s->n16) {
-                i16 += 2;
-                i8 += 4;
-            } else {
-                i16++;
-                i8 += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-            }
+            i8 += 1 + (c >= 0x80) + (c >= 0x800 && !U16_IS_SURROGATE(c));
         }
         if (k % 2 == 0)
             s->spans[k / 2].start = i8;

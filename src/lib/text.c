@@ -15,6 +15,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,9 +474,11 @@ static tm_status split_line(tm_reader *r, int *got, tm_error *err)
                 continue;
             }
         }
-        size_t k = 0;
-        while (k < avail && p[k] != '\n' && p[k] != '\r')
-            k++;
+        const char *nl = memchr(p, '\n', avail);
+        size_t k = nl ? (size_t)(nl - p) : avail;
+        const char *cr = memchr(p, '\r', k);
+        if (cr)
+            k = (size_t)(cr - p);
         if (r->line.len + k > LINE_MAX_BYTES)
             return tm_error_at(err, TM_EDATA, r->name, r->lineno + 1,
                                "line longer than %zu bytes", LINE_MAX_BYTES);
@@ -506,11 +509,40 @@ static tm_status grow_u16(UChar **p, int32_t *cap, int32_t need, tm_error *err)
     return TM_OK;
 }
 
-static int is_ascii(const char *s, size_t n)
+/* BMP code points that are NFC_Quick_Check=Yes with canonical combining
+ * class 0. A string made only of them is in NFC as it stands (the quick
+ * check of UAX #15 can then only answer yes), so most lines skip the round
+ * trip through UTF-16 and ICU. One bit per code point, built once. */
+static uint64_t nfc_stable[0x10000 / 64];
+static pthread_once_t nfc_stable_once = PTHREAD_ONCE_INIT;
+
+static void nfc_stable_build(void)
 {
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
+    for (UChar32 c = 0; c < 0x10000; c++)
+        if (u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES &&
+            u_getCombiningClass(c) == 0)
+            nfc_stable[c >> 6] |= UINT64_C(1) << (c & 63);
+}
+
+/* 1 when valid UTF-8 s is certainly in NFC, 0 when ICU must look. */
+static int nfc_quick_yes(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = tm_utf8_ascii_prefix(s, n);
+    if (i == n)
+        return 1;
+    pthread_once(&nfc_stable_once, nfc_stable_build);
+    while (i < n) {
+        if (p[i] < 0x80) {
+            i += i + 8 <= n ? tm_utf8_ascii8(s + i) : 1;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = tm_utf8_decode(p + i, n - i, &cp);
+        if (k == 0 || cp > 0xFFFF || !((nfc_stable[cp >> 6] >> (cp & 63)) & 1))
             return 0;
+        i += k;
+    }
     return 1;
 }
 
@@ -519,7 +551,7 @@ static tm_status to_nfc(tm_reader *r, tm_line *line, tm_error *err)
 {
     line->text = r->line.data ? r->line.data : "";
     line->len = r->line.len;
-    if ((r->flags & TM_READ_NO_NFC) || is_ascii(line->text, line->len))
+    if ((r->flags & TM_READ_NO_NFC) || nfc_quick_yes(line->text, line->len))
         return TM_OK;
     UErrorCode uc = U_ZERO_ERROR;
     const UNormalizer2 *nfc = unorm2_getNFCInstance(&uc);
