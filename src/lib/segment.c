@@ -18,6 +18,7 @@
  */
 #include "segment.h"
 #include "buf.h"
+#include "rxsketch.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -39,8 +40,11 @@
  * characters that must end at the break. */
 typedef struct crule {
     URegularExpression *joint;  /* "(?=(?:A))(?<=(?:B))", or NULL */
-    URegularExpression *before; /* "(?:B)$" when B is unbounded, or NULL */
+    URegularExpression *before; /* "(?:B)\z" when B is unbounded, or NULL */
     URegularExpression *after;  /* "A" when there is no joint regex, or NULL */
+    tm_rxsketch *sk_before, *sk_after; /* cheap answers (rxsketch.h), or NULL */
+    int has_before, has_after;          /* the rule has the pattern at all */
+    uint64_t text_gen;                  /* paragraph its regexes were given */
     int brk;
     int anchored; /* B starts with ^: search it from the paragraph's start */
 } crule;
@@ -65,6 +69,7 @@ struct tm_segmenter {
     int32_t *quotes; /* positions of straight double quotes, increasing */
     size_t nquotes, capquotes;
     int quotes_indexed; /* quotes[] describes the current paragraph */
+    uint64_t text_gen;  /* counts paragraphs, from 1 (see set_rule_text) */
 };
 
 /* Character classes of BMP code units, built once: the scans below look
@@ -147,10 +152,16 @@ static tm_status compile_rule(crule *c, const tm_srx_rule *r, tm_error *err)
 {
     UErrorCode uc = U_ZERO_ERROR;
     c->brk = r->brk;
+    /* ICU has accepted the patterns by now or we fail below; a pattern the
+     * sketch cannot model simply gets no sketch. */
+    c->has_before = r->before != NULL;
+    c->has_after = r->after != NULL;
+    c->sk_before = r->before ? tm_rxsketch_new(r->before) : NULL;
+    c->sk_after = r->after ? tm_rxsketch_new(r->after) : NULL;
     if (r->before && r->before[0] == '^') {
         /* Anchored at the paragraph's start: one attempt from there, in a
-         * region [0, p] that anchors $ at the break. */
-        c->before = compile_wrapped("(?:%s)%s$", r->before, "", &uc);
+         * region [0, p] that anchors \z at the break. */
+        c->before = compile_wrapped("(?:%s)%s\\z", r->before, "", &uc);
         c->anchored = 1;
         if (!c->before)
             goto fail;
@@ -159,9 +170,15 @@ static tm_status compile_rule(crule *c, const tm_srx_rule *r, tm_error *err)
                             : compile_wrapped("(?<=(?:%s))%s", r->before, "", &uc);
         if (c->joint)
             return TM_OK;
-        c->before = compile_wrapped("(?:%s)%s$", r->before, "", &uc);
+        c->before = compile_wrapped("(?:%s)%s\\z", r->before, "", &uc);
         if (!c->before)
             goto fail;
+        /* There ^ matches at the window's start, not the paragraph's as
+         * in the sketch: no sketch for such a pattern. */
+        if (strchr(r->before, '^')) {
+            tm_rxsketch_free(c->sk_before);
+            c->sk_before = NULL;
+        }
     }
     if (r->after && !(c->after = compile_utf8(r->after, &uc)))
         goto fail;
@@ -227,6 +244,8 @@ void tm_segmenter_free(tm_segmenter *s)
         for (int k = 0; k < 3; k++)
             if (res[k])
                 uregex_close(res[k]);
+        tm_rxsketch_free(s->rules[i].sk_before);
+        tm_rxsketch_free(s->rules[i].sk_after);
     }
     if (s->bi)
         ubrk_close(s->bi);
@@ -424,13 +443,51 @@ static int after_matches(URegularExpression *re, int32_t p, int32_t n, UErrorCod
     return uregex_lookingAt(re, -1, uc) && U_SUCCESS(*uc);
 }
 
+/* What the sketches say of rule c at p: no, yes, or ask ICU. A missing
+ * pattern matches everywhere; a pattern without a sketch means "ask". */
+static tm_rx_answer sketch_says(const crule *c, const UChar *u, int32_t n, int32_t p)
+{
+    tm_rx_answer a = c->sk_after ? tm_rxsketch_may_start(c->sk_after, u, n, p)
+                     : c->has_after ? TM_RX_MAYBE : TM_RX_YES;
+    if (a == TM_RX_NO)
+        return a;
+    tm_rx_answer b = c->sk_before ? tm_rxsketch_may_end(c->sk_before, u, p)
+                     : c->has_before ? TM_RX_MAYBE : TM_RX_YES;
+    return b < a ? b : a;
+}
+
+/* Give rule c's regexes the paragraph, on first need: with the sketches,
+ * most paragraphs never need ICU's. Look-around sees past the region
+ * (transparent bounds). Only the window search anchors \z at the region's
+ * end; elsewhere ^ and $ keep meaning the paragraph's start and end. */
+static void set_rule_text(tm_segmenter *s, crule *c, UErrorCode *uc)
+{
+    if (c->text_gen == s->text_gen)
+        return;
+    URegularExpression *res[3] = {c->joint, c->before, c->after};
+    for (int k = 0; k < 3; k++) {
+        if (!res[k])
+            continue;
+        uregex_setText(res[k], s->u16, s->n16, uc);
+        uregex_useTransparentBounds(res[k], 1, uc);
+        uregex_useAnchoringBounds(res[k], k == 1, uc);
+    }
+    c->text_gen = s->text_gen;
+}
+
 /* 1 break, 0 no break, -1 no rule decided. */
 static int rules_decide(tm_segmenter *s, int32_t g0, int32_t g1, tm_error *err, int *failed)
 {
     UErrorCode uc = U_ZERO_ERROR;
     for (size_t r = 0; r < s->nrules; r++) {
-        const crule *c = &s->rules[r];
-        for (int32_t p = g0; p <= g1; p++) {
+        crule *c = &s->rules[r];
+        for (int32_t p = g0; p <= g1 && U_SUCCESS(uc); p++) {
+            int sk = sketch_says(c, s->u16, s->n16, p);
+            if (sk == TM_RX_NO)
+                continue;
+            if (sk == TM_RX_YES)
+                return c->brk;
+            set_rule_text(s, c, &uc);
             if (c->joint ? after_matches(c->joint, p, s->n16, &uc)
                          : after_matches(c->after, p, s->n16, &uc) &&
                                before_matches(c->before, c->anchored, p, &uc))
@@ -443,25 +500,6 @@ static int rules_decide(tm_segmenter *s, int32_t g0, int32_t g1, tm_error *err, 
         }
     }
     return -1;
-}
-
-/* Look-around sees past the region (transparent bounds). Only the window
- * search anchors $ at the region's end; elsewhere ^ and $ keep meaning the
- * paragraph's start and end. */
-static tm_status set_rule_text(tm_segmenter *s, tm_error *err)
-{
-    UErrorCode uc = U_ZERO_ERROR;
-    for (size_t r = 0; r < s->nrules; r++) {
-        URegularExpression *res[3] = {s->rules[r].joint, s->rules[r].before, s->rules[r].after};
-        for (int k = 0; k < 3; k++) {
-            if (!res[k])
-                continue;
-            uregex_setText(res[k], s->u16, s->n16, &uc);
-            uregex_useTransparentBounds(res[k], 1, &uc);
-            uregex_useAnchoringBounds(res[k], k == 1, &uc);
-        }
-    }
-    return U_FAILURE(uc) ? tm_error_set(err, TM_EIO, "ICU regex: %s", u_errorName(uc)) : TM_OK;
 }
 
 /* ---- spans ------------------------------------------------------------------- */
@@ -480,8 +518,20 @@ static int push_bound(tm_segmenter *s, int32_t start, int32_t end)
     return 0;
 }
 
-/* UTF-16 positions (increasing) to UTF-8 byte offsets, one forward walk. */
-static tm_status to_utf8_spans(tm_segmenter *s, tm_error *err)
+/* UTF-16 units each UTF-8 byte starts: 1 for a lead byte of up to 3 bytes,
+ * 2 for a 4-byte one (a surrogate pair), 0 for a continuation byte. */
+static const unsigned char units_of_byte[256] = {
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+    R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), /* 00..7F */
+    R16(0), R16(0), R16(0), R16(0),                                 /* 80..BF */
+    R16(1), R16(1), R16(1),                                         /* C0..EF */
+    R16(2)                                                          /* F0..FF */
+#undef R16
+};
+
+/* UTF-16 positions (increasing) to UTF-8 byte offsets: one forward walk
+ * over the UTF-8 text, a table load per byte and no branch per character. */
+static tm_status to_utf8_spans(tm_segmenter *s, const char *text, size_t len, tm_error *err)
 {
     size_t nspans = s->nbounds / 2;
     if (nspans > s->capspans) {
@@ -491,15 +541,15 @@ static tm_status to_utf8_spans(tm_segmenter *s, tm_error *err)
         s->spans = p;
         s->capspans = nspans;
     }
+    const unsigned char *p = (const unsigned char *)text;
     int32_t i16 = 0;
     size_t i8 = 0;
     for (size_t k = 0; k < s->nbounds; k++) {
         int32_t target = s->bounds[k];
-        /* Each UTF-16 unit of a surrogate pair stands for 2 of the 4 bytes. */
-        for (; i16 < target; i16++) {
-            UChar c = s->u16[i16];
-            i8 += 1 + (c >= 0x80) + (c >= 0x800 && !U16_IS_SURROGATE(c));
-        }
+        while (i16 < target && i8 < len)
+            i16 += units_of_byte[p[i8++]];
+        while (i8 < len && (p[i8] & 0xC0) == 0x80)
+            i8++; /* the rest of the character whose units ended at target */
         if (k % 2 == 0)
             s->spans[k / 2].start = i8;
         else
@@ -535,8 +585,7 @@ tm_status tm_segmenter_split(tm_segmenter *s, const char *text, size_t len,
     tm_status st = load_text(s, text, len, err);
     if (st == TM_OK)
         st = collect_candidates(s, err);
-    if (st == TM_OK)
-        st = set_rule_text(s, err);
+    s->text_gen++; /* the rules' regexes hold the previous paragraph */
     int32_t start = 0;
     int failed = 0;
     for (size_t c = 0; st == TM_OK && c < s->ncands; c++) {
@@ -557,7 +606,7 @@ tm_status tm_segmenter_split(tm_segmenter *s, const char *text, size_t len,
     if (st == TM_OK && push_bound(s, start, s->n16) != 0)
         st = tm_error_nomem(err);
     if (st == TM_OK)
-        st = to_utf8_spans(s, err);
+        st = to_utf8_spans(s, text, len, err);
     if (st != TM_OK)
         return st;
     *spans = s->spans;

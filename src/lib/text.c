@@ -57,6 +57,11 @@ struct tm_reader {
     size_t norm_off;
 
     int validated; /* the whole source passed check_line once already */
+    int prevalidating;  /* in that first pass, noting unstable lines */
+    int line_stable;    /* check_line found the current line NFC-stable */
+    unsigned long *unstable; /* lines (numbers, increasing) not certainly NFC */
+    size_t nunstable, capunstable, unstable_next;
+    int unstable_overflow;   /* too many to note: check every line again */
 
     tm_buf nfc;
     UChar *u16;
@@ -178,6 +183,7 @@ static int is_seekable(FILE *fp, long *pos)
 static tm_status prevalidate(tm_reader *r, tm_error *err)
 {
     int saved = r->flags;
+    r->prevalidating = !(r->flags & TM_READ_NO_NFC);
     r->flags |= TM_READ_NO_NFC;
     tm_line line;
     tm_status st;
@@ -185,9 +191,11 @@ static tm_status prevalidate(tm_reader *r, tm_error *err)
         st = tm_reader_next_line(r, &line, err);
     while (st == TM_OK && line.text);
     r->flags = saved;
+    r->prevalidating = 0;
     if (st != TM_OK)
         return st;
     r->validated = 1;
+    r->unstable_next = 0;
     reset_state(r);
     if (fseek(r->fp, r->start, SEEK_SET) != 0)
         return tm_error_at(err, TM_EIO, r->name, 0, "cannot seek: %s",
@@ -302,6 +310,7 @@ void tm_reader_free(tm_reader *r)
     tm_buf_free(&r->nfc);
     free(r->u16);
     free(r->u16n);
+    free(r->unstable);
     free(r);
 }
 
@@ -420,11 +429,83 @@ static tm_status refill(tm_reader *r, tm_error *err)
 
 /* ---- lines ----------------------------------------------------------- */
 
+/* BMP code points that are NFC_Quick_Check=Yes with canonical combining
+ * class 0. A string made only of them is in NFC as it stands (the quick
+ * check of UAX #15 can then only answer yes), so most lines skip the round
+ * trip through UTF-16 and ICU. One bit per code point, built once. */
+static uint64_t nfc_stable[0x10000 / 64];
+static pthread_once_t nfc_stable_once = PTHREAD_ONCE_INIT;
+
+static void nfc_stable_build(void)
+{
+    for (UChar32 c = 0; c < 0x10000; c++)
+        if (u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES &&
+            u_getCombiningClass(c) == 0)
+            nfc_stable[c >> 6] |= UINT64_C(1) << (c & 63);
+}
+
+/* One walk over s: the length of its longest valid UTF-8 prefix (n when all
+ * of it is valid), and in *stable whether that prefix is certainly in NFC. */
+static size_t scan_utf8(const char *s, size_t n, int *stable)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = tm_utf8_ascii_prefix(s, n);
+    *stable = 1;
+    if (i == n)
+        return n;
+    pthread_once(&nfc_stable_once, nfc_stable_build);
+    while (i < n) {
+        if (p[i] < 0x80) {
+            i += i + 8 <= n ? tm_utf8_ascii8(s + i) : 1;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = tm_utf8_decode(p + i, n - i, &cp);
+        if (k == 0)
+            return i;
+        if (cp > 0xFFFF || !((nfc_stable[cp >> 6] >> (cp & 63)) & 1))
+            *stable = 0;
+        i += k;
+    }
+    return n;
+}
+
+/* Pass 1 notes the lines that are not certainly NFC, so that pass 2 looks
+ * at no other; past this many it gives up noting and pass 2 checks all. */
+#define UNSTABLE_MAX 65536
+
+static void note_unstable(tm_reader *r)
+{
+    if (r->unstable_overflow)
+        return;
+    if (r->nunstable == UNSTABLE_MAX ||
+        tm_array_reserve(&r->unstable, &r->capunstable, r->nunstable + 1, sizeof *r->unstable, 64)) {
+        r->unstable_overflow = 1; /* only costs speed */
+        return;
+    }
+    r->unstable[r->nunstable++] = r->lineno;
+}
+
+/* Is the current line certainly in NFC already? */
+static int line_is_stable(tm_reader *r, const char *s, size_t n)
+{
+    if (!r->validated)
+        return r->line_stable; /* check_line just looked */
+    if (r->unstable_overflow) {
+        int stable;
+        scan_utf8(s, n, &stable);
+        return stable;
+    }
+    while (r->unstable_next < r->nunstable && r->unstable[r->unstable_next] < r->lineno)
+        r->unstable_next++;
+    return !(r->unstable_next < r->nunstable && r->unstable[r->unstable_next] == r->lineno);
+}
+
 static tm_status check_line(tm_reader *r, tm_error *err)
 {
     const char *s = r->line.data ? r->line.data : "";
     size_t n = r->line.len;
-    size_t ok = tm_utf8_valid_prefix(s, n);
+    size_t ok = scan_utf8(s, n, &r->line_stable);
     int utf8 = r->enc == TM_ENC_UTF8 || r->enc == TM_ENC_UTF8_BOM;
     if (ok < n) /* only possible for UTF-8 sources: UTF-16 decodes to valid */
         return tm_error_at(err, TM_EDATA, r->name, r->lineno,
@@ -443,6 +524,8 @@ static tm_status check_line(tm_reader *r, tm_error *err)
         return tm_error_at(err, TM_EDATA, r->name, r->lineno,
                            "NUL character at column %zu", col);
     }
+    if (r->prevalidating && !r->line_stable)
+        note_unstable(r);
     return TM_OK;
 }
 
@@ -509,49 +592,12 @@ static tm_status grow_u16(UChar **p, int32_t *cap, int32_t need, tm_error *err)
     return TM_OK;
 }
 
-/* BMP code points that are NFC_Quick_Check=Yes with canonical combining
- * class 0. A string made only of them is in NFC as it stands (the quick
- * check of UAX #15 can then only answer yes), so most lines skip the round
- * trip through UTF-16 and ICU. One bit per code point, built once. */
-static uint64_t nfc_stable[0x10000 / 64];
-static pthread_once_t nfc_stable_once = PTHREAD_ONCE_INIT;
-
-static void nfc_stable_build(void)
-{
-    for (UChar32 c = 0; c < 0x10000; c++)
-        if (u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES &&
-            u_getCombiningClass(c) == 0)
-            nfc_stable[c >> 6] |= UINT64_C(1) << (c & 63);
-}
-
-/* 1 when valid UTF-8 s is certainly in NFC, 0 when ICU must look. */
-static int nfc_quick_yes(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = tm_utf8_ascii_prefix(s, n);
-    if (i == n)
-        return 1;
-    pthread_once(&nfc_stable_once, nfc_stable_build);
-    while (i < n) {
-        if (p[i] < 0x80) {
-            i += i + 8 <= n ? tm_utf8_ascii8(s + i) : 1;
-            continue;
-        }
-        uint32_t cp;
-        size_t k = tm_utf8_decode(p + i, n - i, &cp);
-        if (k == 0 || cp > 0xFFFF || !((nfc_stable[cp >> 6] >> (cp & 63)) & 1))
-            return 0;
-        i += k;
-    }
-    return 1;
-}
-
 /* Put the NFC form of r->line into line->text. */
 static tm_status to_nfc(tm_reader *r, tm_line *line, tm_error *err)
 {
     line->text = r->line.data ? r->line.data : "";
     line->len = r->line.len;
-    if ((r->flags & TM_READ_NO_NFC) || nfc_quick_yes(line->text, line->len))
+    if ((r->flags & TM_READ_NO_NFC) || line_is_stable(r, line->text, line->len))
         return TM_OK;
     UErrorCode uc = U_ZERO_ERROR;
     const UNormalizer2 *nfc = unorm2_getNFCInstance(&uc);

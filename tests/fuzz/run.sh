@@ -9,7 +9,7 @@ set -euo pipefail
 out=$1 src=$2 secs=$3
 shift 3
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(segment srx tmx store)
+[ ${#names[@]} -gt 0 ] || names=(segment srx tmx store rxsketch)
 export TMPDIR=${TMPDIR:-/tmp}
 [ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=/dev/shm  # the store harness writes files
 rc=0
