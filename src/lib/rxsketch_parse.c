@@ -626,6 +626,15 @@ static void parse_quantified(parser *p, frag *f, const USet **lb)
     }
 }
 
+/* Characters in a or b, as a new set. */
+static const USet *set_union(parser *p, const USet *a, const USet *b)
+{
+    USet *u = uset_cloneAsThawed(a);
+    if (u)
+        uset_addAll(u, b);
+    return keep_set(p, u);
+}
+
 /* Atoms that a pending look-behind (or ^) stands right before. */
 static void mark_not_before(tm_rxsketch *k, const uint64_t *first, const USet *set)
 {
@@ -655,7 +664,7 @@ static void parse_concat(parser *p, frag *out)
             /* Exact only where it can only precede the match's first atom. */
             if (p->nesting > 0 || consumed)
                 k->exact = 0;
-            pending = lb;
+            pending = pending ? set_union(p, pending, lb) : lb; /* both must hold */
             continue;
         }
         if (pending) {

@@ -55,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (k) {
         uregex_setText(fwd, text, n, &uc);
         uregex_setText(bwd, text, n, &uc);
-        uregex_useTransparentBounds(fwd, 1, &uc);
+        uregex_useTransparentBounds(fwd, 1, &uc); /* as the segmenter uses them: */
+        uregex_useAnchoringBounds(fwd, 0, &uc);   /* ^ is the text's start */
         uregex_useAnchoringBounds(bwd, 1, &uc);
         uregex_setTimeLimit(fwd, 1000, &uc);
         uregex_setTimeLimit(bwd, 1000, &uc);
