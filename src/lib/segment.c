@@ -291,11 +291,15 @@ static int quote_is_open_before(tm_segmenter *s, int32_t k)
     return lo % 2 == 1;
 }
 
-/* Does the straight quote at k (after a space) close a quotation? Yes when
- * one is open before it, or when punctuation follows it (' " .', ' " ,'):
- * a quotation never opens on a comma or a period. */
+/* Does the straight quote at k (after a space) close a quotation? Not when
+ * it touches the word after it ('. "L'ambiguïté'): that one opens, in
+ * English and French spacing alike. Yes when one is open before it, or when
+ * punctuation follows it (' " .', ' " ,'): a quotation never opens on a
+ * comma or a period. */
 static int quote_closes(tm_segmenter *s, int32_t k)
 {
+    if (k + 1 < s->n16 && u_isalnum(s->u16[k + 1]))
+        return 0;
     if (quote_is_open_before(s, k))
         return 1;
     int32_t m = skip_space(s->u16, s->n16, k + 1);
