@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
 #include "testutil.h"
 #include "tmkit.h"
 
@@ -245,6 +248,50 @@ START_TEST(test_nfc_applied_and_offsets)
 }
 END_TEST
 
+/* NFC by ICU, for comparison. */
+static char *icu_nfc(const char *s)
+{
+    UErrorCode uc = U_ZERO_ERROR;
+    UChar u[1024], v[3072];
+    int32_t n = 0, m = 0, k = 0;
+    u_strFromUTF8(u, 1024, &n, s, -1, &uc);
+    m = unorm2_normalize(unorm2_getNFCInstance(&uc), u, n, v, 3072, &uc);
+    char *out = malloc(4096);
+    u_strToUTF8(out, 4096, &k, v, m, &uc);
+    ck_assert(U_SUCCESS(uc));
+    return out;
+}
+
+/* Lines long enough for the 16-byte prefilter, with a character that is
+ * not NFC-stable at every offset: each comes out as ICU normalizes it. */
+START_TEST(test_nfc_at_every_offset)
+{
+    static const char *const odd[] = {
+        "e\xCC\x81",     /* e + combining acute */
+        "\xE2\x80\x80", /* U+2000, a singleton: becomes U+2002 */
+        "\xE2\x84\xAB", /* U+212B ANGSTROM SIGN: becomes U+00C5 */
+        "\xE1\xBA\xA1\xCC\x82", /* ạ + circumflex: ậ */
+        "\xF0\x9F\x98\x80",       /* outside the BMP (already NFC) */
+    };
+    const char *text = "Th\xE1\xBB\xA7 t\xC6\xB0\xE1\xBB\x9Bng \xE2\x80\x9C" "ch\xC3\xADnh "
+                       "ph\xE1\xBB\xA7\xE2\x80\x9D \xC3\xA0 Paris, c'est d\xC3\xA9j\xC3\xA0 l\xC3\xA0.";
+    size_t tl = strlen(text);
+    for (size_t o = 0; o < sizeof odd / sizeof *odd; o++)
+        for (size_t at = 0; at <= tl; at++) {
+            if (at < tl && ((unsigned char)text[at] & 0xC0) == 0x80)
+                continue; /* inside a character */
+            char line[512];
+            snprintf(line, sizeof line, "%.*s%s%s", (int)at, text, odd[o], text + at);
+            tm_reader *r = open_mem(line, strlen(line), 0);
+            tm_line l;
+            char *want = icu_nfc(line);
+            ck_assert_str_eq(next_line(r, &l), want);
+            free(want);
+            tm_reader_free(r);
+        }
+}
+END_TEST
+
 START_TEST(test_no_nfc_flag_keeps_text)
 {
     tm_reader *r = open_mem(S("Cafe\xCC\x81"), TM_READ_NO_NFC);
@@ -374,6 +421,7 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_empty_input);
     tcase_add_test(tc, test_paragraphs_skip_blank_lines);
     tcase_add_test(tc, test_nfc_applied_and_offsets);
+    tcase_add_test(tc, test_nfc_at_every_offset);
     tcase_add_test(tc, test_no_nfc_flag_keeps_text);
     tcase_add_test(tc, test_crlf_across_chunk_boundary);
     tcase_add_test(tc, test_long_line_and_multibyte_across_chunks);

@@ -1,8 +1,10 @@
 /* test_utf8.c — strict UTF-8: every class of invalid sequence is refused. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
 #include "tmkit.h"
+#include "utf8.h"
 
 static size_t dec(const char *s, size_t n, uint32_t *cp)
 {
@@ -65,6 +67,48 @@ START_TEST(test_valid_prefix_and_count)
 }
 END_TEST
 
+/* Random strings made of valid characters of every length, with now and
+ * then a byte changed, cut short or stray: the 16-bytes-at-a-time path and
+ * the byte-wise decoder agree on every one. */
+START_TEST(test_fast_path_agrees)
+{
+    static const char *const pieces[] = {
+        "a", " ", ".", "\xC3\xA9", "\xC6\xB0", "\xE1\xBB\x87", "\xE2\x80\x9C", "\xF0\x9F\x98\x80",
+        "\xF4\x8F\xBF\xBF", "\xEF\xBF\xBD", "\xED\x9F\xBF", "\xE0\xA0\x80", "\xC2\x80", "\xDF\xBF"};
+    static const unsigned char bad[] = {0x80, 0xBF, 0xC0, 0xC1, 0xC3, 0xE0, 0xED, 0xEF, 0xF0,
+                                        0xF4, 0xF5, 0xFF, 0xA0, 0x90, 0x8F, 0x41, 0x00};
+    size_t np = sizeof pieces / sizeof *pieces, nb = sizeof bad;
+    long checked = 0, invalid = 0;
+    srand(7);
+    for (int round = 0; round < 20000; round++) {
+        char buf[300];
+        size_t len = 0, want = (size_t)(rand() % 120);
+        while (len < want) {
+            const char *c = pieces[rand() % (int)np];
+            memcpy(buf + len, c, strlen(c));
+            len += strlen(c);
+        }
+        int mutations = rand() % 3;
+        for (int m = 0; m < mutations && len > 0; m++) {
+            size_t at = (size_t)rand() % len;
+            if (rand() % 4 == 0)
+                len = at; /* cut short, maybe inside a character */
+            else
+                buf[at] = (char)bad[rand() % (int)nb];
+        }
+        size_t slow = tm_utf8_valid_prefix_bytewise(buf, len);
+        ck_assert_uint_eq(tm_utf8_valid_prefix(buf, len), slow);
+        int fast = tm_utf8_valid_fast(buf, len);
+        if (fast >= 0)
+            ck_assert_msg(fast == (slow == len), "fast path says %d on a string valid up to %zu of %zu",
+                          fast, slow, len);
+        checked++;
+        invalid += slow < len;
+    }
+    ck_assert(invalid > 1000 && checked - invalid > 1000); /* both kinds were tried */
+}
+END_TEST
+
 static Suite *utf8_suite(void)
 {
     Suite *s = suite_create("utf8");
@@ -73,6 +117,7 @@ static Suite *utf8_suite(void)
     tcase_add_test(tc, test_decode_invalid);
     tcase_add_test(tc, test_encode_roundtrip);
     tcase_add_test(tc, test_valid_prefix_and_count);
+    tcase_add_test(tc, test_fast_path_agrees);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -46,6 +46,13 @@ size_t tm_utf8_ascii_prefix(const char *s, size_t n)
 
 size_t tm_utf8_valid_prefix(const char *s, size_t n)
 {
+    if (n >= 32 && tm_utf8_valid_fast(s, n) == 1)
+        return n;
+    return tm_utf8_valid_prefix_bytewise(s, n);
+}
+
+size_t tm_utf8_valid_prefix_bytewise(const char *s, size_t n)
+{
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {

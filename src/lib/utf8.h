@@ -75,6 +75,13 @@ size_t tm_utf8_encode(uint32_t cp, char out[4]);
 /* Length of the longest valid prefix of s: n when all of s is valid. */
 size_t tm_utf8_valid_prefix(const char *s, size_t n);
 
+/* Is all of s valid? 1 or 0, from 16 bytes at a time (utf8_simd.c), or -1
+ * when this CPU has no such path. */
+int tm_utf8_valid_fast(const char *s, size_t n);
+
+/* tm_utf8_valid_prefix without the fast path (for tests). */
+size_t tm_utf8_valid_prefix_bytewise(const char *s, size_t n);
+
 /* Length of the longest prefix of s made of ASCII bytes only. */
 size_t tm_utf8_ascii_prefix(const char *s, size_t n);
 
