@@ -18,9 +18,10 @@
  *
  * Loosened, which only ever adds strings to the language and clears
  * k->exact: other look-arounds, $ \b \B \z \Z \G (they match the empty
- * string); longer or unbounded repetitions (x+ or x*); . (any character);
- * possessive quantifiers and atomic groups (as plain ones); a look-behind
- * or ^ anywhere but at the start of the pattern.
+ * string); longer or unbounded repetitions (x+ or x*); possessive
+ * quantifiers and atomic groups (as plain ones); a look-behind or ^
+ * anywhere but at the start of the pattern. (A look-behind's class narrows
+ * where a match may start, so it must never be taken wider than ICU's.)
  *
  * Declined (no sketch): back-references, inline flags and comments, \Q,
  * \N{}, \X, \R, \h, \v, and character classes written in ways where
@@ -510,11 +511,13 @@ static void parse_atom(parser *p, frag *f, const USet **lb)
     case '\\':
         parse_escape(p, f, lb);
         return;
-    case '.':
+    case '.': { /* ICU's: anything but a line end */
+        const USet *set = atom_set(p, p->i, p->i + 1, "[^\\u000A-\\u000D\\u0085\\u2028\\u2029]", 0);
         p->i++;
-        p->k->exact = 0; /* ICU's . stops at line ends; ours does not */
-        add_pos(p, f, NULL, -1);
+        if (set)
+            add_pos(p, f, set, 0);
         return;
+    }
     case '^': /* start of the text: a look-behind no character passes */
         p->i++;
         frag_empty(p, f);
