@@ -117,6 +117,34 @@ START_TEST(test_key_is_nfc_utf8)
 }
 END_TEST
 
+/* Text whose decomposed or case-folded form is several times longer than
+ * it (U+1F82 is 4 code points in NFD; ß folds to ss), long and short: the
+ * key of a repetition is the repetition of the key. */
+START_TEST(test_keys_of_expanding_text)
+{
+    static const char *const units[] = {"\xE1\xBE\x82", "\xC3\x9F", "\xEF\xAC\x83", "Vi\xE1\xBB\x87t"};
+    for (size_t u = 0; u < sizeof units / sizeof *units; u++)
+        for (int reps = 1; reps <= 400; reps *= 7) {
+            tm_buf one = {0}, many = {0}, want = {0};
+            tm_error err = {TM_OK, ""};
+            ck_assert_int_eq(tm_norm_match(units[u], strlen(units[u]), &one, &err), TM_OK);
+            char *text = malloc(strlen(units[u]) * (size_t)reps + 1);
+            text[0] = '\0';
+            for (int r = 0; r < reps; r++) {
+                strcat(text, units[u]);
+                ck_assert_int_eq(tm_buf_append(&want, one.data, one.len), 0);
+            }
+            ck_assert_int_eq(tm_norm_match(text, strlen(text), &many, &err), TM_OK);
+            ck_assert_uint_eq(many.len, want.len);
+            ck_assert(memcmp(many.data, want.data, want.len) == 0);
+            free(text);
+            tm_buf_free(&one);
+            tm_buf_free(&many);
+            tm_buf_free(&want);
+        }
+}
+END_TEST
+
 START_TEST(test_invalid_utf8_refused)
 {
     tm_buf out = TM_BUF_INIT;
@@ -137,6 +165,7 @@ static Suite *norm_suite(void)
     tcase_add_test(tc, test_fold_names);
     tcase_add_test(tc, test_keys_idempotent);
     tcase_add_test(tc, test_key_is_nfc_utf8);
+    tcase_add_test(tc, test_keys_of_expanding_text);
     tcase_add_test(tc, test_invalid_utf8_refused);
     suite_add_tcase(s, tc);
     return s;

@@ -15,21 +15,35 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
+/* A UTF-16 buffer that starts on the caller's stack (most segments fit)
+ * and moves to the heap when it must grow. */
 typedef struct u16buf {
     UChar *p;
     int32_t len, cap;
+    int heap; /* p was malloc'd */
 } u16buf;
 
+/* Room for cap units. The contents are not kept: every caller overwrites. */
 static int u16_reserve(u16buf *b, int32_t cap)
 {
     if (cap <= b->cap)
         return 0;
-    UChar *q = realloc(b->p, (size_t)cap * sizeof(UChar));
+    UChar *q = malloc((size_t)cap * sizeof(UChar));
     if (!q)
         return -1;
+    if (b->heap)
+        free(b->p);
+    b->len = 0;
     b->p = q;
     b->cap = cap;
+    b->heap = 1;
     return 0;
+}
+
+static void u16_free(u16buf *b)
+{
+    if (b->heap)
+        free(b->p);
 }
 
 static int is_tone_mark(UChar c)
@@ -175,18 +189,23 @@ static tm_status icu_fail(tm_error *err, UErrorCode uc)
     return tm_error_set(err, TM_EIO, "normalization failed: %s", u_errorName(uc));
 }
 
-/* src → NFD or NFC into dst, sizing dst by preflight. */
+/* src → NFD or NFC into dst: one pass when dst has room (it has twice the
+ * source's length, which is plenty for text in use), a second when ICU
+ * says how much more it needs. */
 static tm_status normalize_into(const UNormalizer2 *nz, const u16buf *src,
                                 u16buf *dst, tm_error *err)
 {
-    UErrorCode uc = U_ZERO_ERROR;
-    int32_t need = unorm2_normalize(nz, src->p, src->len, NULL, 0, &uc);
-    if (uc != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(uc))
-        return icu_fail(err, uc);
-    if (u16_reserve(dst, need + 1) != 0)
+    if (u16_reserve(dst, 2 * src->len + 16) != 0)
         return tm_error_nomem(err);
-    uc = U_ZERO_ERROR;
+    UErrorCode uc = U_ZERO_ERROR;
     dst->len = unorm2_normalize(nz, src->p, src->len, dst->p, dst->cap, &uc);
+    if (uc == U_BUFFER_OVERFLOW_ERROR) {
+        int32_t need = dst->len; /* what ICU asked for */
+        if (u16_reserve(dst, need + 1) != 0)
+            return tm_error_nomem(err);
+        uc = U_ZERO_ERROR;
+        dst->len = unorm2_normalize(nz, src->p, src->len, dst->p, dst->cap, &uc);
+    }
     return U_FAILURE(uc) ? icu_fail(err, uc) : TM_OK;
 }
 
@@ -203,27 +222,32 @@ static tm_status to_utf16(const char *s, size_t n, u16buf *a, tm_error *err)
     return TM_OK;
 }
 
+/* Case folding, sized as normalize_into is. */
 static tm_status fold_case(u16buf *a, u16buf *b, tm_error *err)
 {
-    UErrorCode uc = U_ZERO_ERROR;
-    int32_t need = u_strFoldCase(NULL, 0, a->p, a->len, U_FOLD_CASE_DEFAULT, &uc);
-    if (u16_reserve(b, need + 1) != 0)
+    if (u16_reserve(b, 2 * a->len + 16) != 0)
         return tm_error_nomem(err);
-    uc = U_ZERO_ERROR;
+    UErrorCode uc = U_ZERO_ERROR;
     b->len = u_strFoldCase(b->p, b->cap, a->p, a->len, U_FOLD_CASE_DEFAULT, &uc);
+    if (uc == U_BUFFER_OVERFLOW_ERROR) {
+        int32_t need = b->len;
+        if (u16_reserve(b, need + 1) != 0)
+            return tm_error_nomem(err);
+        uc = U_ZERO_ERROR;
+        b->len = u_strFoldCase(b->p, b->cap, a->p, a->len, U_FOLD_CASE_DEFAULT, &uc);
+    }
     return U_FAILURE(uc) ? icu_fail(err, uc) : TM_OK;
 }
 
+/* A UTF-16 unit never takes more than 3 bytes of UTF-8: one pass. */
 static tm_status to_utf8(const u16buf *a, tm_buf *out, tm_error *err)
 {
     UErrorCode uc = U_ZERO_ERROR;
     int32_t n8 = 0;
-    u_strToUTF8(NULL, 0, &n8, a->p, a->len, &uc);
     tm_buf_clear(out);
-    if (tm_buf_grow(out, (size_t)n8) != 0)
+    if (tm_buf_grow(out, 3 * (size_t)a->len) != 0)
         return tm_error_nomem(err);
-    uc = U_ZERO_ERROR;
-    u_strToUTF8(out->data, n8 + 1, &n8, a->p, a->len, &uc);
+    u_strToUTF8(out->data, (int32_t)(3 * (size_t)a->len + 1), &n8, a->p, a->len, &uc);
     if (U_FAILURE(uc))
         return icu_fail(err, uc);
     out->len = (size_t)n8;
@@ -256,10 +280,11 @@ static tm_status norm_run(const char *s, size_t n, int flags, tm_buf *out,
 
 tm_status tm_norm(const char *s, size_t n, int flags, tm_buf *out, tm_error *err)
 {
-    u16buf a = {NULL, 0, 0}, b = {NULL, 0, 0};
+    UChar sa[512], sb[1024];
+    u16buf a = {sa, 0, 512, 0}, b = {sb, 0, 1024, 0};
     tm_status st = norm_run(s, n, flags, out, &a, &b, err);
-    free(a.p);
-    free(b.p);
+    u16_free(&a);
+    u16_free(&b);
     return st;
 }
 
