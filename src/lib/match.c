@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "norm.h"
+#include "uclass.h"
 #include "utf8.h"
 
 /* Myers' bit-parallel edit distance (Myers 1999, Hyyrö's global form)
@@ -94,12 +95,7 @@ static uint32_t mix(uint32_t h, const char *s, size_t n)
     return (h ^ 0x1f) * 16777619u; /* a separator between pieces */
 }
 
-static int is_word_cp(uint32_t c)
-{
-    if (c < 0x80) /* the common case, without a call into ICU */
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    return u_isalnum((UChar32)c) || u_charType((UChar32)c) == U_NON_SPACING_MARK;
-}
+static int is_word_cp(uint32_t c) { return tm_uclass((UChar32)c) & (TM_UC_ALNUM | TM_UC_MARK); }
 
 /* A '.' or ',' between two digits belongs to the number (253,9; 1.245,6). */
 static int number_joint(const char *s, size_t len, size_t i, size_t ws)
@@ -129,7 +125,7 @@ static int next_word(const char *s, size_t len, size_t *i, size_t *ws, size_t *w
                 *we = *i;
                 return 1;
             }
-            if (punct && !u_isUWhiteSpace((UChar32)c))
+            if (punct && !(tm_uclass((UChar32)c) & TM_UC_SPACE))
                 *punct = mix(*punct, s + *i, k);
         }
         *i += k;
@@ -162,6 +158,7 @@ static int grow(tm_mtext *mt, size_t n)
 
 size_t tm_match_words(const char *s, size_t n, uint32_t *hashes, uint32_t *spans, size_t cap)
 {
+    tm_uclass_init();
     size_t i = 0, ws, we, k = 0;
     while (next_word(s, n, &i, &ws, &we, NULL)) {
         if (k < cap) {
@@ -230,6 +227,7 @@ static tm_status split_words(tm_mtext *mt, const char *text, tm_error *err)
 tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
                            tm_error *err)
 {
+    tm_uclass_init();
     tm_buf *kb = &mt->key;
     mt->nwords = 0;
     mt->case_sig = mt->punct_sig = mt->number_sig = 2166136261u;

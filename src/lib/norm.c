@@ -7,6 +7,7 @@
  * combining mark that the rewrite step can move or drop.
  */
 #include "norm.h"
+#include "uclass.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static int is_tone_mark(UChar c)
 
 static int is_word_char(UChar c)
 {
-    return u_isalpha(c) || u_charType(c) == U_NON_SPACING_MARK;
+    return tm_uclass_bmp[c] & (TM_UC_ALPHA | TM_UC_MARK);
 }
 
 
@@ -76,7 +77,7 @@ static const char *spell_out(UChar c)
 
 static void put(u16buf *out, UChar c) { out->p[out->len++] = c; }
 
-static int is_mark(UChar c) { return u_charType(c) == U_NON_SPACING_MARK; }
+static int is_mark(UChar c) { return tm_uclass_bmp[c] & TM_UC_MARK; }
 
 static UChar base_lower(UChar c) { return (UChar)u_tolower(c); }
 
@@ -158,12 +159,12 @@ static void rewrite(const u16buf *in, int flags, u16buf *out)
     int32_t i = 0;
     while (i < in->len) {
         UChar c = in->p[i];
-        if ((flags & TM_NORM_SPACE) && u_isUWhiteSpace(c)) {
+        if ((flags & TM_NORM_SPACE) && (tm_uclass_bmp[c] & TM_UC_SPACE)) {
             pending_space = out->len > 0;
             i++;
             continue;
         }
-        if ((flags & TM_NORM_SPACE) && u_charType(c) == U_FORMAT_CHAR) {
+        if ((flags & TM_NORM_SPACE) && (tm_uclass_bmp[c] & TM_UC_FORMAT)) {
             i++;
             continue;
         }
@@ -280,6 +281,7 @@ static tm_status norm_run(const char *s, size_t n, int flags, tm_buf *out,
 
 tm_status tm_norm(const char *s, size_t n, int flags, tm_buf *out, tm_error *err)
 {
+    tm_uclass_init();
     UChar sa[512], sb[1024];
     u16buf a = {sa, 0, 512, 0}, b = {sb, 0, 1024, 0};
     tm_status st = norm_run(s, n, flags, out, &a, &b, err);

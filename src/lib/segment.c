@@ -19,8 +19,8 @@
 #include "segment.h"
 #include "buf.h"
 #include "rxsketch.h"
+#include "uclass.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,40 +72,11 @@ struct tm_segmenter {
     uint64_t text_gen;  /* counts paragraphs, from 1 (see set_rule_text) */
 };
 
-/* Character classes of BMP code units, built once: the scans below look
- * at every character of the text, and a table load is what they can
- * afford. A lead surrogate is flagged so the scan decodes the pair. */
-enum { CL_TERM = 1, CL_SPACE = 2, CL_CLOSER = 4, CL_LEAD = 8 };
-static unsigned char char_class[0x10000];
-static pthread_once_t char_class_once = PTHREAD_ONCE_INIT;
-
-/* Sentence punctuation: . ! ? … : ; and the other Sentence_Terminal
- * characters. */
-static int is_terminal(UChar32 c)
-{
-    if (c < 0x80)
-        return c == '.' || c == '!' || c == '?' || c == ':' || c == ';';
-    return c == 0x2026 || u_hasBinaryProperty(c, UCHAR_S_TERM);
-}
-
-/* Closing quotes and brackets that belong to the sentence before them. */
-static int is_closer_cp(UChar32 c)
-{
-    int8_t t = u_charType(c);
-    return c == '"' || c == '\'' || t == U_END_PUNCTUATION || t == U_FINAL_PUNCTUATION;
-}
-
-static void char_class_build(void)
-{
-    for (UChar32 c = 0; c < 0x10000; c++)
-        char_class[c] = (unsigned char)((is_terminal(c) ? CL_TERM : 0) |
-                                        (u_isUWhiteSpace(c) ? CL_SPACE : 0) |
-                                        (is_closer_cp(c) ? CL_CLOSER : 0) |
-                                        (U16_IS_LEAD(c) ? CL_LEAD : 0));
-}
-
-static int is_space(UChar c) { return char_class[c] & CL_SPACE; }
-static int is_closer(UChar c) { return char_class[c] & CL_CLOSER; }
+/* The scans below look at every character of the text: classes come
+ * from uclass.h's table (TM_UC_TERM: . ! ? … : ; and the other
+ * Sentence_Terminal characters; TM_UC_CLOSER: closing quotes and brackets). */
+static int is_space(UChar c) { return tm_uclass_bmp[c] & TM_UC_SPACE; }
+static int is_closer(UChar c) { return tm_uclass_bmp[c] & TM_UC_CLOSER; }
 
 /* ---- construction ------------------------------------------------------ */
 
@@ -214,7 +185,7 @@ tm_status tm_segmenter_new(tm_segmenter **out, const tm_srx *srx,
     tm_segmenter *s = calloc(1, sizeof *s);
     if (!s)
         return tm_error_nomem(err);
-    pthread_once(&char_class_once, char_class_build);
+    tm_uclass_init();
     UErrorCode uc = U_ZERO_ERROR;
     char locale[64];
     snprintf(locale, sizeof locale, "%s", lang && strcmp(lang, "und") ? lang : "");
@@ -360,15 +331,15 @@ static int32_t next_scan_gap(tm_segmenter *s, int32_t *i)
     const UChar *u = s->u16;
     int32_t n = s->n16;
     while (*i < n) {
-        unsigned cl = char_class[u[(*i)++]];
-        if (!(cl & (CL_TERM | CL_LEAD)))
+        unsigned cl = tm_uclass_bmp[u[(*i)++]];
+        if (!(cl & (TM_UC_TERM | TM_UC_LEAD)))
             continue;
-        if (cl & CL_LEAD) {
+        if (cl & TM_UC_LEAD) {
             UChar32 c;
             int32_t k = *i - 1;
             U16_NEXT(u, k, n, c);
             *i = k;
-            if (c < 0x10000 || !is_terminal(c))
+            if (c < 0x10000 || !(tm_uclass(c) & TM_UC_TERM))
                 continue;
         }
         int32_t g0 = absorb_closers(s, *i);
