@@ -6,6 +6,7 @@
 
 #include "testutil.h"
 #include "tmkit.h"
+#include "uclass.h"
 
 static char *key(const char *s, int flags)
 {
@@ -145,6 +146,28 @@ START_TEST(test_keys_of_expanding_text)
 }
 END_TEST
 
+/* The shared class table answers as ICU does, in and beyond the BMP. */
+START_TEST(test_uclass_table)
+{
+    tm_uclass_init();
+    ck_assert_uint_eq(tm_uclass('a'), TM_UC_ALNUM | TM_UC_ALPHA);
+    ck_assert_uint_eq(tm_uclass('5'), TM_UC_ALNUM);
+    ck_assert_uint_eq(tm_uclass(0x1EC7), TM_UC_ALNUM | TM_UC_ALPHA); /* ệ */
+    ck_assert_uint_eq(tm_uclass(0x0301), TM_UC_MARK);
+    ck_assert_uint_eq(tm_uclass(0x00A0), TM_UC_SPACE);
+    ck_assert_uint_eq(tm_uclass(0x00AD), TM_UC_FORMAT);
+    ck_assert_uint_eq(tm_uclass('.'), TM_UC_TERM);
+    ck_assert_uint_eq(tm_uclass(0x3002), TM_UC_TERM); /* 。 */
+    ck_assert_uint_eq(tm_uclass(0x00BB), TM_UC_CLOSER); /* » */
+    ck_assert_uint_eq(tm_uclass(')'), TM_UC_CLOSER);
+    ck_assert_uint_eq(tm_uclass(0xD83D), TM_UC_LEAD);
+    ck_assert_uint_eq(tm_uclass(0x1F600), 0);                        /* 😀 */
+    ck_assert_uint_eq(tm_uclass(0x1D400), TM_UC_ALNUM | TM_UC_ALPHA); /* 𝐀 */
+    for (UChar32 c = 0; c < 0x10000; c++)
+        ck_assert_uint_eq(!!(tm_uclass(c) & TM_UC_ALPHA), !!u_isalpha(c));
+}
+END_TEST
+
 START_TEST(test_invalid_utf8_refused)
 {
     tm_buf out = TM_BUF_INIT;
@@ -166,6 +189,7 @@ static Suite *norm_suite(void)
     tcase_add_test(tc, test_keys_idempotent);
     tcase_add_test(tc, test_key_is_nfc_utf8);
     tcase_add_test(tc, test_keys_of_expanding_text);
+    tcase_add_test(tc, test_uclass_table);
     tcase_add_test(tc, test_invalid_utf8_refused);
     suite_add_tcase(s, tc);
     return s;
