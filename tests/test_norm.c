@@ -165,6 +165,10 @@ START_TEST(test_uclass_table)
     ck_assert_uint_eq(tm_uclass(0x1D400), TM_UC_ALNUM | TM_UC_ALPHA); /* 𝐀 */
     for (UChar32 c = 0; c < 0x10000; c++)
         ck_assert_uint_eq(!!(tm_uclass(c) & TM_UC_ALPHA), !!u_isalpha(c));
+    /* The segmenter's scan skips runs of these ranges but for five. */
+    for (UChar32 c = 0; c < 0x2026; c++)
+        if (c < 0x370 || (c >= 0x1E00 && c <= 0x1EFF) || c >= 0x2000)
+            ck_assert_uint_eq(!!(tm_uclass(c) & TM_UC_TERM), c < 0x80 && c && strchr(".!?:;", (int)c));
 }
 END_TEST
 

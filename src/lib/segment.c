@@ -325,12 +325,54 @@ static int push_cand(tm_segmenter *s, int32_t g1, int icu)
     return 0;
 }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* From i, skip 8 units at a time while none can be sentence punctuation:
+ * every one in U+0000..036F (but . ! ? : ;), U+1E00..1EFF (Vietnamese
+ * letters) or U+2000..2025 (spaces, dashes, quotes; U+2026 is the ellipsis).
+ * No other character there is Sentence_Terminal (test_norm checks that the
+ * table agrees). Vietnamese and French text is mostly such runs. */
+static __m128i in_range(__m128i v, unsigned short lo, unsigned short hi)
+{
+    __m128i off = _mm_sub_epi16(v, _mm_set1_epi16((short)lo));
+    return _mm_cmpeq_epi16(_mm_subs_epu16(off, _mm_set1_epi16((short)(hi - lo))), _mm_setzero_si128());
+}
+
+static int32_t skip_plain(const UChar *u, int32_t n, int32_t i)
+{
+    for (; i + 8 <= n; i += 8) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+        __m128i plain = _mm_or_si128(_mm_or_si128(in_range(v, 0, 0x36F), in_range(v, 0x1E00, 0x1EFF)),
+                                     in_range(v, 0x2000, 0x2025));
+        __m128i punct = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16('.')), _mm_cmpeq_epi16(v, _mm_set1_epi16('!'))),
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16('?')),
+                                      _mm_cmpeq_epi16(v, _mm_set1_epi16(':'))),
+                         _mm_cmpeq_epi16(v, _mm_set1_epi16(';'))));
+        if (_mm_movemask_epi8(_mm_andnot_si128(punct, plain)) != 0xFFFF)
+            break;
+    }
+    return i;
+}
+#else
+static int32_t skip_plain(const UChar *u, int32_t n, int32_t i)
+{
+    (void)u;
+    (void)n;
+    return i;
+}
+#endif
+
 /* The next gap after punctuation at or after *i, or -1. */
 static int32_t next_scan_gap(tm_segmenter *s, int32_t *i)
 {
     const UChar *u = s->u16;
     int32_t n = s->n16;
     while (*i < n) {
+        *i = skip_plain(u, n, *i);
+        if (*i >= n)
+            break;
         unsigned cl = tm_uclass_bmp[u[(*i)++]];
         if (!(cl & (TM_UC_TERM | TM_UC_LEAD)))
             continue;
