@@ -229,6 +229,15 @@ START_TEST(test_declined)
     memset(big, 'a', 5000);
     big[5000] = '\0';
     ck_assert_ptr_null(tm_rxsketch_new(big));
+    /* 600 positions in 1,199 units: too many to walk cheaply. */
+    for (int i = 0; i < 1199; i++)
+        big[i] = i % 2 ? '|' : 'a';
+    big[1199] = '\0';
+    ck_assert_ptr_null(tm_rxsketch_new(big));
+    big[599] = '\0'; /* 300 positions: fine */
+    tm_rxsketch *k = tm_rxsketch_new(big);
+    ck_assert_ptr_nonnull(k);
+    tm_rxsketch_free(k);
     free(big);
 }
 END_TEST

@@ -24,7 +24,10 @@
 
 #define MAX_UNITS 4096
 #define MAX_STEPS 32 /* characters walked before answering "might" */
-#define WORDS_MAX ((2 * MAX_UNITS + 64) / 64 + 1)
+/* A walk costs up to MAX_STEPS x positions x words: past this many
+ * positions a pattern gets no sketch, and ICU alone decides. */
+#define MAX_POSITIONS 512
+#define WORDS_MAX (MAX_POSITIONS / 64 + 1)
 
 /* ---- construction ---------------------------------------------------- */
 
@@ -109,7 +112,7 @@ tm_rxsketch *tm_rxsketch_new(const char *pattern)
     if (ok) {
         k->first = k->follow + k->cap * k->words;
         k->last = k->first + k->words;
-        ok = rx_parse(k, u, n) && repack(k);
+        ok = rx_parse(k, u, n) && k->npos <= MAX_POSITIONS && repack(k);
     }
     free(u);
     if (!ok) {

@@ -25,7 +25,8 @@ typedef struct tm_rxsketch tm_rxsketch;
 
 /* Sketch of an ICU pattern (UTF-8, compiled without flags), or NULL when
  * it uses something the sketch does not model (back-references, inline
- * flags, \Q...\E...), is longer than 4096 UTF-16 units, or memory runs out. */
+ * flags, \Q...\E...), is longer than 4096 UTF-16 units, has more than 512
+ * character positions once unrolled, or memory runs out. */
 tm_rxsketch *tm_rxsketch_new(const char *pattern);
 void tm_rxsketch_free(tm_rxsketch *k);
 
