@@ -64,7 +64,15 @@ static void build_dict(const tm_store_writer *w, tm_buf *dict)
     }
 }
 
-/* One block of the segment: which units, and once compressed, its bytes. */
+/* Items to deflate in groups: item k is len[k] bytes at data + off[k]
+ * (the serialized units, or the match data of each unit). */
+typedef struct zitems {
+    const char *data;
+    const size_t *off, *len;
+    size_t n;
+} zitems;
+
+/* One deflated group of items: which, and once compressed, its bytes. */
 typedef struct zblock {
     uint32_t first, count;
     unsigned char *out;
@@ -72,34 +80,36 @@ typedef struct zblock {
 } zblock;
 
 typedef struct zjob {
-    const tm_store_writer *w;
-    const tm_buf *dict;
+    const zitems *it;
+    const tm_buf *dict; /* preset dictionary, or empty */
+    int level;
     zblock *blocks;
     size_t from, to;
     int failed;
 } zjob;
 
-/* Compress blocks [from, to) of the job: units as (varint length, bytes),
- * deflated at BLOCK_LEVEL with the dictionary. The dictionary is loaded
- * once into a primed stream that each block starts from as a copy: loading
- * it (hashing 32 KiB) for every 4 KiB block cost more than the block. */
+/* Compress groups [from, to) of the job: items as (varint length, bytes),
+ * deflated at the job's level with its dictionary. The dictionary is loaded
+ * once into a primed stream that each group starts from as a copy: loading
+ * it (hashing 32 KiB) for every block cost more than the block. */
 static void *compress_range(void *arg)
 {
     zjob *j = arg;
     z_stream primed, z;
     memset(&primed, 0, sizeof primed);
     tm_buf raw = TM_BUF_INIT;
-    j->failed = deflateInit(&primed, BLOCK_LEVEL) != Z_OK;
+    /* raw deflate: no zlib header or Adler-32 (the groups' CRCs guard them,
+     * and a reader would otherwise hash the 32 KiB dictionary per block) */
+    j->failed = deflateInit2(&primed, j->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK;
     if (!j->failed && j->dict->len)
         j->failed = deflateSetDictionary(&primed, (const Bytef *)j->dict->data,
                                          (uInt)j->dict->len) != Z_OK;
     for (size_t i = j->from; i < j->to && !j->failed; i++) {
         zblock *bl = &j->blocks[i];
         tm_buf_clear(&raw);
-        for (uint32_t k = bl->first; k < bl->first + bl->count && !j->failed; k++) {
-            size_t off = ((size_t *)j->w->unit_off.p)[k], len = ((size_t *)j->w->unit_len.p)[k];
-            j->failed = tm_varint_put(&raw, len) != 0 || tm_buf_append(&raw, j->w->units.data + off, len) != 0;
-        }
+        for (uint32_t k = bl->first; k < bl->first + bl->count && !j->failed; k++)
+            j->failed = tm_varint_put(&raw, j->it->len[k]) != 0 ||
+                        tm_buf_append(&raw, j->it->data + j->it->off[k], j->it->len[k]) != 0;
         size_t cap = deflateBound(&primed, (uLong)raw.len);
         if (j->failed || !(bl->out = malloc(cap)) || deflateCopy(&z, &primed) != Z_OK) {
             j->failed = 1;
@@ -119,18 +129,42 @@ static void *compress_range(void *arg)
     return NULL;
 }
 
-/* Cut the units into blocks of about BLOCK_TARGET raw bytes. */
-static zblock *cut_blocks(const tm_store_writer *w, size_t *nblocks)
+/* Deflate every group, half of them on a second thread. 0, or -1 when
+ * zlib or memory failed. */
+static int compress_all(const zitems *it, const tm_buf *dict, int level, zblock *bl, size_t nb)
 {
-    size_t n = w->unit_off.n, cap = 0, nb = 0, raw = 0;
+    zjob one = {it, dict, level, bl, 0, nb / 2, 0}, two = {it, dict, level, bl, nb / 2, nb, 0};
+    pthread_t t;
+    int threaded = nb >= 8 && pthread_create(&t, NULL, compress_range, &two) == 0;
+    compress_range(&one);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        compress_range(&two);
+    return one.failed || two.failed ? -1 : 0;
+}
+
+static void free_blocks(zblock *bl, size_t nb)
+{
+    for (size_t i = 0; bl && i < nb; i++)
+        free(bl[i].out);
+    free(bl);
+}
+
+/* Cut the items into groups of about target raw bytes (target > 0) or of
+ * -target items each. */
+static zblock *cut_groups(const zitems *it, long target, size_t *ngroups)
+{
+    size_t cap = 0, nb = 0, raw = 0;
     zblock *bl = NULL;
     uint32_t first = 0;
-    for (size_t k = 0; k < n; k++) {
-        size_t len = ((size_t *)w->unit_len.p)[k], vl = 1;
+    for (size_t k = 0; k < it->n; k++) {
+        size_t len = it->len[k], vl = 1;
         for (size_t v = len >> 7; v; v >>= 7)
             vl++;
         raw += vl + len;
-        if (raw >= BLOCK_TARGET || k + 1 == n) {
+        int full = target > 0 ? raw >= (size_t)target : k + 1 - first == (size_t)-target;
+        if (full || k + 1 == it->n) {
             if (tm_array_reserve(&bl, &cap, nb + 1, sizeof *bl, 64)) {
                 free(bl);
                 return NULL;
@@ -140,7 +174,7 @@ static zblock *cut_blocks(const tm_store_writer *w, size_t *nblocks)
             raw = 0;
         }
     }
-    *nblocks = nb;
+    *ngroups = nb;
     return bl ? bl : calloc(1, sizeof *bl);
 }
 
@@ -150,23 +184,14 @@ static tm_status write_blocks(tm_store_writer *w, segbuild *b, tm_error *err)
     tm_buf dict = TM_BUF_INIT;
     uint64_t blocks_len = 0;
     size_t nb = 0;
+    zitems it = {w->units.data, w->unit_off.p, w->unit_len.p, w->unit_off.n};
     build_dict(w, &dict);
     tm_status st = write_section(w, b, SEC_DICT, dict.data, dict.len, err);
-    zblock *bl = st == TM_OK ? cut_blocks(w, &nb) : NULL;
+    zblock *bl = st == TM_OK ? cut_groups(&it, BLOCK_TARGET, &nb) : NULL;
     if (st == TM_OK && !bl)
         st = tm_error_nomem(err);
-    if (st == TM_OK) {
-        zjob one = {w, &dict, bl, 0, nb / 2, 0}, two = {w, &dict, bl, nb / 2, nb, 0};
-        pthread_t t;
-        int threaded = nb >= 8 && pthread_create(&t, NULL, compress_range, &two) == 0;
-        compress_range(&one);
-        if (threaded)
-            pthread_join(t, NULL);
-        else
-            compress_range(&two);
-        if (one.failed || two.failed)
-            st = tm_error_set(err, TM_EIO, "zlib could not compress a block (or memory ran out)");
-    }
+    if (st == TM_OK && compress_all(&it, &dict, BLOCK_LEVEL, bl, nb) != 0)
+        st = tm_error_set(err, TM_EIO, "zlib could not compress a block (or memory ran out)");
     b->sec_off[SEC_BLOCKS] = b->pos;
     uLong crc = 0; /* the blocks' own CRCs guard them; the section's is for `check` */
     for (size_t i = 0; i < nb && st == TM_OK; i++) {
@@ -183,9 +208,7 @@ static tm_status write_blocks(tm_store_writer *w, segbuild *b, tm_error *err)
             st = tm_error_nomem(err);
         blocks_len += bl[i].clen;
     }
-    for (size_t i = 0; i < nb; i++)
-        free(bl[i].out);
-    free(bl);
+    free_blocks(bl, nb);
     tm_buf_free(&dict);
     b->sec_len[SEC_BLOCKS] = blocks_len;
     b->pos += blocks_len;
@@ -207,15 +230,19 @@ static tm_status write_keys(tm_store_writer *w, segbuild *b, int k, vec *v, tm_e
 {
     if (v->n > 1) /* (qsort must not get a NULL base, even for 0 items) */
         qsort(v->p, v->n, sizeof(keyent), cmp_keyent);
-    unsigned char *out = calloc(v->n + 1, KEYENT_SIZE);
+    size_t ent = k == SEC_EXACT ? EXACTENT_SIZE : KEYENT_SIZE;
+    unsigned char *out = calloc(v->n + 1, ent);
     if (!out)
         return tm_error_nomem(err);
-    for (size_t i = 0; i < v->n; i++) {
+    for (size_t i = 0; i < v->n; i++) { /* (sorted by the full hash: by its high half too) */
         const keyent *e = &((keyent *)v->p)[i];
-        put_u64(out + i * KEYENT_SIZE, e->hash);
-        put_u32(out + i * KEYENT_SIZE + 8, e->local);
+        if (k == SEC_EXACT)
+            put_u32(out + i * ent, (uint32_t)(e->hash >> 32));
+        else
+            put_u64(out + i * ent, e->hash);
+        put_u32(out + i * ent + ent - 4, e->local);
     }
-    tm_status st = write_section(w, b, k, out, v->n * KEYENT_SIZE, err);
+    tm_status st = write_section(w, b, k, out, v->n * ent, err);
     free(out);
     return st;
 }
@@ -253,7 +280,8 @@ static int sort_postings(posting **p, size_t n)
     return 0;
 }
 
-/* Term dictionary and postings: per term, (unit delta, word count) varints. */
+/* Term dictionary and postings: per term, its units as runs
+ * (tm_plist_encode). */
 static tm_status write_postings(tm_store_writer *w, segbuild *b, tm_error *err)
 {
     size_t n = w->postings.n;
@@ -261,26 +289,29 @@ static tm_status write_postings(tm_store_writer *w, segbuild *b, tm_error *err)
         return tm_error_nomem(err);
     posting *p = w->postings.p;
     tm_buf terms = TM_BUF_INIT, lists = TM_BUF_INIT;
+    uint32_t *units = NULL;
+    size_t cap = 0;
     int rc = 0;
     for (size_t i = 0; i < n && !rc;) {
-        size_t j = i;
+        size_t j = i, df = 0;
         uint64_t start = lists.len;
-        uint32_t prev = 0, df = 0;
-        for (; j < n && p[j].term == p[i].term; j++) {
+        for (; j < n && p[j].term == p[i].term && !rc; j++) {
             if (j > i && p[j].local == p[j - 1].local)
                 continue; /* hash collisions of terms: a unit once per list */
-            rc |= tm_varint_put(&lists, p[j].local - prev) | tm_varint_put(&lists, p[j].words);
-            prev = p[j].local;
-            df++;
+            rc = tm_array_reserve(&units, &cap, df + 1, sizeof *units, 1024);
+            if (!rc)
+                units[df++] = p[j].local;
         }
+        rc = rc || tm_plist_encode(&lists, units, df);
         unsigned char e[TERMENT_SIZE] = {0};
         put_u32(e, p[i].term);
-        put_u32(e + 4, df);
+        put_u32(e + 4, (uint32_t)df);
         put_u64(e + 8, start);
         put_u32(e + 16, (uint32_t)(lists.len - start));
-        rc |= tm_buf_append(&terms, e, sizeof e);
+        rc = rc || tm_buf_append(&terms, e, sizeof e);
         i = j;
     }
+    free(units);
     tm_status st = rc ? tm_error_nomem(err) : TM_OK;
     if (st == TM_OK)
         st = write_section(w, b, SEC_TERMS, terms.data, terms.len, err);
@@ -291,30 +322,106 @@ static tm_status write_postings(tm_store_writer *w, segbuild *b, tm_error *err)
     return st;
 }
 
-/* The match data with its words renumbered (store_vocab.c), its index
- * and the vocabulary. */
+/* The place of the primary language of a code in the NUL-separated list. */
+static int lang_slot(const tm_buf *langs, const unsigned char *code, size_t n)
+{
+    char c[64], prim[16];
+    n = n < sizeof c - 1 ? n : sizeof c - 1;
+    memcpy(c, code, n);
+    c[n] = '\0';
+    tm_lang_primary(c, prim, sizeof prim);
+    int slot = 0;
+    for (size_t i = 0; i < langs->len; i += strlen(langs->data + i) + 1, slot++)
+        if (!strcmp(langs->data + i, prim))
+            return slot;
+    return -1;
+}
+
+/* SEC_LENS from the final match data: per unit, per language, the word
+ * count the length filter of a query needs (LEN_* in store_internal.h). */
+static int build_lengths(const tm_buf *fwd, const uint64_t *offs, size_t n, const tm_buf *langs,
+                         tm_buf *out)
+{
+    size_t nl = 0;
+    for (size_t i = 0; i < langs->len; i += strlen(langs->data + i) + 1)
+        nl++;
+    if (tm_buf_grow(out, n * nl + 1) != 0)
+        return -1;
+    memset(out->data, LEN_NONE, n * nl);
+    out->len = n * nl;
+    for (size_t u = 0; u < n; u++) {
+        const unsigned char *p = (const unsigned char *)fwd->data + offs[u];
+        const unsigned char *end = (const unsigned char *)fwd->data + offs[u + 1];
+        uint64_t date, nv, len, nw, idlen;
+        unsigned char *row = (unsigned char *)out->data + u * nl;
+        if (tm_varint_get(&p, end, &date) || tm_varint_get(&p, end, &nv))
+            return -1;
+        for (uint64_t v = 0; v < nv; v++) {
+            if (tm_varint_get(&p, end, &len) || len > (uint64_t)(end - p))
+                return -1;
+            int slot = lang_slot(langs, p, (size_t)len);
+            p += len;
+            if (tm_varint_get(&p, end, &nw) || tm_varint_get(&p, end, &idlen) ||
+                idlen + 16 > (uint64_t)(end - p) || slot < 0)
+                return -1;
+            p += idlen + 16;
+            row[slot] = row[slot] != LEN_NONE || nw >= LEN_ANY ? LEN_ANY : (unsigned char)nw;
+        }
+    }
+    return 0;
+}
+
+/* The match data with its words renumbered (store_vocab.c), deflated
+ * FWD_GROUP units at a time, the groups' index, the vocabulary and the
+ * word counts of SEC_LENS. */
 static tm_status write_match_data(tm_store_writer *w, segbuild *b, tm_error *err)
 {
-    size_t n = w->fwd_off.n;
-    tm_buf fwd = TM_BUF_INIT, vocab = TM_BUF_INIT;
+    size_t n = w->fwd_off.n, ng = 0;
+    tm_buf fwd = TM_BUF_INIT, vocab = TM_BUF_INIT, lens = TM_BUF_INIT, z = TM_BUF_INIT, none = TM_BUF_INIT;
     uint64_t *offs = malloc(8 * (n + 1));
-    unsigned char *t = malloc(8 * (n + 1));
-    tm_status st = offs && t ? TM_OK : tm_error_nomem(err);
+    size_t *off = malloc(sizeof *off * (n + 1)), *len = malloc(sizeof *len * (n + 1));
+    zblock *bl = NULL;
+    tm_status st = offs && off && len ? TM_OK : tm_error_nomem(err);
     if (st == TM_OK)
         st = tm_vocab_recode(&w->fwd, w->fwd_off.p, n, w->order, &fwd, offs, &vocab, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_FWD, fwd.data, fwd.len, err);
-    if (st == TM_OK) {
-        for (size_t i = 0; i <= n; i++)
-            put_u64(t + 8 * i, offs[i]);
-        st = write_section(w, b, SEC_FWDIDX, t, 8 * (n + 1), err);
+    if (st == TM_OK && build_lengths(&fwd, offs, n, &w->langs, &lens) != 0)
+        st = tm_error_set(err, TM_EIO, "internal error: match data without its language");
+    for (size_t k = 0; k < n && st == TM_OK; k++) {
+        off[k] = (size_t)offs[k];
+        len[k] = (size_t)(offs[k + 1] - offs[k]);
+    }
+    zitems it = {fwd.data, off, len, n};
+    if (st == TM_OK && !(bl = cut_groups(&it, -FWD_GROUP, &ng)))
+        st = tm_error_nomem(err);
+    if (st == TM_OK && compress_all(&it, &none, FWD_LEVEL, bl, ng) != 0)
+        st = tm_error_set(err, TM_EIO, "zlib could not compress the match data (or memory ran out)");
+    unsigned char *ix = st == TM_OK ? malloc(FWDIDX_SIZE * ng + 1) : NULL;
+    if (st == TM_OK && !ix)
+        st = tm_error_nomem(err);
+    for (size_t i = 0; i < ng && st == TM_OK; i++) {
+        put_u64(ix + FWDIDX_SIZE * i, z.len);
+        put_u32(ix + FWDIDX_SIZE * i + 8, (uint32_t)bl[i].clen);
+        put_u32(ix + FWDIDX_SIZE * i + 12, (uint32_t)bl[i].rawlen);
+        if (tm_buf_append(&z, bl[i].out, bl[i].clen) != 0)
+            st = tm_error_nomem(err);
     }
     if (st == TM_OK)
+        st = write_section(w, b, SEC_FWD, z.data, z.len, err);
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_FWDIDX, ix, FWDIDX_SIZE * ng, err);
+    if (st == TM_OK)
         st = write_section(w, b, SEC_VOCAB, vocab.data, vocab.len, err);
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_LENS, lens.data, lens.len, err);
+    free_blocks(bl, ng);
+    free(ix);
     free(offs);
-    free(t);
+    free(off);
+    free(len);
     tm_buf_free(&fwd);
     tm_buf_free(&vocab);
+    tm_buf_free(&lens);
+    tm_buf_free(&z);
     return st;
 }
 

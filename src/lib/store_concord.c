@@ -27,14 +27,13 @@ static int read_list(segment *g, uint32_t t, ulist *out)
 {
     tm_plist list;
     uint32_t df, unit;
-    uint64_t words;
     int rc = tm_seg_term(g, t, &list, &df);
     out->n = 0;
     if (rc <= 0)
         return rc < 0 ? -2 : 0;
     if (tm_plist_check(g, &list) != 0)
         return -2;
-    while ((rc = tm_plist_next(&list, g->nunits, &unit, &words)) == 1) {
+    while ((rc = tm_plist_next(&list, g->nunits, &unit)) == 1) {
         if (tm_array_reserve(&out->v, &out->cap, out->n + 1, sizeof *out->v, 64))
             return -1;
         out->v[out->n++] = unit;

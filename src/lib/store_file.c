@@ -23,7 +23,7 @@ _Static_assert(NSECTIONS <= 16, "tm_store_stats holds 16 sections");
 static const char *const section_name[NSECTIONS] = {
     "unit blocks", "block directory", "exact index", "identity index",
     "term dictionary", "postings", "tombstones", "language list", "match data",
-    "match data index", "block dictionary", "vocabulary", "chunk checksums"};
+    "match data index", "block dictionary", "vocabulary", "unit lengths", "chunk checksums"};
 
 /* ---- header slots --------------------------------------------------------------- */
 
@@ -90,6 +90,15 @@ static tm_status seg_damaged(const tm_store *s, uint64_t off, const char *what, 
                        what, (unsigned long long)off);
 }
 
+static size_t count_langs(const segment *g)
+{
+    size_t n = 0;
+    const unsigned char *p = g->sec[SEC_LANGS], *end = p + g->sec_len[SEC_LANGS];
+    for (; p < end; p += strnlen((const char *)p, (size_t)(end - p)) + 1)
+        n++;
+    return n;
+}
+
 static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int verify_all, tm_error *err)
 {
     if (g->off < DATA_START || g->off > s->size || g->len > s->size - g->off || g->len < SEGTAB_SIZE)
@@ -119,10 +128,13 @@ static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int ver
             return seg_damaged(s, g->off, what, err);
         }
     }
-    if (g->sec_len[SEC_BLOCKDIR] % BLOCKDIR_SIZE || g->sec_len[SEC_EXACT] % KEYENT_SIZE ||
+    g->nlangs = count_langs(g);
+    if (g->sec_len[SEC_BLOCKDIR] % BLOCKDIR_SIZE || g->sec_len[SEC_EXACT] % EXACTENT_SIZE ||
         g->sec_len[SEC_IDENT] % KEYENT_SIZE || g->sec_len[SEC_TERMS] % TERMENT_SIZE ||
-        g->sec_len[SEC_TOMBS] % 8 || g->sec_len[SEC_FWDIDX] != 8 * ((uint64_t)g->nunits + 1) ||
-        g->sec_len[SEC_VOCAB] % VOCENT_SIZE)
+        g->sec_len[SEC_TOMBS] % 8 ||
+        g->sec_len[SEC_FWDIDX] != FWDIDX_SIZE * (((uint64_t)g->nunits + FWD_GROUP - 1) / FWD_GROUP) ||
+        g->sec_len[SEC_VOCAB] % VOCENT_SIZE ||
+        g->sec_len[SEC_LENS] != (uint64_t)g->nunits * g->nlangs)
         return seg_damaged(s, g->off, "a section has a size its entries cannot have", err);
     uint64_t chunks = 0;
     for (int k = 0; k < NSECTIONS; k++)
@@ -184,6 +196,8 @@ int tm_seg_lower_bound(segment *g, int k, size_t ent, int keybytes, uint64_t key
 
 int tm_seg_key_find(segment *g, int k, uint64_t key, size_t *pos)
 {
+    if (k == SEC_EXACT)
+        return tm_seg_lower_bound(g, k, EXACTENT_SIZE, 4, key >> 32, pos);
     return tm_seg_lower_bound(g, k, KEYENT_SIZE, 8, key, pos);
 }
 
@@ -201,6 +215,7 @@ int tm_seg_term(segment *g, uint32_t term, tm_plist *list, uint32_t *df)
     list->p = g->sec[SEC_POSTINGS] + off;
     list->end = list->p + len;
     list->unit = 0;
+    list->run = 0;
     return 1;
 }
 
@@ -210,28 +225,76 @@ int tm_plist_check(segment *g, const tm_plist *list)
     return tm_seg_verify(g, SEC_POSTINGS, (uint64_t)(list->p - base), (uint64_t)(list->end - list->p));
 }
 
-int tm_plist_next(tm_plist *list, uint32_t nunits, uint32_t *unit, uint64_t *words)
+int tm_plist_next(tm_plist *list, uint32_t nunits, uint32_t *unit)
 {
-    uint64_t delta;
-    if (list->p >= list->end)
-        return 0;
-    if (tm_varint_get(&list->p, list->end, &delta) != 0 || tm_varint_get(&list->p, list->end, words) != 0 ||
-        delta > nunits || (list->unit += delta) >= nunits)
+    if (list->run) {
+        list->run--;
+    } else {
+        uint64_t gap, run;
+        if (list->p >= list->end)
+            return 0;
+        if (tm_varint_get(&list->p, list->end, &gap) != 0 ||
+            tm_varint_get(&list->p, list->end, &run) != 0 || gap == 0 || gap > nunits ||
+            run >= nunits)
+            return -1;
+        list->unit += gap - 1;
+        list->run = run;
+    }
+    if (list->unit >= nunits)
         return -1;
-    *unit = (uint32_t)list->unit;
+    *unit = (uint32_t)list->unit++;
     return 1;
+}
+
+int tm_plist_encode(tm_buf *out, const uint32_t *units, size_t n)
+{
+    uint64_t next = 0; /* the last unit written + 1 */
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc;) {
+        size_t j = i + 1;
+        while (j < n && units[j] == units[j - 1] + 1)
+            j++;
+        rc = tm_varint_put(out, units[i] - next + 1) | tm_varint_put(out, j - i - 1);
+        next = (uint64_t)units[j - 1] + 1;
+        i = j;
+    }
+    return rc ? -1 : 0;
+}
+
+int tm_seg_lang_slot(const segment *g, const char *lang)
+{
+    char prim[16];
+    tm_lang_primary(lang, prim, sizeof prim);
+    const unsigned char *p = g->sec[SEC_LANGS], *end = p + g->sec_len[SEC_LANGS];
+    for (int slot = 0; p < end; slot++) {
+        size_t n = strnlen((const char *)p, (size_t)(end - p));
+        if (n == strlen(prim) && !memcmp(p, prim, n))
+            return slot;
+        p += n + 1;
+    }
+    return -1;
+}
+
+int tm_seg_unit_len(segment *g, int slot, uint32_t unit, unsigned *len)
+{
+    uint64_t i = (uint64_t)unit * g->nlangs + (uint64_t)slot;
+    if (i >= g->sec_len[SEC_LENS] || tm_seg_verify(g, SEC_LENS, i, 1) != 0)
+        return -1;
+    *len = g->sec[SEC_LENS][i];
+    return 0;
 }
 
 int tm_seg_key_at(segment *g, int k, size_t i, uint64_t key, uint32_t *local)
 {
-    if (i >= g->sec_len[k] / KEYENT_SIZE)
+    size_t ent = k == SEC_EXACT ? EXACTENT_SIZE : KEYENT_SIZE;
+    if (i >= g->sec_len[k] / ent)
         return 1;
-    if (tm_seg_verify(g, k, (uint64_t)i * KEYENT_SIZE, KEYENT_SIZE) != 0)
+    if (tm_seg_verify(g, k, (uint64_t)i * ent, ent) != 0)
         return -1;
-    const unsigned char *e = g->sec[k] + i * KEYENT_SIZE;
-    if (get_u64(e) != key)
+    const unsigned char *e = g->sec[k] + i * ent;
+    if (k == SEC_EXACT ? get_u32(e) != (uint32_t)(key >> 32) : get_u64(e) != key)
         return 1;
-    *local = get_u32(e + 8);
+    *local = get_u32(e + ent - 4);
     return *local < g->nunits ? 0 : -1;
 }
 
@@ -378,6 +441,9 @@ void tm_store_close(tm_store *s)
     tm_buf_free(&s->cache);
     if (s->z_ready)
         inflateEnd(&s->z);
+    tm_buf_free(&s->fwd);
+    if (s->fz_ready)
+        inflateEnd(&s->fz);
     tm_mtext_free(&s->mq);
     tm_mtext_free(&s->mc);
     tm_mtext_free(&s->mqn);
@@ -470,9 +536,11 @@ tm_status tm_store_check(const char *path, tm_error *err)
     for (int k = 0; k < 2 && st == TM_OK; k++)
         st = check_slot(s, k, err);
     tm_tu tu = TM_TU_INIT;
-    for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++)
+    for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++) {
+        st = tm_fwd_check(s, gi, err);
         for (uint32_t k = 0; k < s->seg[gi].nunits && st == TM_OK; k++)
             st = tm_store_load(s, gi, k, &tu, err);
+    }
     tm_tu_clear(&tu);
     tm_store_close(s);
     return st;

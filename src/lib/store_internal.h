@@ -19,23 +19,27 @@
 #define DATA_START (2 * SLOT_SIZE)
 #define SLOT_MAGIC "tmkitdb"  /* 7 chars + NUL = 8 bytes */
 #define SEG_MAGIC "tmseg01"
-#define BLOCK_TARGET 4096
-#define DICT_SIZE 32768 /* zlib's window: the largest useful preset dictionary */
-#define BLOCK_LEVEL 3   /* with the dictionary, level 3 is within 5% of 6 at half the time */
+#define BLOCK_TARGET 8192 /* raw bytes of units a block holds (about; a unit is not cut) */
+#define DICT_SIZE 32768   /* zlib's window: the largest useful preset dictionary */
+#define BLOCK_LEVEL 6     /* blocks are the biggest section: 10% smaller than level 3 */
+#define FWD_GROUP 64      /* units whose match data are deflated together */
+#define FWD_LEVEL 6
 
 enum {
     SEC_BLOCKS,    /* zlib blocks of serialized units */
     SEC_BLOCKDIR,  /* BLOCKDIR_SIZE per block */
-    SEC_EXACT,     /* KEYENT_SIZE per variant: (hash of lang + match key, unit) */
+    SEC_EXACT,     /* EXACTENT_SIZE per variant: (high half of the hash of lang + match key, unit) */
     SEC_IDENT,     /* KEYENT_SIZE per unit: (hash of all variants' keys, unit) */
     SEC_TERMS,     /* TERMENT_SIZE per term */
-    SEC_POSTINGS,  /* varint (unit delta, word count) lists */
+    SEC_POSTINGS,  /* varint (gap, run) lists: runs of consecutive units */
     SEC_TOMBS,     /* u64 global ids of superseded units, sorted */
     SEC_LANGS,     /* language codes of the variants, NUL-separated */
-    SEC_FWD,       /* per unit, per variant: code, words, signatures (the match data) */
-    SEC_FWDIDX,    /* u64 offset into SEC_FWD per unit, and one past the last */
+    SEC_FWD,       /* match data (per unit, per variant: code, words, signatures), deflated
+                      FWD_GROUP units at a time */
+    SEC_FWDIDX,    /* FWDIDX_SIZE per group: offset, deflated and raw size */
     SEC_DICT,      /* zlib preset dictionary of the blocks (empty: none) */
     SEC_VOCAB,     /* VOCENT_SIZE per word of the match data: (hash, number), by hash */
+    SEC_LENS,      /* per unit, per language of SEC_LANGS: its word count (LEN_*) */
     SEC_CHUNKS,    /* u32 CRC32 per CHUNK_SIZE bytes of each lazy section, in section order */
     NSECTIONS
 };
@@ -47,15 +51,24 @@ enum {
 static inline int sec_is_lazy(int k)
 {
     return k == SEC_EXACT || k == SEC_IDENT || k == SEC_POSTINGS || k == SEC_FWD || k == SEC_FWDIDX ||
-           k == SEC_VOCAB;
+           k == SEC_VOCAB || k == SEC_LENS;
 }
 
 #define SLOT_USED 56
 #define SEGTAB_SIZE (8 + 8 + 4 + 4 + NSECTIONS * 24 + 4)
 #define BLOCKDIR_SIZE 32
-#define KEYENT_SIZE 12 /* u64 hash, u32 unit */
+#define KEYENT_SIZE 12  /* u64 hash, u32 unit */
+#define EXACTENT_SIZE 8 /* u32 high half of the hash, u32 unit: a collision only adds a
+                           candidate, which its score rejects (identity needs all 64 bits:
+                           a collision there would merge two units) */
 #define TERMENT_SIZE 24
 #define VOCENT_SIZE 8
+#define FWDIDX_SIZE 16 /* u64 offset, u32 deflated size, u32 raw size */
+/* A unit's byte in SEC_LENS: its variant's word count in that language,
+ * LEN_NONE without one, LEN_ANY when it has several there or 255 words or
+ * more (the length filter then lets it through). */
+#define LEN_NONE 0
+#define LEN_ANY 255
 #define SEGLIST_ENT 24
 
 /* Little-endian fields. */
@@ -116,6 +129,7 @@ typedef struct segment {
     uint64_t sec_len[NSECTIONS];
     uint32_t sec_crc[NSECTIONS];
     uint32_t nblocks;
+    size_t nlangs; /* in SEC_LANGS */
     uint64_t chunk_first[NSECTIONS]; /* a lazy section's first entry in SEC_CHUNKS */
     unsigned char *verified;         /* one bit per chunk of SEC_CHUNKS: checked */
 } segment;
@@ -136,6 +150,12 @@ struct tm_store {
     int cache_valid;
     z_stream z;
     int z_ready;
+    /* one group of match data, inflated whole (store_fwd.c) */
+    size_t fwd_seg, fwd_group;
+    int fwd_valid;
+    tm_buf fwd;
+    z_stream fz;
+    int fz_ready;
     tm_mtext mq, mc; /* query scratch */
     tm_mtext mqn;    /* the query with a segment's word numbers */
 };
@@ -153,22 +173,35 @@ int tm_seg_verify(segment *g, int k, uint64_t off, uint64_t len);
  * when a chunk it touched fails its checksum (lazy sections). */
 int tm_seg_lower_bound(segment *g, int k, size_t ent, int keybytes, uint64_t key, size_t *pos);
 
-/* A posting list being read: (unit delta, word count) varints. */
+/* A posting list being read: varint pairs (gap, run): the next unit is
+ * gap after the last one read (the first: gap - 1 after 0), and run more
+ * units follow it one by one. Units of near-duplicates sit together
+ * (store_order.c), so most lists are a few long runs. */
 typedef struct tm_plist {
     const unsigned char *p, *end;
-    uint64_t unit;
+    uint64_t unit; /* the last unit read + 1 */
+    uint64_t run;  /* units of the current run still to come */
 } tm_plist;
 /* Term's posting list in g: 1 (and its document frequency), 0 when the
  * segment lacks the term, -1 when the dictionary points outside. */
 int tm_seg_term(segment *g, uint32_t term, tm_plist *list, uint32_t *df);
 /* Check the chunks a list lies in (0, or -1 damaged), before reading it. */
 int tm_plist_check(segment *g, const tm_plist *list);
-/* The list's next unit and its word count: 1, 0 at the end, -1 damaged. */
-int tm_plist_next(tm_plist *list, uint32_t nunits, uint32_t *unit, uint64_t *words);
+/* The list's next unit: 1, 0 at the end, -1 damaged. */
+int tm_plist_next(tm_plist *list, uint32_t nunits, uint32_t *unit);
+/* Append a list of sorted, distinct units to out. 0, or -1 for memory. */
+int tm_plist_encode(tm_buf *out, const uint32_t *units, size_t n);
 
-/* Key indexes (SEC_EXACT, SEC_IDENT: entries sorted by hash). find: the
- * first entry whose hash is >= key into *pos. at: the unit of entry i if
- * its hash is key (0), 1 past the run, -1 when damaged. */
+/* SEC_LENS: the place of language lang (its primary part) in the
+ * segment's language list, or -1. */
+int tm_seg_lang_slot(const segment *g, const char *lang);
+/* The unit's LEN_* byte for language slot; -1 when its chunk is damaged. */
+int tm_seg_unit_len(segment *g, int slot, uint32_t unit, unsigned *len);
+
+/* Key indexes (SEC_EXACT, SEC_IDENT: entries sorted by hash; SEC_EXACT
+ * keeps the high 32 bits). find: the first entry whose hash is >= key
+ * into *pos. at: the unit of entry i if its hash is key (0), 1 past the
+ * run, -1 when damaged. */
 int tm_seg_key_find(segment *g, int k, uint64_t key, size_t *pos);
 int tm_seg_key_at(segment *g, int k, size_t i, uint64_t key, uint32_t *local);
 uint64_t tm_store_next_id(const tm_store *s);
@@ -186,9 +219,18 @@ tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
  * no such word, -1 when the vocabulary is damaged. */
 int tm_vocab_number(segment *g, uint32_t hash, uint32_t *id);
 
+/* store_fwd.c: the match data of unit local of segment gi, as *p..*end
+ * (valid until the next call). TM_EDATA when its group is damaged. */
+tm_status tm_fwd_unit(tm_store *s, size_t gi, uint32_t local, const unsigned char **p,
+                      const unsigned char **end, tm_error *err);
+/* Inflate and read through every group of segment gi (check). */
+tm_status tm_fwd_check(tm_store *s, size_t gi, tm_error *err);
+
 /* store_unit.c: unit (de)serialization */
 int tm_unit_encode(tm_buf *out, const tm_tu *tu);
 int tm_unit_decode(const unsigned char *p, size_t n, tm_tu *tu);
+/* A unit's date as a number (YYYYMMDDhhmmss; 0 when it has none). */
+uint64_t tm_unit_date(const tm_tu *tu);
 tm_status tm_store_load(tm_store *s, size_t segi, uint32_t local, tm_tu *tu, tm_error *err);
 
 /* The posting term marking a unit whose variant in a language had its

@@ -53,27 +53,6 @@ static int cands_push(cands *c, uint32_t x)
     return 0;
 }
 
-/* Units of one posting list whose word count is within [mlo, mhi] and that
- * no earlier list of this query produced (seen, one bit per unit). */
-static int scan_list(segment *g, const qterm *q, uint64_t mlo, uint64_t mhi, unsigned char *seen,
-                     cands *c)
-{
-    tm_plist list = q->list;
-    uint32_t unit;
-    uint64_t words;
-    int rc;
-    if (tm_plist_check(g, &list) != 0)
-        return -2;
-    while ((rc = tm_plist_next(&list, g->nunits, &unit, &words)) == 1) {
-        if (words < mlo || words > mhi || (seen[unit >> 3] >> (unit & 7) & 1))
-            continue;
-        seen[unit >> 3] |= (unsigned char)(1u << (unit & 7));
-        if (cands_push(c, unit) != 0)
-            return -1;
-    }
-    return rc == 0 ? 0 : -2;
-}
-
 /* A candidate that made the list so far: everything needed to rank it,
  * and to load it once the list is final. */
 typedef struct pend {
@@ -121,29 +100,33 @@ typedef struct fwd_var {
     uint32_t sig[4];
 } fwd_var;
 
-/* Read unit local's variants (at most cap). -1 when the data is damaged. */
-static int fwd_read(segment *g, uint32_t local, fwd_var *v, size_t cap, size_t *n,
-                    uint64_t *date)
+/* Read unit local's variants (at most cap). TM_EDATA when the data is
+ * damaged. */
+static tm_status fwd_malformed(const tm_store *s, tm_error *err)
 {
-    const unsigned char *ix = g->sec[SEC_FWDIDX];
-    if (tm_seg_verify(g, SEC_FWDIDX, 8 * (uint64_t)local, 16) != 0)
-        return -1;
-    uint64_t a = get_u64(ix + 8 * (size_t)local), b = get_u64(ix + 8 * ((size_t)local + 1));
-    if (a > b || b > g->sec_len[SEC_FWD] || tm_seg_verify(g, SEC_FWD, a, b - a) != 0)
-        return -1;
-    const unsigned char *p = g->sec[SEC_FWD] + a, *end = g->sec[SEC_FWD] + b;
+    return tm_error_at(err, TM_EDATA, s->path, 0,
+                       "damaged store: the match data of a unit is malformed (run 'tmkit check')");
+}
+
+static tm_status fwd_read(tm_store *s, size_t gi, uint32_t local, fwd_var *v, size_t cap, size_t *n,
+                          uint64_t *date, tm_error *err)
+{
+    const unsigned char *p, *end;
+    tm_status st = tm_fwd_unit(s, gi, local, &p, &end, err);
+    if (st != TM_OK)
+        return st;
     uint64_t nv, len, nw, idlen;
     if (tm_varint_get(&p, end, date) != 0 || tm_varint_get(&p, end, &nv) != 0)
-        return -1;
+        return fwd_malformed(s, err);
     *n = 0;
     for (uint64_t i = 0; i < nv; i++) {
         if (tm_varint_get(&p, end, &len) != 0 || len > (uint64_t)(end - p))
-            return -1;
+            return fwd_malformed(s, err);
         const unsigned char *code = p;
         p += len;
         if (tm_varint_get(&p, end, &nw) != 0 || tm_varint_get(&p, end, &idlen) != 0 ||
             idlen > (uint64_t)(end - p) || (uint64_t)(end - p) - idlen < 16 || nw > idlen)
-            return -1;
+            return fwd_malformed(s, err);
         if (*n < cap) {
             fwd_var *f = &v[(*n)++];
             f->code = code;
@@ -156,7 +139,7 @@ static int fwd_read(segment *g, uint32_t local, fwd_var *v, size_t cap, size_t *
         }
         p += idlen + 16;
     }
-    return p == end ? 0 : -1;
+    return p == end ? TM_OK : fwd_malformed(s, err);
 }
 
 /* A variant's words as numbers into view (grown as needed). 0, -1 for
@@ -209,21 +192,16 @@ static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src,
         uint64_t id = g->first_id + c->v[k];
         if (tm_store_is_tomb(s, id))
             continue;
-        size_t nv;
-        uint64_t date;
-        if (fwd_read(g, c->v[k], v, 16, &nv, &date) != 0) {
-            st = tm_error_at(err, TM_EDATA, s->path, 0,
-                             "damaged store: the match data fails its checksum (run 'tmkit check')");
+        size_t nv = 0;
+        uint64_t date = 0;
+        if ((st = fwd_read(s, gi, c->v[k], v, 16, &nv, &date, err)) != TM_OK)
             break;
-        }
         const fwd_var *sv = fwd_find(v, nv, src), *tv = fwd_find(v, nv, tgt);
         if (!sv || !tv || sv == tv)
             continue;
         int rc = fwd_words(sv, &view);
         if (rc != 0) {
-            st = rc == -1 ? tm_error_nomem(err)
-                          : tm_error_at(err, TM_EDATA, s->path, 0,
-                                        "damaged store: the match data of a unit is malformed (run 'tmkit check')");
+            st = rc == -1 ? tm_error_nomem(err) : fwd_malformed(s, err);
             break;
         }
         view.case_sig = sv->sig[0];
@@ -237,6 +215,40 @@ static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src,
         }
     }
     free(view.words);
+    return st;
+}
+
+/* The exact path (--min 100) scores its few candidates on their text:
+ * each is loaded to be shown anyway, and preparing one text costs less
+ * than inflating a group of match data. The same variant and the same
+ * score as verify() (scores on word hashes equal those on numbers). */
+static tm_status verify_loaded(tm_store *s, size_t gi, const cands *c, const char *text,
+                               size_t len, const char *src, const char *tgt, int min, pends *out,
+                               tm_error *err)
+{
+    int self = tm_match_score(&s->mq, &s->mq, NULL).score;
+    tm_status st = TM_OK;
+    tm_tu tu = TM_TU_INIT;
+    for (size_t k = 0; k < c->n && st == TM_OK; k++) {
+        uint64_t id = s->seg[gi].first_id + c->v[k];
+        if ((k > 0 && c->v[k] == c->v[k - 1]) || tm_store_is_tomb(s, id))
+            continue;
+        if ((st = tm_store_load(s, gi, c->v[k], &tu, err)) != TM_OK)
+            break;
+        const tm_tuv *sv = tm_tu_find(&tu, src), *tv = tm_tu_find(&tu, tgt);
+        /* the query's own text (no markup) scores what the query does
+         * against itself, without preparing it again */
+        int same = sv && !sv->markup && strlen(sv->text) == len && !memcmp(sv->text, text, len);
+        if (sv && tv && sv != tv && !same)
+            st = tm_mtext_prepare(&s->mc, sv->text, strlen(sv->text), sv->markup, err);
+        if (sv && tv && sv != tv && st == TM_OK) {
+            int score = same ? self : tm_match_score(&s->mq, &s->mc, NULL).score;
+            pend x = {score, tm_unit_date(&tu), id, gi, c->v[k]};
+            if (score >= min)
+                pend_offer(out, &x);
+        }
+        tm_tu_clear(&tu);
+    }
     return st;
 }
 
@@ -308,62 +320,179 @@ static int current_floor(const pends *p, int min)
     return p->n == p->cap && p->v[p->n - 1].score > min ? p->v[p->n - 1].score : min;
 }
 
-/* The fuzzy path of docs/store.md, one posting list at a time, rarest
- * first. A unit absent from the first i lists shares at most nq - i of the
- * query's terms, and a score of f% needs ceil(f nq / 100) of them; so once
- * nq - i falls below that no later list can add a match. The floor f rises
- * to the N-th best score found so far, which ends most queries after a few
- * rare lists. Length bounds follow f too. */
+/* ---- the fuzzy path -------------------------------------------------------------------
+
+   A unit holding c of the first m lists (rarest first) of a query of nq
+   terms shares at most c + nq - m of its terms; a score of f% needs
+   need(f) = ceil(f nq / 100) of them (docs/store.md, steps 2-3). So:
+   - lists are read one at a time, counting per unit the lists holding it
+     (units outside the length bounds of --min are dropped when first met);
+   - once nq - m < need(f), a unit in none of the m lists cannot qualify,
+     and no more lists are read;
+   - units in every list read so far (from the second list on) are
+     verified at once: they are the likely matches, and their scores raise
+     f, which ends the reading sooner;
+   - the rest are verified by decreasing c while c + nq - m >= need(f).
+   Verifying reads a unit's match data (a deflated group, store_fwd.c), so
+   what this saves over verifying every unit of the lists is most of the
+   work of a query. */
+
+#define TALLY_DONE UINT16_MAX /* verified, or out of the length bounds */
+
+typedef struct tally {
+    uint16_t *count; /* per unit of the segment: lists holding it, or TALLY_DONE */
+    uint32_t *seen;  /* units whose count is not 0, in the order met */
+    size_t n, cap;
+} tally;
+
+static int tally_init(tally *t, uint32_t nunits)
+{
+    memset(t, 0, sizeof *t);
+    t->count = calloc((size_t)nunits + 1, sizeof *t->count);
+    return t->count ? 0 : -1;
+}
+
+static void tally_free(tally *t)
+{
+    free(t->count);
+    free(t->seen);
+}
+
+/* Count one list's units (new ones only when add_new). 0, -1 memory, -2
+ * damaged. */
+static int tally_list(segment *g, tally *t, const qterm *q, int add_new, int slot, uint64_t mlo,
+                      uint64_t mhi)
+{
+    tm_plist list = q->list;
+    uint32_t unit;
+    unsigned words;
+    int rc;
+    if (tm_plist_check(g, &list) != 0)
+        return -2;
+    while ((rc = tm_plist_next(&list, g->nunits, &unit)) == 1) {
+        uint16_t *c = &t->count[unit];
+        if (*c == TALLY_DONE || (*c == 0 && !add_new))
+            continue;
+        if (*c == 0) {
+            if (tm_array_reserve(&t->seen, &t->cap, t->n + 1, sizeof *t->seen, 1024))
+                return -1;
+            t->seen[t->n++] = unit;
+            if (slot >= 0) {
+                if (tm_seg_unit_len(g, slot, unit, &words) != 0)
+                    return -2;
+                if (words != LEN_ANY && words != LEN_NONE && (words < mlo || words > mhi)) {
+                    *c = TALLY_DONE;
+                    continue;
+                }
+            }
+        }
+        (*c)++;
+    }
+    return rc == 0 ? 0 : -2;
+}
+
+/* Verify the units held by exactly c lists, in unit order (candidates
+ * of one match data group follow each other), and mark them done. */
+static tm_status verify_count(tm_store *s, size_t gi, tally *t, uint16_t c, cands *v,
+                              const char *src, const char *tgt, int min, pends *out, tm_error *err)
+{
+    v->n = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        uint16_t *k = &t->count[t->seen[i]];
+        if (*k != c)
+            continue;
+        *k = TALLY_DONE;
+        if (cands_push(v, t->seen[i]) != 0)
+            return tm_error_nomem(err);
+    }
+    return verify_batch(s, gi, 0, v, src, tgt, min, out, err);
+}
+
+static uint64_t need_for(const pends *out, int min, size_t nq)
+{
+    return ((uint64_t)current_floor(out, min) * nq + 99) / 100;
+}
+
+/* Units still to verify after m lists: c + nq - m >= need. */
+static size_t tally_pending(const tally *t, size_t m, size_t nq, uint64_t need)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        uint16_t c = t->count[t->seen[i]];
+        n += c != TALLY_DONE && c + nq - m >= need;
+    }
+    return n;
+}
+
+/* Reading a unit of a posting list costs about a hundredth of verifying a
+ * unit (inflating its match data and scoring it): once the lists that
+ * can hold a match are read, another list is read only while it is
+ * shorter than this many times the units it could rule out. */
+#define READ_PER_VERIFY 100
+
 static tm_status fuzzy_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, const char *src,
                                const char *tgt, int min, pends *out, tm_error *err)
 {
     segment *g = &s->seg[gi];
-    unsigned char *seen = calloc((size_t)g->nunits / 8 + 1, 1);
-    cands c = {NULL, 0, 0};
-    if (!seen)
-        return tm_error_nomem(err);
     for (size_t i = 0; i < nq; i++) {
         int found = tm_seg_term(g, terms[i].term, &terms[i].list, &terms[i].df);
-        if (found < 0) {
-            free(seen);
+        if (found < 0)
             return index_damaged(s, err);
-        }
         if (!found)
             terms[i].df = 0;
     }
     if (nq > 1)
         qsort(terms, nq, sizeof *terms, cmp_df);
+    int slot = tm_seg_lang_slot(g, src);
+    uint64_t mlo = need_for(out, min, nq), mhi = 100 * (uint64_t)nq / (uint64_t)min;
+    tally t;
+    cands v = {NULL, 0, 0};
+    if (tally_init(&t, g->nunits) != 0)
+        return tm_error_nomem(err);
     tm_status st = TM_OK;
-    for (size_t i = 0; i < nq && st == TM_OK; i++) {
-        uint64_t f = (uint64_t)current_floor(out, min);
-        uint64_t need = (f * nq + 99) / 100; /* shared terms a score of f% needs */
-        if (nq - i < need)
-            break;
-        if (!terms[i].df)
-            continue;
-        uint64_t mhi = 100 * (uint64_t)nq / f; /* (f > 0: min 0 takes the full scan) */
-        int rc = scan_list(g, &terms[i], need, mhi, seen, &c);
-        st = verify_batch(s, gi, rc, &c, src, tgt, min, out, err);
+    size_t m = 0;
+    while (st == TM_OK && m < nq) {
+        uint64_t need = need_for(out, min, nq);
+        int must = nq - m >= need; /* a unit in none of the lists read may still qualify */
+        if (!must) {
+            size_t p = tally_pending(&t, m, nq, need);
+            if (p == 0 || terms[m].df > READ_PER_VERIFY * (uint64_t)p)
+                break;
+        }
+        int rc = terms[m].df ? tally_list(g, &t, &terms[m], must, slot, mlo, mhi) : 0;
+        m++;
+        if (rc)
+            st = rc == -1 ? tm_error_nomem(err) : index_damaged(s, err);
+        else if (m >= 2)
+            st = verify_count(s, gi, &t, (uint16_t)m, &v, src, tgt, min, out, err);
     }
-    free(c.v);
-    free(seen);
+    for (size_t c = m; st == TM_OK && c >= 1 && c + nq - m >= need_for(out, min, nq); c--)
+        st = verify_count(s, gi, &t, (uint16_t)c, &v, src, tgt, min, out, err);
+    free(v.v);
+    tally_free(&t);
     return st;
 }
 
 /* Every unit of segment gi is a candidate (--min 0), or only those of the
  * exact index (--min 100: a score of 100 needs the same match key). */
-static tm_status scan_segment(tm_store *s, size_t gi, const char *src, const char *tgt, int min,
-                              pends *out, tm_error *err)
+static tm_status scan_segment(tm_store *s, size_t gi, const char *text, size_t len, const char *src,
+                              const char *tgt, int min, pends *out, tm_error *err)
 {
     segment *g = &s->seg[gi];
     cands c = {NULL, 0, 0};
     int rc = 0;
-    if (min == 100)
+    tm_status st;
+    if (min == 100) {
         rc = exact_cands(g, tm_key64(src, s->mq.key.data ? s->mq.key.data : "", s->mq.key.len), &c);
-    else
+        if (rc == 0 && c.n > 1)
+            qsort(c.v, c.n, sizeof *c.v, cmp_u32);
+        st = rc == 0 ? verify_loaded(s, gi, &c, text, len, src, tgt, min, out, err)
+                     : rc == -1 ? tm_error_nomem(err) : index_damaged(s, err);
+    } else {
         for (uint32_t k = 0; k < g->nunits && !rc; k++)
             rc = cands_push(&c, k);
-    tm_status st = verify_batch(s, gi, rc, &c, src, tgt, min, out, err);
+        st = verify_batch(s, gi, rc, &c, src, tgt, min, out, err);
+    }
     free(c.v);
     return st;
 }
@@ -428,7 +557,7 @@ tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *
     for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++) {
         st = number_query(s, gi, err);
         if (st == TM_OK)
-            st = min == 100 || min == 0 ? scan_segment(s, gi, src, tgt, min, &p, err)
+            st = min == 100 || min == 0 || nq >= TALLY_DONE ? scan_segment(s, gi, text, len, src, tgt, min, &p, err)
                                         : fuzzy_segment(s, gi, terms, nq, src, tgt, min, &p, err);
     }
     if (st == TM_OK)

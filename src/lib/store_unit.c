@@ -41,6 +41,20 @@ uint64_t tm_key64(const char *lang, const char *key, size_t n)
     return h;
 }
 
+/* A unit's date as a number (YYYYMMDDhhmmss; 0 when it has none), so that
+ * queries break ties between equal scores without loading units. */
+uint64_t tm_unit_date(const tm_tu *tu)
+{
+    const char *d = tm_annot_attr(&tu->an, "changedate");
+    if (!d)
+        d = tm_annot_attr(&tu->an, "creationdate");
+    uint64_t k = 0;
+    for (; d && *d; d++)
+        if (*d >= '0' && *d <= '9')
+            k = k * 10 + (uint64_t)(*d - '0');
+    return k;
+}
+
 uint32_t tm_term32(const char *lang, uint32_t word, uint32_t occurrence)
 {
     uint32_t h = 2166136261u;
@@ -211,12 +225,16 @@ static tm_status start_block(tm_store *s, size_t gi, uint32_t b, tm_error *err)
         return tm_error_nomem(err);
     if (!s->z_ready) {
         memset(&s->z, 0, sizeof s->z);
-        if (inflateInit(&s->z) != Z_OK)
+        if (inflateInit2(&s->z, -15) != Z_OK) /* raw deflate: the block's CRC guards it */
             return tm_error_nomem(err);
         s->z_ready = 1;
     } else if (inflateReset(&s->z) != Z_OK) {
         return tm_error_nomem(err);
     }
+    if (g->sec_len[SEC_DICT] > DICT_SIZE ||
+        (g->sec_len[SEC_DICT] &&
+         inflateSetDictionary(&s->z, g->sec[SEC_DICT], (uInt)g->sec_len[SEC_DICT]) != Z_OK))
+        return damaged(s, g, "the block dictionary is too long", err);
     s->z.next_in = (Bytef *)src;
     s->z.avail_in = clen;
     s->cache_ulen = ulen;
@@ -238,11 +256,6 @@ static tm_status inflate_to(tm_store *s, const segment *g, size_t need, tm_error
         s->z.next_out = (Bytef *)s->cache.data + s->cache.len;
         s->z.avail_out = (uInt)step;
         int rc = inflate(&s->z, Z_NO_FLUSH);
-        if (rc == Z_NEED_DICT && g->sec_len[SEC_DICT] > 0 && g->sec_len[SEC_DICT] <= DICT_SIZE) {
-            rc = inflateSetDictionary(&s->z, g->sec[SEC_DICT], (uInt)g->sec_len[SEC_DICT]);
-            if (rc == Z_OK)
-                rc = inflate(&s->z, Z_NO_FLUSH);
-        }
         s->cache.len = (size_t)((char *)s->z.next_out - s->cache.data);
         if (rc == Z_STREAM_END ? s->cache.len != s->cache_ulen : rc != Z_OK) {
             s->cache_valid = 0;

@@ -372,20 +372,6 @@ static int put_match_data(tm_buf *b, const char *lang, const tm_mtext *mt)
            put_u32b(b, mt->number_sig) | put_u32b(b, mt->tag_sig);
 }
 
-/* A unit's date as a number (YYYYMMDDhhmmss; 0 when it has none), so that
- * queries break ties between equal scores without loading units. */
-static uint64_t date_key(const tm_tu *tu)
-{
-    const char *d = tm_annot_attr(&tu->an, "changedate");
-    if (!d)
-        d = tm_annot_attr(&tu->an, "creationdate");
-    uint64_t k = 0;
-    for (; d && *d; d++)
-        if (*d >= '0' && *d <= '9')
-            k = k * 10 + (uint64_t)(*d - '0');
-    return k;
-}
-
 /* Index entries of a new unit: exact keys, postings and match data of every
  * variant. */
 static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local, tm_error *err)
@@ -394,7 +380,7 @@ static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local,
     if (!fo)
         return tm_error_nomem(err);
     *fo = w->fwd.len;
-    if (tm_varint_put(&w->fwd, date_key(tu)) != 0 || tm_varint_put(&w->fwd, tu->ntuvs) != 0)
+    if (tm_varint_put(&w->fwd, tm_unit_date(tu)) != 0 || tm_varint_put(&w->fwd, tu->ntuvs) != 0)
         return tm_error_nomem(err);
     for (size_t i = 0; i < tu->ntuvs; i++) {
         const tm_tuv *v = &tu->tuvs[i];
@@ -410,7 +396,7 @@ static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local,
             posting *p = vec_push(&w->postings);
             if (!p)
                 return tm_error_nomem(err);
-            *p = (posting){TM_SPLIT_TERM(v->lang), local, (uint32_t)mt->nwords};
+            *p = (posting){TM_SPLIT_TERM(v->lang), local};
         }
         for (size_t k = 0; k < mt->nwords; k++) {
             uint32_t occ = 1;
@@ -419,7 +405,7 @@ static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local,
             posting *p = vec_push(&w->postings);
             if (!p)
                 return tm_error_nomem(err);
-            *p = (posting){tm_term32(v->lang, mt->words[k], occ), local, (uint32_t)mt->nwords};
+            *p = (posting){tm_term32(v->lang, mt->words[k], occ), local};
         }
     }
     return TM_OK;

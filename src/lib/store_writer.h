@@ -20,7 +20,6 @@ typedef struct keyent {
 typedef struct posting {
     uint32_t term;
     uint32_t local;
-    uint32_t words;
 } posting;
 
 typedef struct vec {

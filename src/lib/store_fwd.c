@@ -1,0 +1,120 @@
+/*
+ * store_fwd.c — reading the match data (SEC_FWD): what a query needs to
+ * score a candidate without loading the unit (its variants' languages, word
+ * numbers and signatures).
+ *
+ * The match data of FWD_GROUP consecutive units is deflated as one group
+ * (store_commit.c), as (varint length, bytes) per unit. Units are stored
+ * sorted by their words (store_order.c), so the match data of a group is
+ * much alike and deflates to a quarter; and a query's candidates sit
+ * together, so the store keeps the last group it inflated (s->fwd) and
+ * most candidates after the first of a group cost no inflate at all.
+ *
+ * Invariant: s->fwd_valid implies s->fwd holds exactly the raw bytes of
+ * group s->fwd_group of segment s->fwd_seg, its checksum chunks verified
+ * and its length prefixes read to the end without overrunning it.
+ */
+#include <string.h>
+
+#include <zlib.h>
+
+#include "store_internal.h"
+#include "varint.h"
+
+static tm_status fwd_damaged(const tm_store *s, const segment *g, tm_error *err)
+{
+    return tm_error_at(err, TM_EDATA, s->path, 0,
+                       "damaged store: the match data of the segment at byte offset %llu is "
+                       "malformed (run 'tmkit check')",
+                       (unsigned long long)g->off);
+}
+
+/* Every unit of the group has a length prefix and its bytes, and the
+ * last one ends the group. */
+static int group_well_formed(const unsigned char *p, const unsigned char *end, size_t units)
+{
+    for (size_t k = 0; k < units; k++) {
+        uint64_t len;
+        if (tm_varint_get(&p, end, &len) != 0 || len > (uint64_t)(end - p))
+            return 0;
+        p += len;
+    }
+    return p == end;
+}
+
+static int inflate_group(tm_store *s, const unsigned char *src, uint32_t clen, uint32_t rawlen)
+{
+    tm_buf_clear(&s->fwd);
+    if (tm_buf_grow(&s->fwd, (size_t)rawlen + 1) != 0)
+        return -1;
+    if (!s->fz_ready) {
+        memset(&s->fz, 0, sizeof s->fz);
+        if (inflateInit2(&s->fz, -15) != Z_OK) /* raw deflate, as written */
+            return -1;
+        s->fz_ready = 1;
+    } else if (inflateReset(&s->fz) != Z_OK) {
+        return -1;
+    }
+    s->fz.next_in = (Bytef *)src;
+    s->fz.avail_in = clen;
+    s->fz.next_out = (Bytef *)s->fwd.data;
+    s->fz.avail_out = rawlen + 1; /* one more: a longer stream is damage, not truncation */
+    int rc = inflate(&s->fz, Z_FINISH);
+    s->fwd.len = rawlen + 1 - s->fz.avail_out;
+    return rc == Z_STREAM_END && s->fwd.len == rawlen ? 0 : -2;
+}
+
+/* Make group gr of segment gi the inflated one. */
+static tm_status load_group(tm_store *s, size_t gi, size_t gr, tm_error *err)
+{
+    if (s->fwd_valid && s->fwd_seg == gi && s->fwd_group == gr)
+        return TM_OK;
+    segment *g = &s->seg[gi];
+    s->fwd_valid = 0;
+    if (tm_seg_verify(g, SEC_FWDIDX, (uint64_t)gr * FWDIDX_SIZE, FWDIDX_SIZE) != 0)
+        return fwd_damaged(s, g, err);
+    const unsigned char *e = g->sec[SEC_FWDIDX] + gr * FWDIDX_SIZE;
+    uint64_t off = get_u64(e);
+    uint32_t clen = get_u32(e + 8), rawlen = get_u32(e + 12);
+    if (off > g->sec_len[SEC_FWD] || clen > g->sec_len[SEC_FWD] - off || rawlen > 64u << 20 ||
+        tm_seg_verify(g, SEC_FWD, off, clen) != 0)
+        return fwd_damaged(s, g, err);
+    int rc = inflate_group(s, g->sec[SEC_FWD] + off, clen, rawlen);
+    if (rc == -1)
+        return tm_error_nomem(err);
+    size_t units = g->nunits - gr * FWD_GROUP < FWD_GROUP ? g->nunits - gr * FWD_GROUP : FWD_GROUP;
+    const unsigned char *p = (const unsigned char *)s->fwd.data;
+    if (rc != 0 || !group_well_formed(p, p + s->fwd.len, units))
+        return fwd_damaged(s, g, err);
+    s->fwd_seg = gi;
+    s->fwd_group = gr;
+    s->fwd_valid = 1;
+    return TM_OK;
+}
+
+tm_status tm_fwd_unit(tm_store *s, size_t gi, uint32_t local, const unsigned char **p,
+                      const unsigned char **end, tm_error *err)
+{
+    tm_status st = load_group(s, gi, local / FWD_GROUP, err);
+    if (st != TM_OK)
+        return st;
+    const unsigned char *q = (const unsigned char *)s->fwd.data, *stop = q + s->fwd.len;
+    uint64_t len = 0;
+    for (uint32_t k = 0;; k++) { /* (group_well_formed: every prefix reads) */
+        tm_varint_get(&q, stop, &len);
+        if (k == local % FWD_GROUP)
+            break;
+        q += len;
+    }
+    *p = q;
+    *end = q + len;
+    return TM_OK;
+}
+
+tm_status tm_fwd_check(tm_store *s, size_t gi, tm_error *err)
+{
+    tm_status st = TM_OK;
+    for (size_t gr = 0; gr * FWD_GROUP < s->seg[gi].nunits && st == TM_OK; gr++)
+        st = load_group(s, gi, gr, err);
+    return st;
+}
