@@ -555,7 +555,8 @@ tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *
         terms[k].term = tm_term32(src, s->mq.words[k], occ);
     }
     for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++) {
-        st = number_query(s, gi, err);
+        if (min != 100) /* (the exact path scores loaded text, not word numbers) */
+            st = number_query(s, gi, err);
         if (st == TM_OK)
             st = min == 100 || min == 0 || nq >= TALLY_DONE ? scan_segment(s, gi, text, len, src, tgt, min, &p, err)
                                         : fuzzy_segment(s, gi, terms, nq, src, tgt, min, &p, err);
