@@ -31,6 +31,11 @@
 
 /* ---- construction ---------------------------------------------------- */
 
+size_t tm_rxsketch_size(const tm_rxsketch *k)
+{
+    return k->npos;
+}
+
 void tm_rxsketch_free(tm_rxsketch *k)
 {
     if (!k)

@@ -30,6 +30,9 @@ typedef struct tm_rxsketch tm_rxsketch;
 tm_rxsketch *tm_rxsketch_new(const char *pattern);
 void tm_rxsketch_free(tm_rxsketch *k);
 
+/* Positions of the automaton: what one step of a walk costs, roughly. */
+size_t tm_rxsketch_size(const tm_rxsketch *k);
+
 /* What a sketch can tell about a position. YES only comes from a sketch
  * that models its pattern exactly (no loosened construct). */
 typedef enum tm_rx_answer {
