@@ -456,7 +456,8 @@ START_TEST(test_posting_lists_round_trip)
             units[n++] = N - 1;
         tm_buf b = TM_BUF_INIT;
         ck_assert_int_eq(tm_plist_encode(&b, units, n), 0);
-        tm_plist l = {(const unsigned char *)b.data, (const unsigned char *)b.data + b.len, 0, 0};
+        const unsigned char *p = b.data ? (const unsigned char *)b.data : (const unsigned char *)"";
+        tm_plist l = {p, p + b.len, 0, 0};
         uint32_t got;
         for (size_t i = 0; i < n; i++) {
             ck_assert_int_eq(tm_plist_next(&l, N, &got), 1);
@@ -465,7 +466,7 @@ START_TEST(test_posting_lists_round_trip)
         ck_assert_int_eq(tm_plist_next(&l, N, &got), 0);
         /* a list naming a unit past the segment's last is damage */
         if (n) {
-            tm_plist s2 = {(const unsigned char *)b.data, (const unsigned char *)b.data + b.len, 0, 0};
+            tm_plist s2 = {p, p + b.len, 0, 0};
             int rc;
             while ((rc = tm_plist_next(&s2, units[n - 1], &got)) == 1)
                 ;
