@@ -442,6 +442,7 @@ void tm_store_close(tm_store *s)
     if (s->z_ready)
         inflateEnd(&s->z);
     tm_buf_free(&s->fwd);
+    free(s->tally);
     if (s->fz_ready)
         inflateEnd(&s->fz);
     tm_mtext_free(&s->mq);

@@ -156,6 +156,8 @@ struct tm_store {
     tm_buf fwd;
     z_stream fz;
     int fz_ready;
+    uint16_t *tally; /* per unit of the biggest segment, zero between queries (store_query.c) */
+    size_t tally_cap;
     tm_mtext mq, mc; /* query scratch */
     tm_mtext mqn;    /* the query with a segment's word numbers */
 };

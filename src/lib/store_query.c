@@ -345,16 +345,28 @@ typedef struct tally {
     size_t n, cap;
 } tally;
 
-static int tally_init(tally *t, uint32_t nunits)
+/* The counts live in the store (s->tally, zero between queries) so that a
+ * query does not fault in fresh pages for them; a query zeroes the counts
+ * it touched, which are exactly its seen units. */
+static int tally_init(tm_store *s, tally *t, uint32_t nunits)
 {
     memset(t, 0, sizeof *t);
-    t->count = calloc((size_t)nunits + 1, sizeof *t->count);
-    return t->count ? 0 : -1;
+    if (s->tally_cap < (size_t)nunits + 1) {
+        uint16_t *c = calloc((size_t)nunits + 1, sizeof *c);
+        if (!c)
+            return -1;
+        free(s->tally);
+        s->tally = c;
+        s->tally_cap = (size_t)nunits + 1;
+    }
+    t->count = s->tally;
+    return 0;
 }
 
 static void tally_free(tally *t)
 {
-    free(t->count);
+    for (size_t i = 0; i < t->n; i++)
+        t->count[t->seen[i]] = 0;
     free(t->seen);
 }
 
@@ -447,7 +459,7 @@ static tm_status fuzzy_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, 
     uint64_t mlo = need_for(out, min, nq), mhi = 100 * (uint64_t)nq / (uint64_t)min;
     tally t;
     cands v = {NULL, 0, 0};
-    if (tally_init(&t, g->nunits) != 0)
+    if (tally_init(s, &t, g->nunits) != 0)
         return tm_error_nomem(err);
     tm_status st = TM_OK;
     size_t m = 0;
