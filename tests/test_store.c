@@ -517,6 +517,40 @@ START_TEST(test_two_variants_of_one_language)
 }
 END_TEST
 
+/* A unit with twenty variants, the query's two languages last: the fuzzy
+ * path reads every variant's match data, not only the first ones. */
+START_TEST(test_many_variants)
+{
+    static const char *codes[] = {"bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "ga",
+                                  "hr", "hu", "it", "lt", "lv", "mt", "nl", "pl", "vi", "fr"};
+    tm_store_writer *w;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
+    tm_tu tu = TM_TU_INIT;
+    for (size_t i = 0; i < 20; i++) {
+        char text[96];
+        snprintf(text, sizeof text, "Biên bản ghi nhớ số %zu về hợp tác kinh tế biên giới (%s).", i,
+                 codes[i]);
+        tm_tu_add_tuv(&tu, codes[i], i == 18 ? PAIRS[0][0] : i == 19 ? PAIRS[0][1] : text, NULL);
+    }
+    ck_assert_int_eq(tm_store_writer_add(w, &tu, &err), TM_OK);
+    tm_tu_clear(&tu);
+    ck_assert_int_eq(tm_store_writer_commit(w, &err), TM_OK);
+    tm_store *s = open_store();
+    static const int mins[] = {50, 99, 100};
+    for (int k = 0; k < 3; k++) {
+        tm_store_hits h;
+        ck_assert_int_eq(tm_store_query(s, PAIRS[0][0], strlen(PAIRS[0][0]), "vi", "fr", mins[k], 5, &h, &err),
+                         TM_OK);
+        ck_assert_msg(h.n == 1, "min %d: %zu hits", mins[k], h.n);
+        ck_assert_int_eq(h.hit[0].score, 100);
+        ck_assert_str_eq(h.hit[0].tu.tuvs[h.hit[0].tgt_var].text, PAIRS[0][1]);
+        tm_store_hits_free(&h);
+    }
+    tm_store_close(s);
+}
+END_TEST
+
 /* ---- damage, versions, atomicity ------------------------------------------------------ */
 
 static long file_size(void)
@@ -725,6 +759,7 @@ static Suite *store_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_posting_lists_round_trip);
     tcase_add_test(tc, test_two_variants_of_one_language);
+    tcase_add_test(tc, test_many_variants);
     tcase_add_test(tc, test_query_equals_full_scan);
     tcase_add_test(tc, test_concord_candidates_equal_full_scan);
     suite_add_tcase(s, tc);

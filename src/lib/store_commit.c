@@ -46,7 +46,7 @@ static tm_status write_section(tm_store_writer *w, segbuild *b, int k, const voi
 
 /* A preset dictionary for the segment's blocks: units sampled evenly
  * across it, up to zlib's 32 KiB window. Small blocks compress poorly on
- * their own (little repeats within 4 KiB); primed with the segment's common
+ * their own (little repeats within 8 KiB); primed with the segment's common
  * words and phrases they come close to compressing the whole memory at
  * once, while a query still inflates one block. Empty for small segments. */
 static void build_dict(const tm_store_writer *w, tm_buf *dict)
@@ -129,10 +129,17 @@ static void *compress_range(void *arg)
     return NULL;
 }
 
-/* Deflate every group, half of them on a second thread. 0, or -1 when
- * zlib or memory failed. */
+/* Deflate every group, half of them on a second thread. 0, -1 when zlib
+ * or memory failed, -2 when a group is bigger than readers accept. */
 static int compress_all(const zitems *it, const tm_buf *dict, int level, zblock *bl, size_t nb)
 {
+    for (size_t i = 0; i < nb; i++) {
+        uint64_t raw = 0;
+        for (uint32_t k = bl[i].first; k < bl[i].first + bl[i].count; k++)
+            raw += 10 + it->len[k];
+        if (raw > RAW_MAX)
+            return -2;
+    }
     zjob one = {it, dict, level, bl, 0, nb / 2, 0}, two = {it, dict, level, bl, nb / 2, nb, 0};
     pthread_t t;
     int threaded = nb >= 8 && pthread_create(&t, NULL, compress_range, &two) == 0;
@@ -142,6 +149,17 @@ static int compress_all(const zitems *it, const tm_buf *dict, int level, zblock 
     else
         compress_range(&two);
     return one.failed || two.failed ? -1 : 0;
+}
+
+/* The status of compress_all's answer rc for what it compressed. */
+static tm_status compressed(int rc, const char *what, tm_error *err)
+{
+    if (rc == -2)
+        return tm_error_set(err, TM_EDATA, "a unit is too large for the store: %s would hold more "
+                                           "than %u MiB", what, RAW_MAX >> 20);
+    if (rc != 0)
+        return tm_error_set(err, TM_EIO, "zlib could not compress %s (or memory ran out)", what);
+    return TM_OK;
 }
 
 static void free_blocks(zblock *bl, size_t nb)
@@ -190,8 +208,8 @@ static tm_status write_blocks(tm_store_writer *w, segbuild *b, tm_error *err)
     zblock *bl = st == TM_OK ? cut_groups(&it, BLOCK_TARGET, &nb) : NULL;
     if (st == TM_OK && !bl)
         st = tm_error_nomem(err);
-    if (st == TM_OK && compress_all(&it, &dict, BLOCK_LEVEL, bl, nb) != 0)
-        st = tm_error_set(err, TM_EIO, "zlib could not compress a block (or memory ran out)");
+    if (st == TM_OK)
+        st = compressed(compress_all(&it, &dict, BLOCK_LEVEL, bl, nb), "a block", err);
     b->sec_off[SEC_BLOCKS] = b->pos;
     uLong crc = 0; /* the blocks' own CRCs guard them; the section's is for `check` */
     for (size_t i = 0; i < nb && st == TM_OK; i++) {
@@ -338,7 +356,8 @@ static int lang_slot(const tm_buf *langs, const unsigned char *code, size_t n)
 }
 
 /* SEC_LENS from the final match data: per unit, per language, the word
- * count the length filter of a query needs (LEN_* in store_internal.h). */
+ * count the length filter of a query needs (LEN_* in store_internal.h).
+ * 0, -1 when the match data lacks something it must have, -2 memory. */
 static int build_lengths(const tm_buf *fwd, const uint64_t *offs, size_t n, const tm_buf *langs,
                          tm_buf *out)
 {
@@ -346,7 +365,7 @@ static int build_lengths(const tm_buf *fwd, const uint64_t *offs, size_t n, cons
     for (size_t i = 0; i < langs->len; i += strlen(langs->data + i) + 1)
         nl++;
     if (tm_buf_grow(out, n * nl + 1) != 0)
-        return -1;
+        return -2;
     memset(out->data, LEN_NONE, n * nl);
     out->len = n * nl;
     for (size_t u = 0; u < n; u++) {
@@ -365,7 +384,8 @@ static int build_lengths(const tm_buf *fwd, const uint64_t *offs, size_t n, cons
                 idlen + 16 > (uint64_t)(end - p) || slot < 0)
                 return -1;
             p += idlen + 16;
-            row[slot] = row[slot] != LEN_NONE || nw >= LEN_ANY ? LEN_ANY : (unsigned char)nw;
+            if (nw) /* (a variant without words has no postings: no query meets it by them) */
+                row[slot] = row[slot] != LEN_NONE || nw >= LEN_ANY ? LEN_ANY : (unsigned char)nw;
         }
     }
     return 0;
@@ -384,8 +404,10 @@ static tm_status write_match_data(tm_store_writer *w, segbuild *b, tm_error *err
     tm_status st = offs && off && len ? TM_OK : tm_error_nomem(err);
     if (st == TM_OK)
         st = tm_vocab_recode(&w->fwd, w->fwd_off.p, n, w->order, &fwd, offs, &vocab, err);
-    if (st == TM_OK && build_lengths(&fwd, offs, n, &w->langs, &lens) != 0)
-        st = tm_error_set(err, TM_EIO, "internal error: match data without its language");
+    int lrc = st == TM_OK ? build_lengths(&fwd, offs, n, &w->langs, &lens) : 0;
+    if (lrc)
+        st = lrc == -2 ? tm_error_nomem(err)
+                       : tm_error_set(err, TM_EIO, "internal error: match data without its language");
     for (size_t k = 0; k < n && st == TM_OK; k++) {
         off[k] = (size_t)offs[k];
         len[k] = (size_t)(offs[k + 1] - offs[k]);
@@ -393,8 +415,8 @@ static tm_status write_match_data(tm_store_writer *w, segbuild *b, tm_error *err
     zitems it = {fwd.data, off, len, n};
     if (st == TM_OK && !(bl = cut_groups(&it, -FWD_GROUP, &ng)))
         st = tm_error_nomem(err);
-    if (st == TM_OK && compress_all(&it, &none, FWD_LEVEL, bl, ng) != 0)
-        st = tm_error_set(err, TM_EIO, "zlib could not compress the match data (or memory ran out)");
+    if (st == TM_OK)
+        st = compressed(compress_all(&it, &none, FWD_LEVEL, bl, ng), "the match data", err);
     unsigned char *ix = st == TM_OK ? malloc(FWDIDX_SIZE * ng + 1) : NULL;
     if (st == TM_OK && !ix)
         st = tm_error_nomem(err);

@@ -76,7 +76,7 @@ static tm_status load_group(tm_store *s, size_t gi, size_t gr, tm_error *err)
     const unsigned char *e = g->sec[SEC_FWDIDX] + gr * FWDIDX_SIZE;
     uint64_t off = get_u64(e);
     uint32_t clen = get_u32(e + 8), rawlen = get_u32(e + 12);
-    if (off > g->sec_len[SEC_FWD] || clen > g->sec_len[SEC_FWD] - off || rawlen > 64u << 20 ||
+    if (off > g->sec_len[SEC_FWD] || clen > g->sec_len[SEC_FWD] - off || rawlen > RAW_MAX ||
         tm_seg_verify(g, SEC_FWD, off, clen) != 0)
         return fwd_damaged(s, g, err);
     int rc = inflate_group(s, g->sec[SEC_FWD] + off, clen, rawlen);

@@ -23,10 +23,12 @@
 #define DICT_SIZE 32768   /* zlib's window: the largest useful preset dictionary */
 #define BLOCK_LEVEL 6     /* blocks are the biggest section: 10% smaller than level 3 */
 #define FWD_GROUP 64      /* units whose match data are deflated together */
+#define RAW_MAX (64u << 20) /* the raw size of a block or group that readers accept (and writers
+                               refuse to exceed): a damaged size cannot make a reader allocate more */
 #define FWD_LEVEL 6
 
 enum {
-    SEC_BLOCKS,    /* zlib blocks of serialized units */
+    SEC_BLOCKS,    /* raw-deflated blocks of serialized units */
     SEC_BLOCKDIR,  /* BLOCKDIR_SIZE per block */
     SEC_EXACT,     /* EXACTENT_SIZE per variant: (high half of the hash of lang + match key, unit) */
     SEC_IDENT,     /* KEYENT_SIZE per unit: (hash of all variants' keys, unit) */

@@ -1,9 +1,12 @@
 /*
- * store_query.c — fuzzy queries with the lossless candidate filter of
- * docs/store.md: length bounds, then the postings of the query's n - T + 1
- * rarest terms (T = ceil(t n) shared words needed for a score of t), then
- * the exact score of every candidate.
+ * store_query.c — queries. Fuzzy ones (0 < --min < 100) take the lossless
+ * candidate filter of docs/store.md: length bounds, the query's posting
+ * lists read rarest first with a count per unit of the lists holding it,
+ * and the exact score (on the unit's match data) of each unit whose count
+ * can still reach the N-th best score. --min 100 takes the exact index and
+ * scores its candidates on their text; --min 0 scores every unit.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,16 +103,37 @@ typedef struct fwd_var {
     uint32_t sig[4];
 } fwd_var;
 
-/* Read unit local's variants (at most cap). TM_EDATA when the data is
- * damaged. */
 static tm_status fwd_malformed(const tm_store *s, tm_error *err)
 {
     return tm_error_at(err, TM_EDATA, s->path, 0,
                        "damaged store: the match data of a unit is malformed (run 'tmkit check')");
 }
 
-static tm_status fwd_read(tm_store *s, size_t gi, uint32_t local, fwd_var *v, size_t cap, size_t *n,
-                          uint64_t *date, tm_error *err)
+/* How well a stored code answers lang, as tm_tu_find ranks variants: 2
+ * the same code, 1 the same primary language, 0 neither. The code is not
+ * NUL-terminated: nothing past its n bytes is read. */
+static int code_rank(const unsigned char *code, size_t n, const char *lang)
+{
+    size_t ll = strlen(lang), pl = strcspn(lang, "-_"), cp = 0;
+    if (n == ll && !strncasecmp((const char *)code, lang, ll))
+        return 2;
+    while (cp < n && code[cp] != '-' && code[cp] != '_')
+        cp++;
+    return cp == pl && !strncasecmp((const char *)code, lang, pl);
+}
+
+/* The variant a query uses in each language, picked while reading the
+ * unit's match data: the best code_rank, the first of equals. */
+typedef struct fwd_pick {
+    const char *lang;
+    int rank, index; /* index -1: no variant */
+    fwd_var v;
+} fwd_pick;
+
+/* Read unit local's match data: its date and the variants of the two
+ * picks. TM_EDATA when the data is damaged. */
+static tm_status fwd_read(tm_store *s, size_t gi, uint32_t local, fwd_pick *pick, uint64_t *date,
+                          tm_error *err)
 {
     const unsigned char *p, *end;
     tm_status st = tm_fwd_unit(s, gi, local, &p, &end, err);
@@ -118,7 +142,8 @@ static tm_status fwd_read(tm_store *s, size_t gi, uint32_t local, fwd_var *v, si
     uint64_t nv, len, nw, idlen;
     if (tm_varint_get(&p, end, date) != 0 || tm_varint_get(&p, end, &nv) != 0)
         return fwd_malformed(s, err);
-    *n = 0;
+    for (int j = 0; j < 2; j++)
+        pick[j].rank = 0, pick[j].index = -1;
     for (uint64_t i = 0; i < nv; i++) {
         if (tm_varint_get(&p, end, &len) != 0 || len > (uint64_t)(end - p))
             return fwd_malformed(s, err);
@@ -127,8 +152,13 @@ static tm_status fwd_read(tm_store *s, size_t gi, uint32_t local, fwd_var *v, si
         if (tm_varint_get(&p, end, &nw) != 0 || tm_varint_get(&p, end, &idlen) != 0 ||
             idlen > (uint64_t)(end - p) || (uint64_t)(end - p) - idlen < 16 || nw > idlen)
             return fwd_malformed(s, err);
-        if (*n < cap) {
-            fwd_var *f = &v[(*n)++];
+        for (int j = 0; j < 2; j++) {
+            int r = code_rank(code, (size_t)len, pick[j].lang);
+            if (r <= pick[j].rank)
+                continue;
+            fwd_var *f = &pick[j].v;
+            pick[j].rank = r;
+            pick[j].index = (int)(i < INT_MAX ? i : INT_MAX);
             f->code = code;
             f->code_len = (size_t)len;
             f->nwords = (size_t)nw;
@@ -164,27 +194,12 @@ static int fwd_words(const fwd_var *f, tm_mtext *view)
     return p == f->ids_end ? 0 : -2;
 }
 
-/* The variant tm_tu_find would pick: the same code, else the same primary
- * language. */
-static const fwd_var *fwd_find(const fwd_var *v, size_t n, const char *lang)
-{
-    size_t ll = strlen(lang), pl = strcspn(lang, "-_");
-    for (size_t i = 0; i < n; i++)
-        if (v[i].code_len == ll && !strncasecmp((const char *)v[i].code, lang, ll))
-            return &v[i];
-    for (size_t i = 0; i < n; i++)
-        if (strcspn((const char *)v[i].code, "-_") >= pl && !strncasecmp((const char *)v[i].code, lang, pl) &&
-            (v[i].code_len == pl || v[i].code[pl] == '-' || v[i].code[pl] == '_'))
-            return &v[i];
-    return NULL;
-}
-
 static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src, const char *tgt,
                         int min, pends *out, tm_error *err)
 {
     segment *g = &s->seg[gi];
     tm_status st = TM_OK;
-    fwd_var v[16];
+    fwd_pick pick[2] = {{.lang = src}, {.lang = tgt}};
     tm_mtext view = TM_MTEXT_INIT;
     for (size_t k = 0; k < c->n && st == TM_OK; k++) {
         if (k > 0 && c->v[k] == c->v[k - 1])
@@ -192,13 +207,12 @@ static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src,
         uint64_t id = g->first_id + c->v[k];
         if (tm_store_is_tomb(s, id))
             continue;
-        size_t nv = 0;
         uint64_t date = 0;
-        if ((st = fwd_read(s, gi, c->v[k], v, 16, &nv, &date, err)) != TM_OK)
+        if ((st = fwd_read(s, gi, c->v[k], pick, &date, err)) != TM_OK)
             break;
-        const fwd_var *sv = fwd_find(v, nv, src), *tv = fwd_find(v, nv, tgt);
-        if (!sv || !tv || sv == tv)
+        if (pick[0].index < 0 || pick[1].index < 0 || pick[0].index == pick[1].index)
             continue;
+        const fwd_var *sv = &pick[0].v;
         int rc = fwd_words(sv, &view);
         if (rc != 0) {
             st = rc == -1 ? tm_error_nomem(err) : fwd_malformed(s, err);
@@ -558,6 +572,8 @@ tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *
     if (!terms || !out->hit || !p.v) {
         free(terms);
         free(p.v);
+        free(out->hit);
+        out->hit = NULL;
         return tm_error_nomem(err);
     }
     for (size_t k = 0; k < nq; k++) {

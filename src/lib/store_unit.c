@@ -214,7 +214,7 @@ static tm_status start_block(tm_store *s, size_t gi, uint32_t b, tm_error *err)
     const unsigned char *d = g->sec[SEC_BLOCKDIR] + (size_t)b * BLOCKDIR_SIZE;
     uint64_t off = get_u64(d);
     uint32_t clen = get_u32(d + 8), ulen = get_u32(d + 12), crc = get_u32(d + 16);
-    if (off > g->sec_len[SEC_BLOCKS] || clen > g->sec_len[SEC_BLOCKS] - off || ulen > 64u << 20)
+    if (off > g->sec_len[SEC_BLOCKS] || clen > g->sec_len[SEC_BLOCKS] - off || ulen > RAW_MAX)
         return damaged(s, g, "a block lies outside its section", err);
     const unsigned char *src = g->sec[SEC_BLOCKS] + off;
     if (tm_crc_bad(crc, tm_crc32(src, clen)))

@@ -267,14 +267,14 @@ int tm_cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void note_lang(tm_store_writer *w, const char *lang)
+static int note_lang(tm_store_writer *w, const char *lang)
 {
     char prim[16];
     tm_lang_primary(lang, prim, sizeof prim);
     for (size_t i = 0; i < w->langs.len; i += strlen(w->langs.data + i) + 1)
         if (!strcmp(w->langs.data + i, prim))
-            return;
-    tm_buf_append(&w->langs, prim, strlen(prim) + 1);
+            return 0;
+    return tm_buf_append(&w->langs, prim, strlen(prim) + 1);
 }
 
 /* Prepare every variant of tu for matching into (*mts)[i], grown as
@@ -391,7 +391,8 @@ static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local,
         if (!e)
             return tm_error_nomem(err);
         *e = (keyent){variant_key(w, tu, i), local};
-        note_lang(w, v->lang);
+        if (note_lang(w, v->lang) != 0)
+            return tm_error_nomem(err);
         if (mt->split) {
             posting *p = vec_push(&w->postings);
             if (!p)
