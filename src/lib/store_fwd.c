@@ -61,6 +61,7 @@ static int inflate_group(tm_store *s, const unsigned char *src, uint32_t clen, u
     s->fz.avail_out = rawlen + 1; /* one more: a longer stream is damage, not truncation */
     int rc = inflate(&s->fz, Z_FINISH);
     s->fwd.len = rawlen + 1 - s->fz.avail_out;
+    s->fwd.data[s->fwd.len] = '\0'; /* (room for rawlen + 2 bytes: a tm_buf ends in one) */
     return rc == Z_STREAM_END && s->fwd.len == rawlen ? 0 : -2;
 }
 
