@@ -133,13 +133,9 @@ static void *compress_range(void *arg)
  * or memory failed, -2 when a group is bigger than readers accept. */
 static int compress_all(const zitems *it, const tm_buf *dict, int level, zblock *bl, size_t nb)
 {
-    for (size_t i = 0; i < nb; i++) {
-        uint64_t raw = 0;
-        for (uint32_t k = bl[i].first; k < bl[i].first + bl[i].count; k++)
-            raw += 10 + it->len[k];
-        if (raw > RAW_MAX)
+    for (size_t i = 0; i < nb; i++)
+        if (bl[i].rawlen > RAW_MAX) /* (as cut_groups counted it) */
             return -2;
-    }
     zjob one = {it, dict, level, bl, 0, nb / 2, 0}, two = {it, dict, level, bl, nb / 2, nb, 0};
     pthread_t t;
     int threaded = nb >= 8 && pthread_create(&t, NULL, compress_range, &two) == 0;
@@ -170,7 +166,7 @@ static void free_blocks(zblock *bl, size_t nb)
 }
 
 /* Cut the items into groups of about target raw bytes (target > 0) or of
- * -target items each. */
+ * -target items each; a group's rawlen is its exact raw size. */
 static zblock *cut_groups(const zitems *it, long target, size_t *ngroups)
 {
     size_t cap = 0, nb = 0, raw = 0;
@@ -187,7 +183,7 @@ static zblock *cut_groups(const zitems *it, long target, size_t *ngroups)
                 free(bl);
                 return NULL;
             }
-            bl[nb++] = (zblock){first, (uint32_t)(k + 1 - first), NULL, 0, 0};
+            bl[nb++] = (zblock){first, (uint32_t)(k + 1 - first), NULL, 0, raw};
             first = (uint32_t)(k + 1);
             raw = 0;
         }
@@ -340,30 +336,14 @@ static tm_status write_postings(tm_store_writer *w, segbuild *b, tm_error *err)
     return st;
 }
 
-/* The place of the primary language of a code in the NUL-separated list. */
-static int lang_slot(const tm_buf *langs, const unsigned char *code, size_t n)
-{
-    char c[64], prim[16];
-    n = n < sizeof c - 1 ? n : sizeof c - 1;
-    memcpy(c, code, n);
-    c[n] = '\0';
-    tm_lang_primary(c, prim, sizeof prim);
-    int slot = 0;
-    for (size_t i = 0; i < langs->len; i += strlen(langs->data + i) + 1, slot++)
-        if (!strcmp(langs->data + i, prim))
-            return slot;
-    return -1;
-}
-
 /* SEC_LENS from the final match data: per unit, per language, the word
  * count the length filter of a query needs (LEN_* in store_internal.h).
  * 0, -1 when the match data lacks something it must have, -2 memory. */
 static int build_lengths(const tm_buf *fwd, const uint64_t *offs, size_t n, const tm_buf *langs,
                          tm_buf *out)
 {
-    size_t nl = 0;
-    for (size_t i = 0; i < langs->len; i += strlen(langs->data + i) + 1)
-        nl++;
+    size_t nl;
+    tm_langs_find(langs->data, langs->len, "", &nl);
     if (tm_buf_grow(out, n * nl + 1) != 0)
         return -2;
     memset(out->data, LEN_NONE, n * nl);
@@ -371,21 +351,24 @@ static int build_lengths(const tm_buf *fwd, const uint64_t *offs, size_t n, cons
     for (size_t u = 0; u < n; u++) {
         const unsigned char *p = (const unsigned char *)fwd->data + offs[u];
         const unsigned char *end = (const unsigned char *)fwd->data + offs[u + 1];
-        uint64_t date, nv, len, nw, idlen;
         unsigned char *row = (unsigned char *)out->data + u * nl;
-        if (tm_varint_get(&p, end, &date) || tm_varint_get(&p, end, &nv))
+        uint64_t date, nv;
+        tm_fwd_variant v;
+        if (tm_fwd_record(&p, end, &date, &nv) != 0)
             return -1;
-        for (uint64_t v = 0; v < nv; v++) {
-            if (tm_varint_get(&p, end, &len) || len > (uint64_t)(end - p))
+        for (uint64_t i = 0; i < nv; i++) {
+            char code[64];
+            if (tm_fwd_variant_next(&p, end, &v) != 0)
                 return -1;
-            int slot = lang_slot(langs, p, (size_t)len);
-            p += len;
-            if (tm_varint_get(&p, end, &nw) || tm_varint_get(&p, end, &idlen) ||
-                idlen + 16 > (uint64_t)(end - p) || slot < 0)
+            size_t cl = v.code_len < sizeof code - 1 ? v.code_len : sizeof code - 1;
+            memcpy(code, v.code, cl);
+            code[cl] = '\0';
+            int slot = tm_langs_find(langs->data, langs->len, code, NULL);
+            if (slot < 0)
                 return -1;
-            p += idlen + 16;
-            if (nw) /* (a variant without words has no postings: no query meets it by them) */
-                row[slot] = row[slot] != LEN_NONE || nw >= LEN_ANY ? LEN_ANY : (unsigned char)nw;
+            if (v.nwords) /* (a variant without words has no postings: no query meets it by them) */
+                row[slot] = row[slot] != LEN_NONE || v.nwords >= LEN_ANY ? LEN_ANY
+                                                                          : (unsigned char)v.nwords;
         }
     }
     return 0;

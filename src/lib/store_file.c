@@ -90,15 +90,6 @@ static tm_status seg_damaged(const tm_store *s, uint64_t off, const char *what, 
                        what, (unsigned long long)off);
 }
 
-static size_t count_langs(const segment *g)
-{
-    size_t n = 0;
-    const unsigned char *p = g->sec[SEC_LANGS], *end = p + g->sec_len[SEC_LANGS];
-    for (; p < end; p += strnlen((const char *)p, (size_t)(end - p)) + 1)
-        n++;
-    return n;
-}
-
 static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int verify_all, tm_error *err)
 {
     if (g->off < DATA_START || g->off > s->size || g->len > s->size - g->off || g->len < SEGTAB_SIZE)
@@ -128,7 +119,7 @@ static tm_status parse_segment(tm_store *s, segment *g, uint32_t tabcrc, int ver
             return seg_damaged(s, g->off, what, err);
         }
     }
-    g->nlangs = count_langs(g);
+    tm_langs_find(g->sec[SEC_LANGS], (size_t)g->sec_len[SEC_LANGS], "", &g->nlangs);
     if (g->sec_len[SEC_BLOCKDIR] % BLOCKDIR_SIZE || g->sec_len[SEC_EXACT] % EXACTENT_SIZE ||
         g->sec_len[SEC_IDENT] % KEYENT_SIZE || g->sec_len[SEC_TERMS] % TERMENT_SIZE ||
         g->sec_len[SEC_TOMBS] % 8 ||
@@ -259,20 +250,6 @@ int tm_plist_encode(tm_buf *out, const uint32_t *units, size_t n)
         i = j;
     }
     return rc ? -1 : 0;
-}
-
-int tm_seg_lang_slot(const segment *g, const char *lang)
-{
-    char prim[16];
-    tm_lang_primary(lang, prim, sizeof prim);
-    const unsigned char *p = g->sec[SEC_LANGS], *end = p + g->sec_len[SEC_LANGS];
-    for (int slot = 0; p < end; slot++) {
-        size_t n = strnlen((const char *)p, (size_t)(end - p));
-        if (n == strlen(prim) && !memcmp(p, prim, n))
-            return slot;
-        p += n + 1;
-    }
-    return -1;
 }
 
 int tm_seg_unit_len(segment *g, int slot, uint32_t unit, unsigned *len)

@@ -21,6 +21,31 @@
 #include "store_internal.h"
 #include "varint.h"
 
+int tm_fwd_record(const unsigned char **p, const unsigned char *end, uint64_t *date, uint64_t *nv)
+{
+    return tm_varint_get(p, end, date) != 0 || tm_varint_get(p, end, nv) != 0 ? -1 : 0;
+}
+
+int tm_fwd_variant_next(const unsigned char **p, const unsigned char *end, tm_fwd_variant *v)
+{
+    uint64_t len, nw, idlen;
+    if (tm_varint_get(p, end, &len) != 0 || len > (uint64_t)(end - *p))
+        return -1;
+    v->code = *p;
+    v->code_len = (size_t)len;
+    *p += len;
+    if (tm_varint_get(p, end, &nw) != 0 || tm_varint_get(p, end, &idlen) != 0 ||
+        idlen > (uint64_t)(end - *p) || (uint64_t)(end - *p) - idlen < 16 || nw > idlen)
+        return -1;
+    v->nwords = (size_t)nw;
+    v->ids = *p;
+    v->ids_end = *p + idlen;
+    for (int k = 0; k < 4; k++)
+        v->sig[k] = get_u32(*p + idlen + 4 * (size_t)k);
+    *p += idlen + 16;
+    return 0;
+}
+
 static tm_status fwd_damaged(const tm_store *s, const segment *g, tm_error *err)
 {
     return tm_error_at(err, TM_EDATA, s->path, 0,

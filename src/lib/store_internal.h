@@ -196,9 +196,6 @@ int tm_plist_next(tm_plist *list, uint32_t nunits, uint32_t *unit);
 /* Append a list of sorted, distinct units to out. 0, or -1 for memory. */
 int tm_plist_encode(tm_buf *out, const uint32_t *units, size_t n);
 
-/* SEC_LENS: the place of language lang (its primary part) in the
- * segment's language list, or -1. */
-int tm_seg_lang_slot(const segment *g, const char *lang);
 /* The unit's LEN_* byte for language slot; -1 when its chunk is damaged. */
 int tm_seg_unit_len(segment *g, int slot, uint32_t unit, unsigned *len);
 
@@ -227,6 +224,21 @@ int tm_vocab_number(segment *g, uint32_t hash, uint32_t *id);
  * (valid until the next call). TM_EDATA when its group is damaged. */
 tm_status tm_fwd_unit(tm_store *s, size_t gi, uint32_t local, const unsigned char **p,
                       const unsigned char **end, tm_error *err);
+/* One variant of a unit's match data (the record SEC_FWD holds per unit:
+ * date, variant count, then per variant its code, word count, word
+ * numbers and four signatures). */
+typedef struct tm_fwd_variant {
+    const unsigned char *code; /* lower case, not NUL-terminated */
+    size_t code_len;
+    size_t nwords;
+    const unsigned char *ids, *ids_end; /* word numbers, varints (store_vocab.c) */
+    uint32_t sig[4];                    /* case, punctuation, numbers, tags */
+} tm_fwd_variant;
+/* Read a record's head, then its variants one by one: 0, or -1 when the
+ * record does not hold what it says (the reader then stops). */
+int tm_fwd_record(const unsigned char **p, const unsigned char *end, uint64_t *date, uint64_t *nv);
+int tm_fwd_variant_next(const unsigned char **p, const unsigned char *end, tm_fwd_variant *v);
+
 /* Inflate and read through every group of segment gi (check). */
 tm_status tm_fwd_check(tm_store *s, size_t gi, tm_error *err);
 
@@ -248,5 +260,9 @@ uint64_t tm_key64(const char *lang, const char *key, size_t n);
 uint32_t tm_term32(const char *lang, uint32_t word, uint32_t occurrence);
 /* The language part of a code, lower-cased, into out (for keys and stats). */
 void tm_lang_primary(const char *code, char *out, size_t cap);
+/* The place of lang's primary language in a list of NUL-separated primary
+ * codes of len bytes (the writer's, or a segment's SEC_LANGS), or -1;
+ * *count (when not NULL) gets the number of codes in the list. */
+int tm_langs_find(const void *list, size_t len, const char *lang, size_t *count);
 
 #endif

@@ -94,15 +94,6 @@ static void pend_offer(pends *p, const pend *x)
     p->n++;
 }
 
-/* One variant's match data in a segment's forward index. */
-typedef struct fwd_var {
-    const unsigned char *code;
-    size_t code_len;
-    size_t nwords;
-    const unsigned char *ids, *ids_end; /* word numbers, varints (store_vocab.c) */
-    uint32_t sig[4];
-} fwd_var;
-
 static tm_status fwd_malformed(const tm_store *s, tm_error *err)
 {
     return tm_error_at(err, TM_EDATA, s->path, 0,
@@ -127,7 +118,7 @@ static int code_rank(const unsigned char *code, size_t n, const char *lang)
 typedef struct fwd_pick {
     const char *lang;
     int rank, index; /* index -1: no variant */
-    fwd_var v;
+    tm_fwd_variant v;
 } fwd_pick;
 
 /* Read unit local's match data: its date and the variants of the two
@@ -139,42 +130,30 @@ static tm_status fwd_read(tm_store *s, size_t gi, uint32_t local, fwd_pick *pick
     tm_status st = tm_fwd_unit(s, gi, local, &p, &end, err);
     if (st != TM_OK)
         return st;
-    uint64_t nv, len, nw, idlen;
-    if (tm_varint_get(&p, end, date) != 0 || tm_varint_get(&p, end, &nv) != 0)
+    uint64_t nv;
+    tm_fwd_variant v;
+    if (tm_fwd_record(&p, end, date, &nv) != 0)
         return fwd_malformed(s, err);
     for (int j = 0; j < 2; j++)
         pick[j].rank = 0, pick[j].index = -1;
     for (uint64_t i = 0; i < nv; i++) {
-        if (tm_varint_get(&p, end, &len) != 0 || len > (uint64_t)(end - p))
-            return fwd_malformed(s, err);
-        const unsigned char *code = p;
-        p += len;
-        if (tm_varint_get(&p, end, &nw) != 0 || tm_varint_get(&p, end, &idlen) != 0 ||
-            idlen > (uint64_t)(end - p) || (uint64_t)(end - p) - idlen < 16 || nw > idlen)
+        if (tm_fwd_variant_next(&p, end, &v) != 0)
             return fwd_malformed(s, err);
         for (int j = 0; j < 2; j++) {
-            int r = code_rank(code, (size_t)len, pick[j].lang);
-            if (r <= pick[j].rank)
-                continue;
-            fwd_var *f = &pick[j].v;
-            pick[j].rank = r;
-            pick[j].index = (int)(i < INT_MAX ? i : INT_MAX);
-            f->code = code;
-            f->code_len = (size_t)len;
-            f->nwords = (size_t)nw;
-            f->ids = p;
-            f->ids_end = p + idlen;
-            for (int k = 0; k < 4; k++)
-                f->sig[k] = get_u32(p + idlen + 4 * (size_t)k);
+            int r = code_rank(v.code, v.code_len, pick[j].lang);
+            if (r > pick[j].rank) {
+                pick[j].rank = r;
+                pick[j].index = (int)(i < INT_MAX ? i : INT_MAX);
+                pick[j].v = v;
+            }
         }
-        p += idlen + 16;
     }
     return p == end ? TM_OK : fwd_malformed(s, err);
 }
 
 /* A variant's words as numbers into view (grown as needed). 0, -1 for
  * memory, -2 when they do not decode to the stated count. */
-static int fwd_words(const fwd_var *f, tm_mtext *view)
+static int fwd_words(const tm_fwd_variant *f, tm_mtext *view)
 {
     if (f->nwords > view->cap) {
         uint32_t *w = realloc(view->words, f->nwords * sizeof *w);
@@ -212,7 +191,7 @@ static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src,
             break;
         if (pick[0].index < 0 || pick[1].index < 0 || pick[0].index == pick[1].index)
             continue;
-        const fwd_var *sv = &pick[0].v;
+        const tm_fwd_variant *sv = &pick[0].v;
         int rc = fwd_words(sv, &view);
         if (rc != 0) {
             st = rc == -1 ? tm_error_nomem(err) : fwd_malformed(s, err);
@@ -252,9 +231,10 @@ static tm_status verify_loaded(tm_store *s, size_t gi, const cands *c, const cha
         const tm_tuv *sv = tm_tu_find(&tu, src), *tv = tm_tu_find(&tu, tgt);
         /* the query's own text (no markup) scores what the query does
          * against itself, without preparing it again */
-        int same = sv && !sv->markup && strlen(sv->text) == len && !memcmp(sv->text, text, len);
+        size_t svlen = sv ? strlen(sv->text) : 0;
+        int same = sv && !sv->markup && svlen == len && !memcmp(sv->text, text, len);
         if (sv && tv && sv != tv && !same)
-            st = tm_mtext_prepare(&s->mc, sv->text, strlen(sv->text), sv->markup, err);
+            st = tm_mtext_prepare(&s->mc, sv->text, svlen, sv->markup, err);
         if (sv && tv && sv != tv && st == TM_OK) {
             int score = same ? self : tm_match_score(&s->mq, &s->mc, NULL).score;
             pend x = {score, tm_unit_date(&tu), id, gi, c->v[k]};
@@ -469,7 +449,7 @@ static tm_status fuzzy_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, 
     }
     if (nq > 1)
         qsort(terms, nq, sizeof *terms, cmp_df);
-    int slot = tm_seg_lang_slot(g, src);
+    int slot = tm_langs_find(g->sec[SEC_LANGS], (size_t)g->sec_len[SEC_LANGS], src, NULL);
     uint64_t mlo = need_for(out, min, nq), mhi = 100 * (uint64_t)nq / (uint64_t)min;
     tally t;
     cands v = {NULL, 0, 0};

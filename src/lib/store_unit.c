@@ -28,6 +28,24 @@ void tm_lang_primary(const char *code, char *out, size_t cap)
     out[i] = '\0';
 }
 
+int tm_langs_find(const void *list, size_t len, const char *lang, size_t *count)
+{
+    char prim[16];
+    tm_lang_primary(lang, prim, sizeof prim);
+    const char *p = list, *end = p + len;
+    int slot = -1;
+    size_t n = 0;
+    for (; p < end; n++) {
+        size_t k = strnlen(p, (size_t)(end - p));
+        if (slot < 0 && k == strlen(prim) && !memcmp(p, prim, k))
+            slot = (int)n;
+        p += k + 1;
+    }
+    if (count)
+        *count = n;
+    return slot;
+}
+
 uint64_t tm_key64(const char *lang, const char *key, size_t n)
 {
     uint64_t h = 1469598103934665603ull;

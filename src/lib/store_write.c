@@ -270,10 +270,9 @@ int tm_cmp_u64(const void *a, const void *b)
 static int note_lang(tm_store_writer *w, const char *lang)
 {
     char prim[16];
+    if (tm_langs_find(w->langs.data, w->langs.len, lang, NULL) >= 0)
+        return 0;
     tm_lang_primary(lang, prim, sizeof prim);
-    for (size_t i = 0; i < w->langs.len; i += strlen(w->langs.data + i) + 1)
-        if (!strcmp(w->langs.data + i, prim))
-            return 0;
     return tm_buf_append(&w->langs, prim, strlen(prim) + 1);
 }
 
