@@ -726,6 +726,33 @@ START_TEST(test_abort_and_leftovers_leave_old_content)
 }
 END_TEST
 
+/* A unit bigger than readers accept (one 65 MiB word) is refused at
+ * commit with a clear error, and the store keeps what it held. */
+START_TEST(test_oversized_unit_refused)
+{
+    import(PAIRS, 2, "doc-a", "20240101T000000Z");
+    size_t n = (65u << 20) + 1;
+    char *big = malloc(n + 1);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 'a', n);
+    big[n] = '\0';
+    tm_store_writer *w;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
+    tm_tu tu = TM_TU_INIT;
+    unit(&tu, big, "Un mot.", "big", "20240101T000000Z");
+    free(big);
+    ck_assert_int_eq(tm_store_writer_add(w, &tu, &err), TM_OK);
+    tm_tu_clear(&tu);
+    ck_assert_int_eq(tm_store_writer_commit(w, &err), TM_EDATA);
+    ck_assert_msg(strstr(err.msg, "too large for the store"), "%s", err.msg);
+    tm_store *s = open_store();
+    ck_assert_int_eq(count_units(s), 2);
+    tm_store_close(s);
+    ck_assert_int_eq(tm_store_check(path, &err), TM_OK);
+}
+END_TEST
+
 START_TEST(test_not_a_store)
 {
     int fd = open(path, O_CREAT | O_WRONLY, 0644);
@@ -771,6 +798,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_truncation_caught);
     tcase_add_test(tc, test_future_version_refused);
     tcase_add_test(tc, test_abort_and_leftovers_leave_old_content);
+    tcase_add_test(tc, test_oversized_unit_refused);
     tcase_add_test(tc, test_not_a_store);
     suite_add_tcase(s, tc);
     return s;
