@@ -32,7 +32,8 @@ int tm_langs_find(const void *list, size_t len, const char *lang, size_t *count)
 {
     char prim[16];
     tm_lang_primary(lang, prim, sizeof prim);
-    const char *p = list, *end = p + len;
+    /* (an empty tm_buf has no data: no arithmetic on its NULL) */
+    const char *p = list ? (const char *)list : "", *end = p + (list ? len : 0);
     int slot = -1;
     size_t n = 0;
     for (; p < end; n++) {
