@@ -292,7 +292,10 @@ tm_status tm_norm(const char *s, size_t n, int flags, tm_buf *out, tm_error *err
 
 tm_status tm_norm_match(const char *s, size_t n, tm_buf *out, tm_error *err)
 {
-    return tm_norm(s, n, TM_NORM_MATCH, out, err);
+    int rc = tm_norm_match_fast(s, n, out, err);
+    if (rc < 0)
+        return err->code;
+    return rc ? TM_OK : tm_norm(s, n, TM_NORM_MATCH, out, err);
 }
 
 tm_status tm_norm_fold(const char *s, size_t n, tm_buf *out, tm_error *err)
