@@ -4,12 +4,28 @@
  * language detection and the segmenter with the built-in SRX rules.
  *
  * The first byte picks the language (auto, vi, fr, de) and whether NFC is
- * applied, so every path is reachable from one corpus.
+ * applied, so every path is reachable from one corpus. Each paragraph's
+ * match key is also made both ways (norm_fast.c and the general path):
+ * they must agree.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "norm.h"
 #include "tmkit.h"
+
+static void same_keys(const char *s, size_t n)
+{
+    static tm_buf fast, slow;
+    tm_error e1 = {TM_OK, ""}, e2 = {TM_OK, ""};
+    int took = tm_norm_match_fast(s, n, &fast, &e1);
+    if (took < 0)
+        abort();
+    if (took && (tm_norm(s, n, TM_NORM_MATCH, &slow, &e2) != TM_OK || fast.len != slow.len ||
+                 memcmp(fast.data, slow.data, fast.len) != 0))
+        abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     tm_line para;
     while (tm_reader_next_para(r, &para, &err) == TM_OK && para.text) {
+        same_keys(para.text, para.len);
         int k = mode & 3;
         if (k == 0) { /* auto: what -l auto does, falling back to ICU's root rules */
             const char *guess = tm_lang_detect(para.text, para.len);
