@@ -266,6 +266,10 @@ tm_status tm_store_load(tm_store *s, size_t segi, uint32_t local, tm_tu *tu, tm_
 /* keys and terms */
 uint64_t tm_key64(const char *lang, const char *key, size_t n);
 uint32_t tm_term32(const char *lang, uint32_t word, uint32_t occurrence);
+/* The same in two steps, for many words of one language:
+ * tm_term32(lang, w, o) == tm_term32_in(tm_term_lang(lang), w, o). */
+uint32_t tm_term_lang(const char *lang);
+uint32_t tm_term32_in(uint32_t lang_hash, uint32_t word, uint32_t occurrence);
 /* The language part of a code, lower-cased, into out (for keys and stats). */
 void tm_lang_primary(const char *code, char *out, size_t cap);
 /* The place of lang's primary language in a list of NUL-separated primary

@@ -74,13 +74,23 @@ uint64_t tm_unit_date(const tm_tu *tu)
     return k;
 }
 
-uint32_t tm_term32(const char *lang, uint32_t word, uint32_t occurrence)
+uint32_t tm_term_lang(const char *lang)
 {
     uint32_t h = 2166136261u;
     char prim[16];
     tm_lang_primary(lang, prim, sizeof prim);
     for (const char *p = prim; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}
+
+uint32_t tm_term32(const char *lang, uint32_t word, uint32_t occurrence)
+{
+    return tm_term32_in(tm_term_lang(lang), word, occurrence);
+}
+
+uint32_t tm_term32_in(uint32_t h, uint32_t word, uint32_t occurrence)
+{
     for (int i = 0; i < 4; i++)
         h = (h ^ ((word >> (8 * i)) & 0xFF)) * 16777619u;
     for (int i = 0; i < 4; i++)

@@ -49,6 +49,18 @@ tm_status tm_writer_sync(tm_store_writer *w, tm_error *err)
     return TM_OK;
 }
 
+static void entries_free(unit_entries *e)
+{
+    for (size_t i = 0; i < e->nmts; i++)
+        tm_mtext_free(&e->mts[i]);
+    free(e->mts);
+    free(e->keys.p);
+    free(e->terms.p);
+    tm_buf_free(&e->record);
+    tm_buf_free(&e->enc);
+    memset(e, 0, sizeof *e);
+}
+
 /* A new store: slot A at transaction 1 covering nothing, slot B empty. */
 static tm_status init_file(tm_store_writer *w, tm_error *err)
 {
@@ -152,9 +164,7 @@ void tm_store_writer_abort(tm_store_writer *w)
     free(w->fwd_off.p);
     for (size_t k = 0; k < BATCH; k++) {
         tm_tu_clear(&w->wait.tu[k]);
-        for (size_t i = 0; i < w->wait.nmts[k]; i++)
-            tm_mtext_free(&w->wait.mts[k][i]);
-        free(w->wait.mts[k]);
+        entries_free(&w->wait.ent[k]);
     }
     free(w->path);
     free(w);
@@ -276,76 +286,25 @@ static int note_lang(tm_store_writer *w, const char *lang)
     return tm_buf_append(&w->langs, prim, strlen(prim) + 1);
 }
 
-/* Prepare every variant of tu for matching into (*mts)[i], grown as
- * needed: the keys give the identity, the words the postings and the match
- * data. */
-static tm_status prepare_variants(const tm_tu *tu, tm_mtext **mts, size_t *nmts, tm_error *err)
+/* Every variant of tu prepared for matching into e->mts, grown as needed. */
+static tm_status prepare_variants(const tm_tu *tu, unit_entries *e, tm_error *err)
 {
-    if (tu->ntuvs > *nmts) {
-        tm_mtext *p = realloc(*mts, tu->ntuvs * sizeof *p);
+    if (tu->ntuvs > e->nmts) {
+        tm_mtext *p = realloc(e->mts, tu->ntuvs * sizeof *p);
         if (!p)
             return tm_error_nomem(err);
-        for (size_t i = *nmts; i < tu->ntuvs; i++)
+        for (size_t i = e->nmts; i < tu->ntuvs; i++)
             memset(&p[i], 0, sizeof p[i]);
-        *mts = p;
-        *nmts = tu->ntuvs;
+        e->mts = p;
+        e->nmts = tu->ntuvs;
     }
     for (size_t i = 0; i < tu->ntuvs; i++) {
         const tm_tuv *v = &tu->tuvs[i];
-        tm_status st = tm_mtext_prepare(&(*mts)[i], v->text, strlen(v->text), v->markup, err);
+        tm_status st = tm_mtext_prepare(&e->mts[i], v->text, strlen(v->text), v->markup, err);
         if (st != TM_OK)
             return st;
     }
     return TM_OK;
-}
-
-typedef struct prep_job {
-    pending *p;
-    size_t from, to;
-} prep_job;
-
-static void *prepare_range(void *arg)
-{
-    prep_job *j = arg;
-    for (size_t k = j->from; k < j->to; k++)
-        j->p->st[k] = prepare_variants(&j->p->tu[k], &j->p->mts[k], &j->p->nmts[k], &j->p->err[k]);
-    return NULL;
-}
-
-/* Prepare the batch: the second half on a helper thread (or here, if one
- * cannot be started). */
-static void prepare_batch(pending *p)
-{
-    prep_job a = {p, 0, p->n / 2}, b = {p, p->n / 2, p->n};
-    pthread_t t;
-    int threaded = p->n >= 16 && pthread_create(&t, NULL, prepare_range, &b) == 0;
-    prepare_range(&a);
-    if (threaded)
-        pthread_join(t, NULL);
-    else
-        prepare_range(&b);
-}
-
-static uint64_t variant_key(const tm_store_writer *w, const tm_tu *tu, size_t i)
-{
-    const tm_buf *k = &w->mts[i].key;
-    return tm_key64(tu->tuvs[i].lang, k->data ? k->data : "", k->len);
-}
-
-/* Identity: the hashes of every variant's language and match key, sorted. */
-static uint64_t unit_ident(const tm_store_writer *w, const tm_tu *tu)
-{
-    uint64_t keys[64];
-    size_t n = tu->ntuvs < 64 ? tu->ntuvs : 64;
-    for (size_t i = 0; i < n; i++)
-        keys[i] = variant_key(w, tu, i);
-    if (n > 1) /* (qsort must not get a NULL base, even for 0 items) */
-        qsort(keys, n, sizeof *keys, tm_cmp_u64);
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        for (int b = 0; b < 8; b++)
-            h = (h ^ ((keys[i] >> (8 * b)) & 0xFF)) * 1099511628211ull;
-    return h;
 }
 
 static int put_u32b(tm_buf *b, uint32_t v)
@@ -371,61 +330,132 @@ static int put_match_data(tm_buf *b, const char *lang, const tm_mtext *mt)
            put_u32b(b, mt->number_sig) | put_u32b(b, mt->tag_sig);
 }
 
-/* Index entries of a new unit: exact keys, postings and match data of every
- * variant. */
-static tm_status index_unit(tm_store_writer *w, const tm_tu *tu, uint32_t local, tm_error *err)
+/* The posting terms of one variant: each word with its occurrence number
+ * (the second "le" is another term than the first), and the split marker. */
+static int put_terms(vec *terms, const char *lang, const tm_mtext *mt)
 {
-    uint64_t *fo = vec_push(&w->fwd_off);
-    if (!fo)
-        return tm_error_nomem(err);
-    *fo = w->fwd.len;
-    if (tm_varint_put(&w->fwd, tm_unit_date(tu)) != 0 || tm_varint_put(&w->fwd, tu->ntuvs) != 0)
-        return tm_error_nomem(err);
-    for (size_t i = 0; i < tu->ntuvs; i++) {
-        const tm_tuv *v = &tu->tuvs[i];
-        const tm_mtext *mt = &w->mts[i];
-        if (put_match_data(&w->fwd, v->lang, mt) != 0)
-            return tm_error_nomem(err);
-        keyent *e = vec_push(&w->exact);
-        if (!e)
-            return tm_error_nomem(err);
-        *e = (keyent){variant_key(w, tu, i), local};
-        if (note_lang(w, v->lang) != 0)
-            return tm_error_nomem(err);
-        if (mt->split) {
-            posting *p = vec_push(&w->postings);
-            if (!p)
-                return tm_error_nomem(err);
-            *p = (posting){TM_SPLIT_TERM(v->lang), local};
-        }
-        for (size_t k = 0; k < mt->nwords; k++) {
-            uint32_t occ = 1;
-            for (size_t q = 0; q < k; q++)
-                occ += mt->words[q] == mt->words[k];
-            posting *p = vec_push(&w->postings);
-            if (!p)
-                return tm_error_nomem(err);
-            *p = (posting){tm_term32(v->lang, mt->words[k], occ), local};
-        }
+    uint32_t lh = tm_term_lang(lang), *t;
+    if (mt->split) {
+        if (!(t = vec_push(terms)))
+            return -1;
+        *t = TM_SPLIT_TERM(lang);
     }
+    for (size_t k = 0; k < mt->nwords; k++) {
+        uint32_t occ = 1;
+        for (size_t q = 0; q < k; q++)
+            occ += mt->words[q] == mt->words[k];
+        if (!(t = vec_push(terms)))
+            return -1;
+        *t = tm_term32_in(lh, mt->words[k], occ);
+    }
+    return 0;
+}
+
+/* Identity: the hashes of every variant's language and match key, sorted. */
+static uint64_t unit_ident(const uint64_t *vkeys, size_t nkeys)
+{
+    uint64_t keys[64];
+    size_t n = nkeys < 64 ? nkeys : 64;
+    memcpy(keys, vkeys, n * sizeof *keys);
+    if (n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(keys, n, sizeof *keys, tm_cmp_u64);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 8; b++)
+            h = (h ^ ((keys[i] >> (8 * b)) & 0xFF)) * 1099511628211ull;
+    return h;
+}
+
+/* Everything the index needs of tu, whose variants are prepared in e->mts:
+ * made from the unit alone, so either thread can make it. */
+static tm_status make_entries(const tm_tu *tu, unit_entries *e, tm_error *err)
+{
+    e->keys.n = e->terms.n = 0;
+    e->keys.size = sizeof(uint64_t);
+    e->terms.size = sizeof(uint32_t);
+    tm_buf_clear(&e->record);
+    tm_buf_clear(&e->enc);
+    int rc = tm_varint_put(&e->record, tm_unit_date(tu)) | tm_varint_put(&e->record, tu->ntuvs) |
+             tm_unit_encode(&e->enc, tu);
+    for (size_t i = 0; i < tu->ntuvs && rc == 0; i++) {
+        const tm_tuv *v = &tu->tuvs[i];
+        const tm_mtext *mt = &e->mts[i];
+        const tm_buf *k = &mt->key;
+        uint64_t *key = vec_push(&e->keys);
+        if (!key)
+            return tm_error_nomem(err);
+        *key = tm_key64(v->lang, k->data ? k->data : "", k->len);
+        rc = put_match_data(&e->record, v->lang, mt) | put_terms(&e->terms, v->lang, mt);
+    }
+    if (rc != 0)
+        return tm_error_nomem(err);
+    e->ident = unit_ident(e->keys.p, e->keys.n);
     return TM_OK;
 }
 
-static tm_status append_unit(tm_store_writer *w, const tm_tu *tu, uint64_t ident, tm_error *err)
+typedef struct prep_job {
+    pending *p;
+    size_t from, to;
+} prep_job;
+
+static void *prepare_range(void *arg)
+{
+    prep_job *j = arg;
+    for (size_t k = j->from; k < j->to; k++) {
+        pending *p = j->p;
+        p->st[k] = prepare_variants(&p->tu[k], &p->ent[k], &p->err[k]);
+        if (p->st[k] == TM_OK)
+            p->st[k] = make_entries(&p->tu[k], &p->ent[k], &p->err[k]);
+    }
+    return NULL;
+}
+
+/* Prepare the batch: the second half on a helper thread (or here, if one
+ * cannot be started). */
+static void prepare_batch(pending *p)
+{
+    prep_job a = {p, 0, p->n / 2}, b = {p, p->n / 2, p->n};
+    pthread_t t;
+    int threaded = p->n >= 16 && pthread_create(&t, NULL, prepare_range, &b) == 0;
+    prepare_range(&a);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        prepare_range(&b);
+}
+
+/* Append a new unit and its index entries to the batch's sections. */
+static tm_status append_unit(tm_store_writer *w, const tm_tu *tu, const unit_entries *e,
+                             tm_error *err)
 {
     uint32_t local = (uint32_t)w->unit_off.n;
     size_t *off = vec_push(&w->unit_off), *len = vec_push(&w->unit_len);
-    keyent *e = vec_push(&w->ident);
-    if (!off || !len || !e)
+    keyent *id = vec_push(&w->ident);
+    uint64_t *fo = vec_push(&w->fwd_off);
+    if (!off || !len || !id || !fo || ident_insert(w, e->ident, local) != 0)
         return tm_error_nomem(err);
     *off = w->units.len;
-    if (tm_unit_encode(&w->units, tu) != 0)
+    *len = e->enc.len;
+    *id = (keyent){e->ident, local};
+    *fo = w->fwd.len;
+    if (tm_buf_append(&w->units, e->enc.data, e->enc.len) != 0 ||
+        tm_buf_append(&w->fwd, e->record.data, e->record.len) != 0 ||
+        tm_array_reserve(&w->exact.p, &w->exact.cap, w->exact.n + e->keys.n, sizeof(keyent), 1024) ||
+        tm_array_reserve(&w->postings.p, &w->postings.cap, w->postings.n + e->terms.n,
+                         sizeof(posting), 1024))
         return tm_error_nomem(err);
-    *len = w->units.len - *off;
-    *e = (keyent){ident, local};
-    if (ident_insert(w, ident, local) != 0)
-        return tm_error_nomem(err);
-    return index_unit(w, tu, local, err);
+    const uint64_t *keys = e->keys.p;
+    for (size_t i = 0; i < e->keys.n; i++) {
+        ((keyent *)w->exact.p)[w->exact.n++] = (keyent){keys[i], local};
+        if (note_lang(w, tu->tuvs[i].lang) != 0)
+            return tm_error_nomem(err);
+    }
+    const uint32_t *terms = e->terms.p;
+    posting *ps = (posting *)w->postings.p + w->postings.n;
+    for (size_t k = 0; k < e->terms.n; k++)
+        ps[k] = (posting){terms[k], local};
+    w->postings.n += e->terms.n;
+    return TM_OK;
 }
 
 /* A duplicate of a unit already in this batch: merge in place (the new
@@ -451,50 +481,36 @@ static tm_status merge_in_batch(tm_store_writer *w, uint32_t local, const tm_tu 
 
 /* Would the merged unit be stored exactly as the old one is? (Compared
  * as serialized bytes, with the old unit's merge taken into account.) */
-static int same_unit(tm_store_writer *w, const tm_tu *merged, const tm_tu *old)
+static int same_unit(const tm_tu *merged, const tm_tu *old)
 {
     tm_tu both = TM_TU_INIT;
     tm_buf a = TM_BUF_INIT, b = TM_BUF_INIT;
     int same = tm_tu_copy(&both, old) == 0 && merge_into(&both, merged) == 0 &&
                tm_unit_encode(&a, &both) == 0 && tm_unit_encode(&b, old) == 0 &&
                a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
-    (void)w;
     tm_tu_clear(&both);
     tm_buf_free(&a);
     tm_buf_free(&b);
     return same;
 }
 
-/* Add one unit whose variants are prepared in w->mts. */
-static tm_status add_prepared(tm_store_writer *w, const tm_tu *tu, tm_error *err)
+/* tu duplicates a live unit of the store: the stored unit is replaced by
+ * the merge of both, unless the merge changes nothing. e holds tu's
+ * prepared variants (the merge has the same ones) and is remade for it. */
+static tm_status replace_old(tm_store_writer *w, const tm_tu *tu, unit_entries *e,
+                             uint64_t old_id, size_t gi, uint32_t old_local, tm_error *err)
 {
-    tm_status st = TM_OK;
-    uint64_t ident = unit_ident(w, tu);
-    uint32_t local;
-    if (ident_lookup(w, ident, &local)) {
-        w->stats.merged++;
-        return merge_in_batch(w, local, tu, err);
-    }
-    size_t gi;
-    uint32_t old_local;
-    uint64_t old_id;
-    tm_status dst = old_duplicate(w, ident, &old_id, &gi, &old_local, err);
-    if (dst != TM_OK)
-        return dst;
-    if (!old_id) {
-        w->stats.added++;
-        return append_unit(w, tu, ident, err);
-    }
-    /* The stored unit is replaced by the merge of both. */
     tm_tu merged = TM_TU_INIT, old = TM_TU_INIT;
     uint64_t *tomb = vec_push(&w->tombs);
-    st = tomb ? tm_store_load(w->old, gi, old_local, &old, err) : tm_error_nomem(err);
+    tm_status st = tomb ? tm_store_load(w->old, gi, old_local, &old, err) : tm_error_nomem(err);
     if (st == TM_OK && (tm_tu_copy(&merged, tu) != 0 || merge_into(&merged, &old) != 0))
         st = tm_error_nomem(err);
     w->stats.merged += st == TM_OK;
-    if (st == TM_OK && !same_unit(w, &merged, &old)) {
+    if (st == TM_OK && !same_unit(&merged, &old)) {
         *tomb = old_id;
-        st = append_unit(w, &merged, ident, err);
+        st = make_entries(&merged, e, err);
+        if (st == TM_OK)
+            st = append_unit(w, &merged, e, err);
     } else if (st == TM_OK) {
         w->tombs.n--; /* nothing new: the stored unit stays as it is */
         w->stats.unchanged++;
@@ -502,6 +518,27 @@ static tm_status add_prepared(tm_store_writer *w, const tm_tu *tu, tm_error *err
     tm_tu_clear(&merged);
     tm_tu_clear(&old);
     return st;
+}
+
+/* Add one prepared unit: merged into a duplicate of this import or of the
+ * store, or appended. */
+static tm_status add_prepared(tm_store_writer *w, const tm_tu *tu, unit_entries *e, tm_error *err)
+{
+    uint32_t local;
+    if (ident_lookup(w, e->ident, &local)) {
+        w->stats.merged++;
+        return merge_in_batch(w, local, tu, err);
+    }
+    size_t gi;
+    uint32_t old_local;
+    uint64_t old_id;
+    tm_status st = old_duplicate(w, e->ident, &old_id, &gi, &old_local, err);
+    if (st != TM_OK)
+        return st;
+    if (old_id)
+        return replace_old(w, tu, e, old_id, gi, old_local, err);
+    w->stats.added++;
+    return append_unit(w, tu, e, err);
 }
 
 /* Index every waiting unit, in the order they were added. */
@@ -515,12 +552,8 @@ static tm_status flush_batch(tm_store_writer *w, tm_error *err)
             *err = p->err[k];
             break;
         }
-        w->mts = p->mts[k];
-        w->nmts = p->nmts[k];
-        st = add_prepared(w, &p->tu[k], err);
+        st = add_prepared(w, &p->tu[k], &p->ent[k], err);
     }
-    w->mts = NULL;
-    w->nmts = 0;
     for (size_t k = 0; k < p->n; k++)
         tm_tu_clear(&p->tu[k]);
     p->n = 0;

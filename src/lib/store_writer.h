@@ -34,15 +34,26 @@ static inline void *vec_push(vec *v)
     return (char *)v->p + v->size * v->n++;
 }
 
-/* Units wait in a batch so that the costly part of adding them, preparing
- * every variant for matching (normalization, words), runs on two threads;
- * the rest (duplicates, serialization, index entries) runs in order. */
+/* Units wait in a batch so that the costly part of adding them, everything
+ * that depends on the unit alone (preparing every variant for matching,
+ * hashing keys and terms, serializing), runs on two threads; the rest
+ * (duplicates, appending to the batch's sections) runs in order. */
 #define BATCH 512
+
+/* What the workers make of one unit. */
+typedef struct unit_entries {
+    tm_mtext *mts;     /* one per variant, prepared for matching */
+    size_t nmts;       /* allocated */
+    uint64_t ident;    /* the unit's identity: its variants' keys hashed together */
+    vec keys;          /* uint64_t per variant: hash of language + match key */
+    vec terms;         /* uint32_t: the posting terms of every variant */
+    tm_buf record;     /* match-data record, with word hashes (store_vocab.c numbers them) */
+    tm_buf enc;        /* the serialized unit */
+} unit_entries;
 
 typedef struct pending {
     tm_tu tu[BATCH];
-    tm_mtext *mts[BATCH]; /* per unit, one per variant */
-    size_t nmts[BATCH];
+    unit_entries ent[BATCH];
     tm_status st[BATCH];
     tm_error err[BATCH];
     size_t n;
@@ -66,8 +77,6 @@ struct tm_store_writer {
     tm_buf langs;          /* NUL-separated codes seen */
     tm_buf fwd;            /* match data of the batch's units */
     vec fwd_off;           /* uint64_t: start of unit k in fwd */
-    tm_mtext *mts;         /* the variants of the unit being added, prepared once */
-    size_t nmts;
     tm_store_import_stats stats;
     uint32_t *order;       /* at commit: new unit number -> the order added (store_order.c) */
     pending wait;          /* units added but not yet indexed (store_write.c, batch) */
