@@ -49,18 +49,6 @@ tm_status tm_writer_sync(tm_store_writer *w, tm_error *err)
     return TM_OK;
 }
 
-static void entries_free(unit_entries *e)
-{
-    for (size_t i = 0; i < e->nmts; i++)
-        tm_mtext_free(&e->mts[i]);
-    free(e->mts);
-    free(e->keys.p);
-    free(e->terms.p);
-    tm_buf_free(&e->record);
-    tm_buf_free(&e->enc);
-    memset(e, 0, sizeof *e);
-}
-
 /* A new store: slot A at transaction 1 covering nothing, slot B empty. */
 static tm_status init_file(tm_store_writer *w, tm_error *err)
 {
@@ -108,6 +96,7 @@ tm_status tm_store_writer_open(tm_store_writer **out, const char *path, tm_error
     w->tombs.size = sizeof(uint64_t);
     w->unit_off.size = w->unit_len.size = sizeof(size_t);
     w->fwd_off.size = sizeof(uint64_t);
+    tm_prep_init(&w->pool);
     struct stat sb;
     tm_status st = lock_file(w, &sb, err);
     if (st == TM_OK && S_ISDIR(sb.st_mode))
@@ -162,10 +151,12 @@ void tm_store_writer_abort(tm_store_writer *w)
     tm_buf_free(&w->fwd);
     free(w->order);
     free(w->fwd_off.p);
-    for (size_t k = 0; k < BATCH; k++) {
-        tm_tu_clear(&w->wait.tu[k]);
-        entries_free(&w->wait.ent[k]);
-    }
+    tm_prep_stop(&w->pool);
+    for (int b = 0; b < 2; b++)
+        for (size_t k = 0; k < BATCH; k++) {
+            tm_tu_clear(&w->wait[b].tu[k]);
+            tm_prep_free_entries(&w->wait[b].ent[k]);
+        }
     free(w->path);
     free(w);
 }
@@ -286,144 +277,6 @@ static int note_lang(tm_store_writer *w, const char *lang)
     return tm_buf_append(&w->langs, prim, strlen(prim) + 1);
 }
 
-/* Every variant of tu prepared for matching into e->mts, grown as needed. */
-static tm_status prepare_variants(const tm_tu *tu, unit_entries *e, tm_error *err)
-{
-    if (tu->ntuvs > e->nmts) {
-        tm_mtext *p = realloc(e->mts, tu->ntuvs * sizeof *p);
-        if (!p)
-            return tm_error_nomem(err);
-        for (size_t i = e->nmts; i < tu->ntuvs; i++)
-            memset(&p[i], 0, sizeof p[i]);
-        e->mts = p;
-        e->nmts = tu->ntuvs;
-    }
-    for (size_t i = 0; i < tu->ntuvs; i++) {
-        const tm_tuv *v = &tu->tuvs[i];
-        tm_status st = tm_mtext_prepare(&e->mts[i], v->text, strlen(v->text), v->markup, err);
-        if (st != TM_OK)
-            return st;
-    }
-    return TM_OK;
-}
-
-static int put_u32b(tm_buf *b, uint32_t v)
-{
-    unsigned char x[4];
-    put_u32(x, v);
-    return tm_buf_append(b, x, 4);
-}
-
-/* The match data of one variant: its code (lower case), its words and its
- * signatures, so a query scores a candidate without decompressing it.
- * Staged with word hashes; numbered at commit (store_vocab.c). */
-static int put_match_data(tm_buf *b, const char *lang, const tm_mtext *mt)
-{
-    char code[64];
-    size_t n = strlen(lang) < sizeof code - 1 ? strlen(lang) : sizeof code - 1;
-    for (size_t i = 0; i < n; i++)
-        code[i] = (char)tolower((unsigned char)lang[i]);
-    int rc = tm_varint_put(b, n) | tm_buf_append(b, code, n) | tm_varint_put(b, mt->nwords);
-    for (size_t k = 0; k < mt->nwords; k++)
-        rc |= put_u32b(b, mt->words[k]);
-    return rc | put_u32b(b, mt->case_sig) | put_u32b(b, mt->punct_sig) |
-           put_u32b(b, mt->number_sig) | put_u32b(b, mt->tag_sig);
-}
-
-/* The posting terms of one variant: each word with its occurrence number
- * (the second "le" is another term than the first), and the split marker. */
-static int put_terms(vec *terms, const char *lang, const tm_mtext *mt)
-{
-    uint32_t lh = tm_term_lang(lang), *t;
-    if (mt->split) {
-        if (!(t = vec_push(terms)))
-            return -1;
-        *t = TM_SPLIT_TERM(lang);
-    }
-    for (size_t k = 0; k < mt->nwords; k++) {
-        uint32_t occ = 1;
-        for (size_t q = 0; q < k; q++)
-            occ += mt->words[q] == mt->words[k];
-        if (!(t = vec_push(terms)))
-            return -1;
-        *t = tm_term32_in(lh, mt->words[k], occ);
-    }
-    return 0;
-}
-
-/* Identity: the hashes of every variant's language and match key, sorted. */
-static uint64_t unit_ident(const uint64_t *vkeys, size_t nkeys)
-{
-    uint64_t keys[64];
-    size_t n = nkeys < 64 ? nkeys : 64;
-    memcpy(keys, vkeys, n * sizeof *keys);
-    if (n > 1) /* (qsort must not get a NULL base, even for 0 items) */
-        qsort(keys, n, sizeof *keys, tm_cmp_u64);
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        for (int b = 0; b < 8; b++)
-            h = (h ^ ((keys[i] >> (8 * b)) & 0xFF)) * 1099511628211ull;
-    return h;
-}
-
-/* Everything the index needs of tu, whose variants are prepared in e->mts:
- * made from the unit alone, so either thread can make it. */
-static tm_status make_entries(const tm_tu *tu, unit_entries *e, tm_error *err)
-{
-    e->keys.n = e->terms.n = 0;
-    e->keys.size = sizeof(uint64_t);
-    e->terms.size = sizeof(uint32_t);
-    tm_buf_clear(&e->record);
-    tm_buf_clear(&e->enc);
-    int rc = tm_varint_put(&e->record, tm_unit_date(tu)) | tm_varint_put(&e->record, tu->ntuvs) |
-             tm_unit_encode(&e->enc, tu);
-    for (size_t i = 0; i < tu->ntuvs && rc == 0; i++) {
-        const tm_tuv *v = &tu->tuvs[i];
-        const tm_mtext *mt = &e->mts[i];
-        const tm_buf *k = &mt->key;
-        uint64_t *key = vec_push(&e->keys);
-        if (!key)
-            return tm_error_nomem(err);
-        *key = tm_key64(v->lang, k->data ? k->data : "", k->len);
-        rc = put_match_data(&e->record, v->lang, mt) | put_terms(&e->terms, v->lang, mt);
-    }
-    if (rc != 0)
-        return tm_error_nomem(err);
-    e->ident = unit_ident(e->keys.p, e->keys.n);
-    return TM_OK;
-}
-
-typedef struct prep_job {
-    pending *p;
-    size_t from, to;
-} prep_job;
-
-static void *prepare_range(void *arg)
-{
-    prep_job *j = arg;
-    for (size_t k = j->from; k < j->to; k++) {
-        pending *p = j->p;
-        p->st[k] = prepare_variants(&p->tu[k], &p->ent[k], &p->err[k]);
-        if (p->st[k] == TM_OK)
-            p->st[k] = make_entries(&p->tu[k], &p->ent[k], &p->err[k]);
-    }
-    return NULL;
-}
-
-/* Prepare the batch: the second half on a helper thread (or here, if one
- * cannot be started). */
-static void prepare_batch(pending *p)
-{
-    prep_job a = {p, 0, p->n / 2}, b = {p, p->n / 2, p->n};
-    pthread_t t;
-    int threaded = p->n >= 16 && pthread_create(&t, NULL, prepare_range, &b) == 0;
-    prepare_range(&a);
-    if (threaded)
-        pthread_join(t, NULL);
-    else
-        prepare_range(&b);
-}
-
 /* Append a new unit and its index entries to the batch's sections. */
 static tm_status append_unit(tm_store_writer *w, const tm_tu *tu, const unit_entries *e,
                              tm_error *err)
@@ -508,7 +361,7 @@ static tm_status replace_old(tm_store_writer *w, const tm_tu *tu, unit_entries *
     w->stats.merged += st == TM_OK;
     if (st == TM_OK && !same_unit(&merged, &old)) {
         *tomb = old_id;
-        st = make_entries(&merged, e, err);
+        st = tm_prep_make_entries(&merged, e, err);
         if (st == TM_OK)
             st = append_unit(w, &merged, e, err);
     } else if (st == TM_OK) {
@@ -541,12 +394,10 @@ static tm_status add_prepared(tm_store_writer *w, const tm_tu *tu, unit_entries 
     return append_unit(w, tu, e, err);
 }
 
-/* Index every waiting unit, in the order they were added. */
-static tm_status flush_batch(tm_store_writer *w, tm_error *err)
+/* Add every unit of a prepared batch, in order; the batch is empty after. */
+static tm_status add_batch(tm_store_writer *w, pending *p, tm_error *err)
 {
-    pending *p = &w->wait;
     tm_status st = TM_OK;
-    prepare_batch(p);
     for (size_t k = 0; k < p->n && st == TM_OK; k++) {
         if ((st = p->st[k]) != TM_OK) {
             *err = p->err[k];
@@ -560,21 +411,46 @@ static tm_status flush_batch(tm_store_writer *w, tm_error *err)
     return st;
 }
 
+/* The filling batch is full: finish preparing the handed one, hand this
+ * one over, and add the prepared one while the helper works. */
+static tm_status rotate(tm_store_writer *w, tm_error *err)
+{
+    pending *prev = w->handed, *full = &w->wait[w->filling];
+    if (prev)
+        tm_prep_finish(&w->pool);
+    tm_prep_hand(&w->pool, full);
+    w->handed = full;
+    w->filling ^= 1; /* prev's buffer, empty once add_batch returns */
+    return prev ? add_batch(w, prev, err) : TM_OK;
+}
+
 tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err)
 {
     if (tu->ntuvs == 0)
         return tm_error_set(err, TM_EDATA, "a unit without any language variant");
-    if (w->unit_off.n + w->wait.n >= (1u << 31))
+    if (w->unit_off.n + 2 * BATCH >= (1u << 31))
         return tm_error_set(err, TM_EDATA, "too many units in one import (2^31)");
-    pending *p = &w->wait;
+    pending *p = &w->wait[w->filling];
     if (tm_tu_copy(&p->tu[p->n], tu) != 0)
         return tm_error_nomem(err);
     p->st[p->n] = TM_OK;
     p->err[p->n] = (tm_error){TM_OK, ""};
-    return ++p->n == BATCH ? flush_batch(w, err) : TM_OK;
+    return ++p->n == BATCH ? rotate(w, err) : TM_OK;
 }
 
 tm_status tm_store_writer_flush(tm_store_writer *w, tm_error *err)
 {
-    return w->wait.n ? flush_batch(w, err) : TM_OK;
+    tm_status st = TM_OK;
+    if (w->handed) {
+        tm_prep_finish(&w->pool);
+        st = add_batch(w, w->handed, err);
+        w->handed = NULL;
+    }
+    pending *last = &w->wait[w->filling];
+    if (st == TM_OK && last->n) { /* both threads on it, then add it */
+        tm_prep_hand(&w->pool, last);
+        tm_prep_finish(&w->pool);
+        st = add_batch(w, last, err);
+    }
+    return st;
 }

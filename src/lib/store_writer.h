@@ -7,6 +7,7 @@
 #define TM_STORE_WRITER_H
 
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -59,6 +60,29 @@ typedef struct pending {
     size_t n;
 } pending;
 
+/* store_prep.c: a helper thread preparing the batch handed to it. */
+typedef struct prep_pool {
+    pthread_t thread;
+    int started, quit;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    pending *batch;        /* handed over and not yet finished, or NULL */
+    size_t next, finished; /* units of it claimed, units prepared */
+} prep_pool;
+
+void tm_prep_init(prep_pool *pool);
+/* The helper starts preparing p (its units in p->tu[0, p->n)). */
+void tm_prep_hand(prep_pool *pool, pending *p);
+/* Prepare what is left of the handed batch here too; return when every
+ * unit of it is prepared. */
+void tm_prep_finish(prep_pool *pool);
+/* End the helper (its current units finish first). */
+void tm_prep_stop(prep_pool *pool);
+/* Remake e's entries for tu, whose variants e->mts already holds prepared
+ * (a merged unit: same variants, other annotations). */
+tm_status tm_prep_make_entries(const tm_tu *tu, unit_entries *e, tm_error *err);
+void tm_prep_free_entries(unit_entries *e);
+
 struct tm_store_writer {
     char *path;
     int fd;
@@ -79,7 +103,10 @@ struct tm_store_writer {
     vec fwd_off;           /* uint64_t: start of unit k in fwd */
     tm_store_import_stats stats;
     uint32_t *order;       /* at commit: new unit number -> the order added (store_order.c) */
-    pending wait;          /* units added but not yet indexed (store_write.c, batch) */
+    pending wait[2];       /* units added but not yet indexed: one batch filling, */
+    int filling;           /* (wait[filling]) */
+    pending *handed;       /* and one being prepared, or NULL */
+    prep_pool pool;
 };
 
 /* store_write.c: file helpers the commit uses too */

@@ -1,0 +1,235 @@
+/*
+ * store_prep.c — preparing units for the store, on two threads.
+ *
+ * Everything the index needs of a unit that depends on the unit alone —
+ * its variants prepared for matching (normalization, words), their keys,
+ * its identity, its posting terms, its match-data record, its
+ * serialization — is made here, by either thread; what depends on the
+ * other units (duplicates, positions in the batch's sections) is done in
+ * order by store_write.c.
+ *
+ * The pool: while the caller parses the next batch, a helper thread
+ * prepares the batch handed to it; when the caller has a full batch of its
+ * own, it prepares the rest of the handed one alongside the helper
+ * (tm_prep_finish), hands over the new one, and adds the prepared one while
+ * the helper works. Units are claimed a few at a time under the pool's
+ * mutex, so neither thread waits while the other has work.
+ *
+ * Invariant: a batch is touched by the workers only between tm_prep_hand
+ * and the return of tm_prep_finish; then every unit of it has its status
+ * in st[k] (and entries in ent[k] when TM_OK).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "norm.h"
+#include "store_writer.h"
+#include "varint.h"
+
+#define CLAIM 8 /* units taken at a time */
+
+/* ---- one unit ------------------------------------------------------------------------ */
+
+void tm_prep_free_entries(unit_entries *e)
+{
+    for (size_t i = 0; i < e->nmts; i++)
+        tm_mtext_free(&e->mts[i]);
+    free(e->mts);
+    free(e->keys.p);
+    free(e->terms.p);
+    tm_buf_free(&e->record);
+    tm_buf_free(&e->enc);
+    memset(e, 0, sizeof *e);
+}
+
+/* Every variant of tu prepared for matching into e->mts, grown as needed. */
+static tm_status prepare_variants(const tm_tu *tu, unit_entries *e, tm_error *err)
+{
+    if (tu->ntuvs > e->nmts) {
+        tm_mtext *p = realloc(e->mts, tu->ntuvs * sizeof *p);
+        if (!p)
+            return tm_error_nomem(err);
+        for (size_t i = e->nmts; i < tu->ntuvs; i++)
+            memset(&p[i], 0, sizeof p[i]);
+        e->mts = p;
+        e->nmts = tu->ntuvs;
+    }
+    for (size_t i = 0; i < tu->ntuvs; i++) {
+        const tm_tuv *v = &tu->tuvs[i];
+        tm_status st = tm_mtext_prepare(&e->mts[i], v->text, strlen(v->text), v->markup, err);
+        if (st != TM_OK)
+            return st;
+    }
+    return TM_OK;
+}
+
+static int put_u32b(tm_buf *b, uint32_t v)
+{
+    unsigned char x[4];
+    put_u32(x, v);
+    return tm_buf_append(b, x, 4);
+}
+
+/* The match data of one variant: its code (lower case), its words and its
+ * signatures, so a query scores a candidate without decompressing it.
+ * Staged with word hashes; numbered at commit (store_vocab.c). */
+static int put_match_data(tm_buf *b, const char *lang, const tm_mtext *mt)
+{
+    char code[64];
+    size_t n = strlen(lang) < sizeof code - 1 ? strlen(lang) : sizeof code - 1;
+    for (size_t i = 0; i < n; i++)
+        code[i] = (char)tolower((unsigned char)lang[i]);
+    int rc = tm_varint_put(b, n) | tm_buf_append(b, code, n) | tm_varint_put(b, mt->nwords);
+    for (size_t k = 0; k < mt->nwords; k++)
+        rc |= put_u32b(b, mt->words[k]);
+    return rc | put_u32b(b, mt->case_sig) | put_u32b(b, mt->punct_sig) |
+           put_u32b(b, mt->number_sig) | put_u32b(b, mt->tag_sig);
+}
+
+/* The posting terms of one variant: each word with its occurrence number
+ * (the second "le" is another term than the first), and the split marker. */
+static int put_terms(vec *terms, const char *lang, const tm_mtext *mt)
+{
+    uint32_t lh = tm_term_lang(lang), *t;
+    if (mt->split) {
+        if (!(t = vec_push(terms)))
+            return -1;
+        *t = TM_SPLIT_TERM(lang);
+    }
+    for (size_t k = 0; k < mt->nwords; k++) {
+        uint32_t occ = 1;
+        for (size_t q = 0; q < k; q++)
+            occ += mt->words[q] == mt->words[k];
+        if (!(t = vec_push(terms)))
+            return -1;
+        *t = tm_term32_in(lh, mt->words[k], occ);
+    }
+    return 0;
+}
+
+/* Identity: the hashes of every variant's language and match key, sorted. */
+static uint64_t unit_ident(const uint64_t *vkeys, size_t nkeys)
+{
+    uint64_t keys[64];
+    size_t n = nkeys < 64 ? nkeys : 64;
+    memcpy(keys, vkeys, n * sizeof *keys);
+    if (n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(keys, n, sizeof *keys, tm_cmp_u64);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 8; b++)
+            h = (h ^ ((keys[i] >> (8 * b)) & 0xFF)) * 1099511628211ull;
+    return h;
+}
+
+tm_status tm_prep_make_entries(const tm_tu *tu, unit_entries *e, tm_error *err)
+{
+    e->keys.n = e->terms.n = 0;
+    e->keys.size = sizeof(uint64_t);
+    e->terms.size = sizeof(uint32_t);
+    tm_buf_clear(&e->record);
+    tm_buf_clear(&e->enc);
+    int rc = tm_varint_put(&e->record, tm_unit_date(tu)) | tm_varint_put(&e->record, tu->ntuvs) |
+             tm_unit_encode(&e->enc, tu);
+    for (size_t i = 0; i < tu->ntuvs && rc == 0; i++) {
+        const tm_tuv *v = &tu->tuvs[i];
+        const tm_mtext *mt = &e->mts[i];
+        const tm_buf *k = &mt->key;
+        uint64_t *key = vec_push(&e->keys);
+        if (!key)
+            return tm_error_nomem(err);
+        *key = tm_key64(v->lang, k->data ? k->data : "", k->len);
+        rc = put_match_data(&e->record, v->lang, mt) | put_terms(&e->terms, v->lang, mt);
+    }
+    if (rc != 0)
+        return tm_error_nomem(err);
+    e->ident = unit_ident(e->keys.p, e->keys.n);
+    return TM_OK;
+}
+
+static void prepare_unit(pending *p, size_t k)
+{
+    p->st[k] = prepare_variants(&p->tu[k], &p->ent[k], &p->err[k]);
+    if (p->st[k] == TM_OK)
+        p->st[k] = tm_prep_make_entries(&p->tu[k], &p->ent[k], &p->err[k]);
+}
+
+/* ---- the pool ---------------------------------------------------------------------- */
+
+/* Claim and prepare units of the handed batch until none is left; called
+ * and returns with the mutex held. */
+static void work(prep_pool *pool)
+{
+    pending *p;
+    while (!pool->quit && (p = pool->batch) && pool->next < p->n) {
+        size_t from = pool->next, to = from + CLAIM < p->n ? from + CLAIM : p->n;
+        pool->next = to;
+        pthread_mutex_unlock(&pool->mu);
+        for (size_t k = from; k < to; k++)
+            prepare_unit(p, k);
+        pthread_mutex_lock(&pool->mu);
+        pool->finished += to - from;
+        if (pool->finished == p->n)
+            pthread_cond_broadcast(&pool->done);
+    }
+}
+
+static void *helper(void *arg)
+{
+    prep_pool *pool = arg;
+    pthread_mutex_lock(&pool->mu);
+    while (!pool->quit) {
+        work(pool);
+        if (!pool->quit)
+            pthread_cond_wait(&pool->work, &pool->mu);
+    }
+    pthread_mutex_unlock(&pool->mu);
+    return NULL;
+}
+
+void tm_prep_init(prep_pool *pool)
+{
+    memset(pool, 0, sizeof *pool);
+    pthread_mutex_init(&pool->mu, NULL);
+    pthread_cond_init(&pool->work, NULL);
+    pthread_cond_init(&pool->done, NULL);
+}
+
+void tm_prep_hand(prep_pool *pool, pending *p)
+{
+    /* started on first use: an import of a few units needs no thread (and
+     * when none can be started, tm_prep_finish does all the work here) */
+    if (!pool->started && p->n > CLAIM)
+        pool->started = pthread_create(&pool->thread, NULL, helper, pool) == 0;
+    pthread_mutex_lock(&pool->mu);
+    pool->batch = p;
+    pool->next = pool->finished = 0;
+    pthread_cond_signal(&pool->work);
+    pthread_mutex_unlock(&pool->mu);
+}
+
+void tm_prep_finish(prep_pool *pool)
+{
+    pthread_mutex_lock(&pool->mu);
+    work(pool);
+    while (pool->batch && pool->finished < pool->batch->n)
+        pthread_cond_wait(&pool->done, &pool->mu);
+    pool->batch = NULL;
+    pthread_mutex_unlock(&pool->mu);
+}
+
+void tm_prep_stop(prep_pool *pool)
+{
+    if (pool->started) {
+        pthread_mutex_lock(&pool->mu);
+        pool->quit = 1;
+        pthread_cond_signal(&pool->work);
+        pthread_mutex_unlock(&pool->mu);
+        pthread_join(pool->thread, NULL);
+        pool->started = 0;
+    }
+    pthread_mutex_destroy(&pool->mu);
+    pthread_cond_destroy(&pool->work);
+    pthread_cond_destroy(&pool->done);
+}
