@@ -199,8 +199,8 @@ static uint32_t case_pattern(uint32_t h, const char *w, size_t n)
             c = 0xFFFD;
         }
         i += k;
-        int upper = c < 0x80 ? c >= 'A' && c <= 'Z' : u_isUUppercase((UChar32)c) || u_istitle((UChar32)c);
-        int lower = c < 0x80 ? c >= 'a' && c <= 'z' : u_isULowercase((UChar32)c);
+        unsigned cls = tm_uclass((UChar32)c);
+        int upper = (cls & TM_UC_UPPER) != 0, lower = (cls & TM_UC_LOWER) != 0;
         if (upper || lower)
             h = (h ^ (upper ? 'U' : 'l')) * 16777619u;
     }
@@ -224,8 +224,8 @@ static tm_status split_words(tm_mtext *mt, const char *text, tm_error *err)
     return st;
 }
 
-tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
-                           tm_error *err)
+static tm_status prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
+                         int masks, tm_error *err)
 {
     tm_uclass_init();
     tm_buf *kb = &mt->key;
@@ -257,12 +257,27 @@ tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const cha
     mt->split = nk != nt;
     if (mt->split && (st = split_words(mt, text, err)) != TM_OK)
         return st;
-    if (mt->nwords <= 64) {
+    if (!masks) { /* none, rather than another text's */
+        free(mt->peq);
+        mt->peq = NULL;
+    } else if (mt->nwords <= 64) {
         if (!mt->peq && !(mt->peq = malloc(sizeof *mt->peq)))
             return tm_error_nomem(err);
         peq_build(mt->peq, mt->words, mt->nwords);
     }
     return TM_OK;
+}
+
+tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
+                           tm_error *err)
+{
+    return prepare(mt, text, len, markup, 1, err);
+}
+
+tm_status tm_mtext_prepare_words(tm_mtext *mt, const char *text, size_t len, const char *markup,
+                                 tm_error *err)
+{
+    return prepare(mt, text, len, markup, 0, err);
 }
 
 tm_status tm_mtext_with_words(tm_mtext *dst, const tm_mtext *src, const uint32_t *words,

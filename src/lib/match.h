@@ -54,6 +54,10 @@ typedef struct tm_mtext {
  * or NULL. Reuses mt's memory. */
 tm_status tm_mtext_prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
                            tm_error *err);
+/* The same without the bit masks that scoring against mt needs (mt is then
+ * only a candidate, never the query: the store's import). */
+tm_status tm_mtext_prepare_words(tm_mtext *mt, const char *text, size_t len, const char *markup,
+                                 tm_error *err);
 void tm_mtext_free(tm_mtext *mt);
 /* dst = src with its words replaced by words[0, src->nwords) (the store
  * scores with its own word numbers): same signatures, masks rebuilt. */

@@ -117,15 +117,19 @@ static uint32_t *build_page(unsigned p)
     return pg;
 }
 
+static uint32_t entry_building(uint32_t c)
+{
+    uint32_t *pg = build_page(c >> 8);
+    return pg ? pg[c & 0xFF] : 0;
+}
+
 /* The entry of c; 0 (not simple) outside the BMP or when memory runs out. */
-static uint32_t entry(uint32_t c)
+static inline uint32_t entry(uint32_t c)
 {
     if (c >= 0x10000)
         return 0;
     uint32_t *pg = atomic_load_explicit(&pages[c >> 8], memory_order_acquire);
-    if (!pg && !(pg = build_page(c >> 8)))
-        return 0;
-    return pg[c & 0xFF];
+    return pg ? pg[c & 0xFF] : entry_building(c);
 }
 
 static void put_utf8(unsigned char *o, size_t *len, uint32_t f)

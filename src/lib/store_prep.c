@@ -57,7 +57,7 @@ static tm_status prepare_variants(const tm_tu *tu, unit_entries *e, tm_error *er
     }
     for (size_t i = 0; i < tu->ntuvs; i++) {
         const tm_tuv *v = &tu->tuvs[i];
-        tm_status st = tm_mtext_prepare(&e->mts[i], v->text, strlen(v->text), v->markup, err);
+        tm_status st = tm_mtext_prepare_words(&e->mts[i], v->text, strlen(v->text), v->markup, err);
         if (st != TM_OK)
             return st;
     }

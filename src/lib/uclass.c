@@ -5,7 +5,7 @@
 
 #include <pthread.h>
 
-unsigned char tm_uclass_bmp[0x10000];
+uint16_t tm_uclass_bmp[0x10000];
 static pthread_once_t built = PTHREAD_ONCE_INIT;
 
 unsigned tm_uclass_of_slow(UChar32 c)
@@ -19,13 +19,14 @@ unsigned tm_uclass_of_slow(UChar32 c)
            (c == '"' || c == '\'' || t == U_END_PUNCTUATION || t == U_FINAL_PUNCTUATION
                 ? TM_UC_CLOSER
                 : 0) |
-           (c >= 0xD800 && c <= 0xDBFF ? TM_UC_LEAD : 0);
+           (c >= 0xD800 && c <= 0xDBFF ? TM_UC_LEAD : 0) |
+           (u_isUUppercase(c) || u_istitle(c) ? TM_UC_UPPER : 0) | (u_isULowercase(c) ? TM_UC_LOWER : 0);
 }
 
 static void build(void)
 {
     for (UChar32 c = 0; c < 0x10000; c++)
-        tm_uclass_bmp[c] = (unsigned char)tm_uclass_of_slow(c);
+        tm_uclass_bmp[c] = (uint16_t)tm_uclass_of_slow(c);
 }
 
 void tm_uclass_init(void) { pthread_once(&built, build); }

@@ -5,7 +5,7 @@
  * questions of every character (letter or digit? combining mark? white
  * space?), and a call into ICU per character was a tenth of an import.
  * The answers for the 65,536 BMP code points are computed from ICU once
- * (pthread_once, about 3 ms) into a byte table; characters outside the BMP
+ * (pthread_once, about 3 ms) into a table; characters outside the BMP
  * are asked of ICU directly.
  */
 #ifndef TM_UCLASS_H
@@ -23,10 +23,12 @@ enum {
     TM_UC_FORMAT = 1 << 4, /* general category Cf */
     TM_UC_TERM = 1 << 5,   /* sentence punctuation: . ! ? : ; … and Sentence_Terminal */
     TM_UC_CLOSER = 1 << 6, /* " ' and categories Pe, Pf */
-    TM_UC_LEAD = 1 << 7    /* a lead surrogate (UTF-16 scanners decode the pair) */
+    TM_UC_LEAD = 1 << 7,   /* a lead surrogate (UTF-16 scanners decode the pair) */
+    TM_UC_UPPER = 1 << 8,  /* u_isUUppercase or u_istitle */
+    TM_UC_LOWER = 1 << 9   /* u_isULowercase */
 };
 
-extern unsigned char tm_uclass_bmp[0x10000];
+extern uint16_t tm_uclass_bmp[0x10000];
 
 /* Build the table (once; cheap to call again). Every user calls it before
  * reading tm_uclass_bmp directly. */
