@@ -152,9 +152,12 @@ END_TEST
 START_TEST(test_uclass_table)
 {
     tm_uclass_init();
-    ck_assert_uint_eq(tm_uclass('a'), TM_UC_ALNUM | TM_UC_ALPHA);
+    ck_assert_uint_eq(tm_uclass('a'), TM_UC_ALNUM | TM_UC_ALPHA | TM_UC_LOWER);
+    ck_assert_uint_eq(tm_uclass('A'), TM_UC_ALNUM | TM_UC_ALPHA | TM_UC_UPPER);
     ck_assert_uint_eq(tm_uclass('5'), TM_UC_ALNUM);
-    ck_assert_uint_eq(tm_uclass(0x1EC7), TM_UC_ALNUM | TM_UC_ALPHA); /* ệ */
+    ck_assert_uint_eq(tm_uclass(0x1EC7), TM_UC_ALNUM | TM_UC_ALPHA | TM_UC_LOWER); /* ệ */
+    ck_assert_uint_eq(tm_uclass(0x1EC6), TM_UC_ALNUM | TM_UC_ALPHA | TM_UC_UPPER); /* Ệ */
+    ck_assert_uint_eq(tm_uclass(0x01C5), TM_UC_ALNUM | TM_UC_ALPHA | TM_UC_UPPER); /* ǅ (title) */
     ck_assert_uint_eq(tm_uclass(0x0301), TM_UC_MARK);
     ck_assert_uint_eq(tm_uclass(0x00A0), TM_UC_SPACE);
     ck_assert_uint_eq(tm_uclass(0x00AD), TM_UC_FORMAT);
@@ -164,9 +167,12 @@ START_TEST(test_uclass_table)
     ck_assert_uint_eq(tm_uclass(')'), TM_UC_CLOSER);
     ck_assert_uint_eq(tm_uclass(0xD83D), TM_UC_LEAD);
     ck_assert_uint_eq(tm_uclass(0x1F600), 0);                        /* 😀 */
-    ck_assert_uint_eq(tm_uclass(0x1D400), TM_UC_ALNUM | TM_UC_ALPHA); /* 𝐀 */
-    for (UChar32 c = 0; c < 0x10000; c++)
+    ck_assert_uint_eq(tm_uclass(0x1D400), TM_UC_ALNUM | TM_UC_ALPHA | TM_UC_UPPER); /* 𝐀 */
+    for (UChar32 c = 0; c < 0x10000; c++) {
         ck_assert_uint_eq(!!(tm_uclass(c) & TM_UC_ALPHA), !!u_isalpha(c));
+        ck_assert_uint_eq(!!(tm_uclass(c) & TM_UC_UPPER), u_isUUppercase(c) || u_istitle(c));
+        ck_assert_uint_eq(!!(tm_uclass(c) & TM_UC_LOWER), !!u_isULowercase(c));
+    }
     /* The segmenter's scan skips runs of these ranges but for five. */
     for (UChar32 c = 0; c < 0x2026; c++)
         if (c < 0x370 || (c >= 0x1E00 && c <= 0x1EFF) || c >= 0x2000)
