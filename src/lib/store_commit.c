@@ -1,8 +1,8 @@
 /*
  * store_commit.c — commit: build one new segment from the batch and make
  * it visible. Writes, after the last commit's end: the unit blocks (cut,
- * compressed on two threads, with the segment's dictionary), the indexes,
- * the match data, the segment table, fsync; the new segment list, fsync;
+ * compressed on two threads, with the segment's dictionary, while a third
+ * builds the indexes: store_index.c), the indexes, the match data, the segment table, fsync; the new segment list, fsync;
  * then the older header slot with the next transaction id, fsync. Only
  * that last write makes anything visible (docs/store.md).
  */
@@ -233,110 +233,6 @@ static tm_status write_blocks(tm_store_writer *w, segbuild *b, tm_error *err)
     return TM_OK;
 }
 
-static int cmp_keyent(const void *a, const void *b)
-{
-    const keyent *x = a, *y = b;
-    if (x->hash != y->hash)
-        return x->hash < y->hash ? -1 : 1;
-    return x->local < y->local ? -1 : x->local > y->local;
-}
-
-static tm_status write_keys(tm_store_writer *w, segbuild *b, int k, vec *v, tm_error *err)
-{
-    if (v->n > 1) /* (qsort must not get a NULL base, even for 0 items) */
-        qsort(v->p, v->n, sizeof(keyent), cmp_keyent);
-    size_t ent = k == SEC_EXACT ? EXACTENT_SIZE : KEYENT_SIZE;
-    unsigned char *out = calloc(v->n + 1, ent);
-    if (!out)
-        return tm_error_nomem(err);
-    for (size_t i = 0; i < v->n; i++) { /* (sorted by the full hash: by its high half too) */
-        const keyent *e = &((keyent *)v->p)[i];
-        if (k == SEC_EXACT)
-            put_u32(out + i * ent, (uint32_t)(e->hash >> 32));
-        else
-            put_u64(out + i * ent, e->hash);
-        put_u32(out + i * ent + ent - 4, e->local);
-    }
-    tm_status st = write_section(w, b, k, out, v->n * ent, err);
-    free(out);
-    return st;
-}
-
-/* Postings arrive in unit order; a stable sort by term keeps that order
- * within each term, which is what the lists need. LSD radix on 16-bit
- * halves: two passes, linear, where qsort was a tenth of an import. */
-static int sort_postings(posting **p, size_t n)
-{
-    posting *tmp = malloc(n * sizeof *tmp);
-    size_t *count = calloc(65536, sizeof *count);
-    if (!tmp || !count) {
-        free(tmp);
-        free(count);
-        return -1;
-    }
-    for (int shift = 0; shift < 32; shift += 16) {
-        posting *src = *p;
-        memset(count, 0, 65536 * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[(src[i].term >> shift) & 0xFFFF]++;
-        size_t sum = 0;
-        for (size_t k = 0; k < 65536; k++) {
-            size_t c = count[k];
-            count[k] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            tmp[count[(src[i].term >> shift) & 0xFFFF]++] = src[i];
-        *p = tmp;
-        tmp = src;
-    }
-    free(tmp);
-    free(count);
-    return 0;
-}
-
-/* Term dictionary and postings: per term, its units as runs
- * (tm_plist_encode). */
-static tm_status write_postings(tm_store_writer *w, segbuild *b, tm_error *err)
-{
-    size_t n = w->postings.n;
-    if (n > 1 && sort_postings((posting **)&w->postings.p, n) != 0)
-        return tm_error_nomem(err);
-    posting *p = w->postings.p;
-    tm_buf terms = TM_BUF_INIT, lists = TM_BUF_INIT;
-    uint32_t *units = NULL;
-    size_t cap = 0;
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc;) {
-        size_t j = i, df = 0;
-        uint64_t start = lists.len;
-        for (; j < n && p[j].term == p[i].term && !rc; j++) {
-            if (j > i && p[j].local == p[j - 1].local)
-                continue; /* hash collisions of terms: a unit once per list */
-            rc = tm_array_reserve(&units, &cap, df + 1, sizeof *units, 1024);
-            if (!rc)
-                units[df++] = p[j].local;
-        }
-        rc = rc || tm_plist_encode(&lists, units, df);
-        unsigned char e[TERMENT_SIZE] = {0};
-        put_u32(e, p[i].term);
-        put_u32(e + 4, (uint32_t)df);
-        put_u64(e + 8, start);
-        put_u32(e + 16, (uint32_t)(lists.len - start));
-        rc = rc || tm_buf_append(&terms, e, sizeof e);
-        i = j;
-    }
-    free(units);
-    tm_status st = rc ? tm_error_nomem(err) : TM_OK;
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_TERMS, terms.data, terms.len, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_POSTINGS, lists.data, lists.len, err);
-    tm_buf_free(&terms);
-    tm_buf_free(&lists);
-    return st;
-}
-
 /* SEC_LENS from the final match data: per unit, per language, the word
  * count the length filter of a query needs (LEN_* in store_internal.h).
  * 0, -1 when the match data lacks something it must have, -2 memory. */
@@ -431,15 +327,18 @@ static tm_status write_match_data(tm_store_writer *w, segbuild *b, tm_error *err
     return st;
 }
 
-static tm_status write_tail(tm_store_writer *w, segbuild *b, tm_error *err)
+static tm_status write_tail(tm_store_writer *w, segbuild *b, const tm_index_sections *ix,
+                            tm_error *err)
 {
     tm_status st = write_section(w, b, SEC_BLOCKDIR, b->blockdir.data, b->blockdir.len, err);
     if (st == TM_OK)
-        st = write_keys(w, b, SEC_EXACT, &w->exact, err);
+        st = write_section(w, b, SEC_EXACT, ix->exact.data, ix->exact.len, err);
     if (st == TM_OK)
-        st = write_keys(w, b, SEC_IDENT, &w->ident, err);
+        st = write_section(w, b, SEC_IDENT, ix->ident.data, ix->ident.len, err);
     if (st == TM_OK)
-        st = write_postings(w, b, err);
+        st = write_section(w, b, SEC_TERMS, ix->terms.data, ix->terms.len, err);
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_POSTINGS, ix->lists.data, ix->lists.len, err);
     if (st == TM_OK) {
         if (w->tombs.n > 1) /* (qsort must not get a NULL base, even for 0 items) */
             qsort(w->tombs.p, w->tombs.n, sizeof(uint64_t), tm_cmp_u64);
@@ -535,11 +434,17 @@ tm_status tm_store_writer_commit(tm_store_writer *w, tm_error *err)
     b.start = w->old->head.commit_end;
     b.pos = SEGTAB_SIZE;
     unsigned char table[SEGTAB_SIZE];
+    tm_index_sections ix;
     tm_status st = tm_writer_reorder(w, err);
-    if (st == TM_OK)
+    if (st == TM_OK) { /* the index is made while the blocks are compressed */
+        tm_index_start(&ix, w);
         st = write_blocks(w, &b, err);
-    if (st == TM_OK)
-        st = write_tail(w, &b, err);
+        tm_status ist = tm_index_wait(&ix, err);
+        st = st != TM_OK ? st : ist;
+        if (st == TM_OK)
+            st = write_tail(w, &b, &ix, err);
+        tm_index_free(&ix);
+    }
     if (st == TM_OK) {
         encode_table(w, &b, table);
         st = tm_writer_write_at(w, table, SEGTAB_SIZE, b.start, err);

@@ -115,6 +115,21 @@ tm_status tm_writer_write_at(tm_store_writer *w, const void *p, size_t n, uint64
 tm_status tm_writer_sync(tm_store_writer *w, tm_error *err);
 int tm_cmp_u64(const void *a, const void *b);
 
+/* store_index.c: the exact, identity, term and posting sections of the
+ * new segment, built on a thread while the blocks are compressed. */
+typedef struct tm_index_sections {
+    tm_store_writer *w;
+    pthread_t thread;
+    int threaded, failed;
+    tm_buf exact, ident, terms, lists; /* the sections' bytes */
+} tm_index_sections;
+
+/* Start building (sorts w's key and posting vectors in place). */
+void tm_index_start(tm_index_sections *ix, tm_store_writer *w);
+/* Wait until built (building here if no thread could start). */
+tm_status tm_index_wait(tm_index_sections *ix, tm_error *err);
+void tm_index_free(tm_index_sections *ix);
+
 /* store_order.c: sort the batch's units by their first variant's words and
  * renumber the index entries (w->order keeps the permutation). */
 tm_status tm_writer_reorder(tm_store_writer *w, tm_error *err);
