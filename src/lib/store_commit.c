@@ -1,8 +1,9 @@
 /*
  * store_commit.c — commit: build one new segment from the batch and make
  * it visible. Writes, after the last commit's end: the unit blocks (cut,
- * compressed on two threads, with the segment's dictionary, while a third
- * builds the indexes: store_index.c), the indexes, the match data, the segment table, fsync; the new segment list, fsync;
+ * compressed on two threads, with the segment's dictionary, while another
+ * builds the indexes, store_index.c, and the match data), the indexes, the
+ * match data, the segment table, fsync; the new segment list, fsync;
  * then the older header slot with the next transaction id, fsync. Only
  * that last write makes anything visible (docs/store.md).
  */
@@ -273,18 +274,30 @@ static int build_lengths(const tm_buf *fwd, const uint64_t *offs, size_t n, cons
 
 /* The match data with its words renumbered (store_vocab.c), deflated
  * FWD_GROUP units at a time, the groups' index, the vocabulary and the
- * word counts of SEC_LENS. */
-static tm_status write_match_data(tm_store_writer *w, segbuild *b, tm_error *err)
+ * word counts of SEC_LENS: the sections' bytes, in md. */
+typedef struct match_sections {
+    tm_buf fwd, fwdidx, vocab, lens;
+} match_sections;
+
+static void match_sections_free(match_sections *md)
+{
+    tm_buf_free(&md->fwd);
+    tm_buf_free(&md->fwdidx);
+    tm_buf_free(&md->vocab);
+    tm_buf_free(&md->lens);
+}
+
+static tm_status make_match_data(tm_store_writer *w, match_sections *md, tm_error *err)
 {
     size_t n = w->fwd_off.n, ng = 0;
-    tm_buf fwd = TM_BUF_INIT, vocab = TM_BUF_INIT, lens = TM_BUF_INIT, z = TM_BUF_INIT, none = TM_BUF_INIT;
+    tm_buf fwd = TM_BUF_INIT, none = TM_BUF_INIT;
     uint64_t *offs = malloc(8 * (n + 1));
     size_t *off = malloc(sizeof *off * (n + 1)), *len = malloc(sizeof *len * (n + 1));
     zblock *bl = NULL;
     tm_status st = offs && off && len ? TM_OK : tm_error_nomem(err);
     if (st == TM_OK)
-        st = tm_vocab_recode(&w->fwd, w->fwd_off.p, n, w->order, &fwd, offs, &vocab, err);
-    int lrc = st == TM_OK ? build_lengths(&fwd, offs, n, &w->langs, &lens) : 0;
+        st = tm_vocab_recode(&w->fwd, w->fwd_off.p, n, w->order, &fwd, offs, &md->vocab, err);
+    int lrc = st == TM_OK ? build_lengths(&fwd, offs, n, &w->langs, &md->lens) : 0;
     if (lrc)
         st = lrc == -2 ? tm_error_nomem(err)
                        : tm_error_set(err, TM_EIO, "internal error: match data without its language");
@@ -297,39 +310,75 @@ static tm_status write_match_data(tm_store_writer *w, segbuild *b, tm_error *err
         st = tm_error_nomem(err);
     if (st == TM_OK)
         st = compressed(compress_all(&it, &none, FWD_LEVEL, bl, ng), "the match data", err);
-    unsigned char *ix = st == TM_OK ? malloc(FWDIDX_SIZE * ng + 1) : NULL;
-    if (st == TM_OK && !ix)
+    if (st == TM_OK && tm_buf_grow(&md->fwdidx, FWDIDX_SIZE * ng) != 0)
         st = tm_error_nomem(err);
     for (size_t i = 0; i < ng && st == TM_OK; i++) {
-        put_u64(ix + FWDIDX_SIZE * i, z.len);
-        put_u32(ix + FWDIDX_SIZE * i + 8, (uint32_t)bl[i].clen);
-        put_u32(ix + FWDIDX_SIZE * i + 12, (uint32_t)bl[i].rawlen);
-        if (tm_buf_append(&z, bl[i].out, bl[i].clen) != 0)
+        unsigned char *e = (unsigned char *)md->fwdidx.data + FWDIDX_SIZE * i;
+        put_u64(e, md->fwd.len);
+        put_u32(e + 8, (uint32_t)bl[i].clen);
+        put_u32(e + 12, (uint32_t)bl[i].rawlen);
+        md->fwdidx.len += FWDIDX_SIZE;
+        if (tm_buf_append(&md->fwd, bl[i].out, bl[i].clen) != 0)
             st = tm_error_nomem(err);
     }
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_FWD, z.data, z.len, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_FWDIDX, ix, FWDIDX_SIZE * ng, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_VOCAB, vocab.data, vocab.len, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_LENS, lens.data, lens.len, err);
     free_blocks(bl, ng);
-    free(ix);
     free(offs);
     free(off);
     free(len);
     tm_buf_free(&fwd);
-    tm_buf_free(&vocab);
-    tm_buf_free(&lens);
-    tm_buf_free(&z);
     return st;
 }
 
-static tm_status write_tail(tm_store_writer *w, segbuild *b, const tm_index_sections *ix,
-                            tm_error *err)
+/* What the commit builds beside the blocks, on a thread of its own while
+ * they are compressed: the index sections (store_index.c) and the match
+ * data. Both need only the units' final numbers. */
+typedef struct side_job {
+    tm_store_writer *w;
+    tm_index_sections ix;
+    match_sections md;
+    tm_status st;
+    tm_error err;
+    pthread_t thread;
+    int threaded;
+} side_job;
+
+static void *side_build(void *arg)
 {
+    side_job *j = arg;
+    j->st = tm_index_build(&j->ix, j->w) != 0 ? tm_error_nomem(&j->err) : TM_OK;
+    if (j->st == TM_OK)
+        j->st = make_match_data(j->w, &j->md, &j->err);
+    return NULL;
+}
+
+static void side_start(side_job *j, tm_store_writer *w)
+{
+    memset(j, 0, sizeof *j);
+    j->w = w;
+    j->threaded = pthread_create(&j->thread, NULL, side_build, j) == 0;
+}
+
+static tm_status side_wait(side_job *j, tm_error *err)
+{
+    if (j->threaded)
+        pthread_join(j->thread, NULL);
+    else /* no thread to be had: here, then */
+        side_build(j);
+    if (j->st != TM_OK)
+        *err = j->err;
+    return j->st;
+}
+
+static void side_free(side_job *j)
+{
+    tm_index_free(&j->ix);
+    match_sections_free(&j->md);
+}
+
+static tm_status write_tail(tm_store_writer *w, segbuild *b, const side_job *side, tm_error *err)
+{
+    const tm_index_sections *ix = &side->ix;
+    const match_sections *md = &side->md;
     tm_status st = write_section(w, b, SEC_BLOCKDIR, b->blockdir.data, b->blockdir.len, err);
     if (st == TM_OK)
         st = write_section(w, b, SEC_EXACT, ix->exact.data, ix->exact.len, err);
@@ -353,7 +402,13 @@ static tm_status write_tail(tm_store_writer *w, segbuild *b, const tm_index_sect
     if (st == TM_OK)
         st = write_section(w, b, SEC_LANGS, w->langs.data, w->langs.len, err);
     if (st == TM_OK)
-        st = write_match_data(w, b, err);
+        st = write_section(w, b, SEC_FWD, md->fwd.data, md->fwd.len, err);
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_FWDIDX, md->fwdidx.data, md->fwdidx.len, err);
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_VOCAB, md->vocab.data, md->vocab.len, err);
+    if (st == TM_OK)
+        st = write_section(w, b, SEC_LENS, md->lens.data, md->lens.len, err);
     tm_buf all = TM_BUF_INIT;
     for (int k = 0; k < NSECTIONS && st == TM_OK; k++)
         if (tm_buf_append(&all, b->chunks[k].data, b->chunks[k].len) != 0)
@@ -434,16 +489,20 @@ tm_status tm_store_writer_commit(tm_store_writer *w, tm_error *err)
     b.start = w->old->head.commit_end;
     b.pos = SEGTAB_SIZE;
     unsigned char table[SEGTAB_SIZE];
-    tm_index_sections ix;
+    side_job side;
     tm_status st = tm_writer_reorder(w, err);
-    if (st == TM_OK) { /* the index is made while the blocks are compressed */
-        tm_index_start(&ix, w);
+    if (st == TM_OK) { /* the rest is made while the blocks are compressed */
+        side_start(&side, w);
         st = write_blocks(w, &b, err);
-        tm_status ist = tm_index_wait(&ix, err);
-        st = st != TM_OK ? st : ist;
+        tm_error serr = {TM_OK, ""};
+        tm_status sst = side_wait(&side, &serr);
+        if (st == TM_OK && sst != TM_OK) {
+            st = sst;
+            *err = serr;
+        }
         if (st == TM_OK)
-            st = write_tail(w, &b, &ix, err);
-        tm_index_free(&ix);
+            st = write_tail(w, &b, &side, err);
+        side_free(&side);
     }
     if (st == TM_OK) {
         encode_table(w, &b, table);

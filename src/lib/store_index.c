@@ -5,11 +5,10 @@
  *
  * They need only the units' final numbers (store_order.c), not the blocks,
  * so the commit builds them on a thread of their own while the blocks are
- * compressed (tm_index_start), and writes them once both are done
- * (tm_index_wait). The thread reads w's entry vectors, which nothing else
- * touches meanwhile, and writes only to the tm_index_sections.
+ * compressed (store_commit.c). Building reads and sorts w's key and
+ * posting vectors, which nothing else touches meanwhile, and writes only
+ * to the tm_index_sections.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,31 +111,13 @@ static int posting_sections(vec *v, tm_buf *terms, tm_buf *lists)
     return rc;
 }
 
-static void *build(void *arg)
+int tm_index_build(tm_index_sections *ix, tm_store_writer *w)
 {
-    tm_index_sections *ix = arg;
-    tm_store_writer *w = ix->w;
-    ix->failed = key_section(&w->exact, SEC_EXACT, &ix->exact) != 0 ||
-                 key_section(&w->ident, SEC_IDENT, &ix->ident) != 0 ||
-                 posting_sections(&w->postings, &ix->terms, &ix->lists) != 0;
-    return NULL;
-}
-
-void tm_index_start(tm_index_sections *ix, tm_store_writer *w)
-{
-    memset(ix, 0, sizeof *ix);
-    ix->w = w;
-    ix->threaded = pthread_create(&ix->thread, NULL, build, ix) == 0;
-}
-
-tm_status tm_index_wait(tm_index_sections *ix, tm_error *err)
-{
-    if (ix->threaded)
-        pthread_join(ix->thread, NULL);
-    else /* no thread to be had: here, then */
-        build(ix);
-    ix->threaded = 0;
-    return ix->failed ? tm_error_nomem(err) : TM_OK;
+    return key_section(&w->exact, SEC_EXACT, &ix->exact) != 0 ||
+                   key_section(&w->ident, SEC_IDENT, &ix->ident) != 0 ||
+                   posting_sections(&w->postings, &ix->terms, &ix->lists) != 0
+               ? -1
+               : 0;
 }
 
 void tm_index_free(tm_index_sections *ix)

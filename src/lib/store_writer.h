@@ -116,18 +116,15 @@ tm_status tm_writer_sync(tm_store_writer *w, tm_error *err);
 int tm_cmp_u64(const void *a, const void *b);
 
 /* store_index.c: the exact, identity, term and posting sections of the
- * new segment, built on a thread while the blocks are compressed. */
+ * new segment, built in memory (the commit does it on a thread while the
+ * blocks are compressed). */
 typedef struct tm_index_sections {
-    tm_store_writer *w;
-    pthread_t thread;
-    int threaded, failed;
     tm_buf exact, ident, terms, lists; /* the sections' bytes */
 } tm_index_sections;
 
-/* Start building (sorts w's key and posting vectors in place). */
-void tm_index_start(tm_index_sections *ix, tm_store_writer *w);
-/* Wait until built (building here if no thread could start). */
-tm_status tm_index_wait(tm_index_sections *ix, tm_error *err);
+/* Build them from w's entries (sorting its vectors in place): 0, -1 when
+ * memory ran out. ix starts zeroed. */
+int tm_index_build(tm_index_sections *ix, tm_store_writer *w);
 void tm_index_free(tm_index_sections *ix);
 
 /* store_order.c: sort the batch's units by their first variant's words and
