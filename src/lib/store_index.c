@@ -9,6 +9,7 @@
  * posting vectors, which nothing else touches meanwhile, and writes only
  * to the tm_index_sections.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,45 +45,61 @@ static int key_section(vec *v, int k, tm_buf *out)
     return 0;
 }
 
-/* Postings arrive in unit order; a stable sort by term keeps that order
- * within each term, which is what the lists need. LSD radix on 16-bit
- * halves: two passes, linear, where qsort was a tenth of an import. */
-static int sort_postings(posting **p, size_t n)
+/* Postings sorted by (term, new unit number), renumbered. They were
+ * appended unit by unit, in the order units were added, so each unit's
+ * postings are one run, and order[i] names the added unit that is now
+ * number i. LSD radix on the term's 16-bit halves: the first pass reads
+ * the runs in the new order (and renumbers), the second is stable, so
+ * units stay in order within each term. Two passes, linear, one buffer. */
+static int sort_postings(vec *v, const uint32_t *order, size_t nunits)
 {
-    posting *tmp = malloc(n * sizeof *tmp);
+    posting *p = v->p, *tmp = malloc((v->n + 1) * sizeof *tmp);
+    size_t n = v->n, *start = calloc(nunits + 1, sizeof *start);
     size_t *count = calloc(65536, sizeof *count);
-    if (!tmp || !count) {
+    if (!tmp || !start || !count) {
         free(tmp);
+        free(start);
         free(count);
         return -1;
     }
-    for (int shift = 0; shift < 32; shift += 16) {
-        posting *src = *p;
-        memset(count, 0, 65536 * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[(src[i].term >> shift) & 0xFFFF]++;
-        size_t sum = 0;
-        for (size_t k = 0; k < 65536; k++) {
-            size_t c = count[k];
-            count[k] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            tmp[count[(src[i].term >> shift) & 0xFFFF]++] = src[i];
-        *p = tmp;
-        tmp = src;
+    for (size_t i = 0; i < n; i++) {
+        assert(i == 0 || p[i].local >= p[i - 1].local);
+        start[p[i].local + 1]++;
+        count[p[i].term & 0xFFFF]++;
     }
+    for (size_t u = 0; u < nunits; u++)
+        start[u + 1] += start[u];
+    for (size_t k = 0, sum = 0; k < 65536; k++) {
+        size_t c = count[k];
+        count[k] = sum;
+        sum += c;
+    }
+    for (size_t i = 0; i < nunits; i++)
+        for (size_t j = start[order[i]]; j < start[order[i] + 1]; j++)
+            tmp[count[p[j].term & 0xFFFF]++] = (posting){p[j].term, (uint32_t)i};
+    memset(count, 0, 65536 * sizeof *count);
+    for (size_t i = 0; i < n; i++)
+        count[tmp[i].term >> 16]++;
+    for (size_t k = 0, sum = 0; k < 65536; k++) {
+        size_t c = count[k];
+        count[k] = sum;
+        sum += c;
+    }
+    for (size_t i = 0; i < n; i++)
+        p[count[tmp[i].term >> 16]++] = tmp[i];
     free(tmp);
+    free(start);
     free(count);
     return 0;
 }
 
 /* Term dictionary and postings: per term, its units as runs
  * (tm_plist_encode). */
-static int posting_sections(vec *v, tm_buf *terms, tm_buf *lists)
+static int posting_sections(vec *v, const uint32_t *order, size_t nunits, tm_buf *terms,
+                            tm_buf *lists)
 {
     size_t n = v->n;
-    if (n > 1 && sort_postings((posting **)&v->p, n) != 0)
+    if (n > 0 && sort_postings(v, order, nunits) != 0)
         return -1;
     posting *p = v->p;
     uint32_t *units = NULL;
@@ -115,7 +132,7 @@ int tm_index_build(tm_index_sections *ix, tm_store_writer *w)
 {
     return key_section(&w->exact, SEC_EXACT, &ix->exact) != 0 ||
                    key_section(&w->ident, SEC_IDENT, &ix->ident) != 0 ||
-                   posting_sections(&w->postings, &ix->terms, &ix->lists) != 0
+                   posting_sections(&w->postings, w->order, w->unit_off.n, &ix->terms, &ix->lists) != 0
                ? -1
                : 0;
 }

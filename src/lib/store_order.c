@@ -7,12 +7,13 @@
  * sentence with another number or target — and sorted, they fall into the
  * same 4 KiB block, where zlib finds the repeats: on the bench memory the
  * blocks shrink by more than half. A unit's number in the segment is its
- * place in this order, so the index entries gathered while adding (exact
- * and identity keys, postings) are renumbered here, before they are
- * written; the match data is renumbered as it is recoded (store_vocab.c).
+ * place in this order, so the exact and identity keys gathered while
+ * adding are renumbered here, before they are written; the postings as
+ * they are sorted (store_index.c), the match data as it is recoded
+ * (store_vocab.c).
  * Ties keep the order the units came in, so the result is deterministic.
  */
-#include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,48 @@ static int cmp_sortkey(const void *a, const void *b)
     return x->unit < y->unit ? -1 : x->unit > y->unit;
 }
 
+typedef struct sort_run {
+    sortkey *keys;
+    size_t n;
+} sort_run;
+
+static void *sort_one(void *arg)
+{
+    sort_run *r = arg;
+    if (r->n > 1)
+        qsort(r->keys, r->n, sizeof *r->keys, cmp_sortkey);
+    return NULL;
+}
+
+/* Sort keys: each half on its own thread, then merged (the order is total,
+ * ties broken by unit, so the result is the one qsort alone would give). */
+static void sort_keys(sortkey *keys, size_t n)
+{
+    sort_run a = {keys, n / 2}, b = {keys + n / 2, n - n / 2};
+    sortkey *out = n >= 4096 ? malloc(n * sizeof *out) : NULL;
+    if (!out) { /* small (or no memory for the merge): one run */
+        sort_run all = {keys, n};
+        sort_one(&all);
+        return;
+    }
+    pthread_t t;
+    int threaded = pthread_create(&t, NULL, sort_one, &b) == 0;
+    sort_one(&a);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        sort_one(&b);
+    size_t i = 0, j = 0, o = 0;
+    while (i < a.n && j < b.n)
+        out[o++] = cmp_sortkey(&a.keys[i], &b.keys[j]) <= 0 ? a.keys[i++] : b.keys[j++];
+    while (i < a.n)
+        out[o++] = a.keys[i++];
+    while (j < b.n)
+        out[o++] = b.keys[j++];
+    memcpy(keys, out, n * sizeof *out);
+    free(out);
+}
+
 /* The first variant's words of staged record u. */
 static void first_words(const tm_store_writer *w, size_t u, sortkey *k)
 {
@@ -70,35 +113,6 @@ static void first_words(const tm_store_writer *w, size_t u, sortkey *k)
     k->nwords = (uint32_t)nw;
     for (uint32_t i = 0; i < PREFIX && i < k->nwords; i++)
         k->prefix[i] = get_u32(p + 4 * i);
-}
-
-/* Postings in the new unit order, renumbered; a stable sort by term
- * follows (store_commit.c). A unit's postings were appended together, in
- * the order units were added, so each is one run to copy. */
-static int postings_by_unit(vec *v, const uint32_t *order, size_t nunits)
-{
-    posting *p = v->p, *out = malloc((v->n + 1) * sizeof *out);
-    size_t *start = calloc(nunits + 1, sizeof *start);
-    if (!out || !start) {
-        free(out);
-        free(start);
-        return -1;
-    }
-    for (size_t i = 0; i < v->n; i++) {
-        assert(i == 0 || p[i].local >= p[i - 1].local);
-        start[p[i].local + 1]++;
-    }
-    for (size_t u = 0; u < nunits; u++)
-        start[u + 1] += start[u];
-    size_t o = 0;
-    for (size_t i = 0; i < nunits; i++)
-        for (size_t j = start[order[i]]; j < start[order[i] + 1]; j++)
-            out[o++] = (posting){p[j].term, (uint32_t)i};
-    free(start);
-    free(v->p);
-    v->p = out;
-    v->cap = v->n + 1;
-    return 0;
 }
 
 static int permute_sizes(vec *v, const uint32_t *order)
@@ -127,8 +141,7 @@ tm_status tm_writer_reorder(tm_store_writer *w, tm_error *err)
     }
     for (size_t u = 0; u < n; u++)
         first_words(w, u, &keys[u]);
-    if (n > 1)
-        qsort(keys, n, sizeof *keys, cmp_sortkey);
+    sort_keys(keys, n);
     for (size_t i = 0; i < n; i++) {
         w->order[i] = keys[i].unit;
         inv[keys[i].unit] = (uint32_t)i;
@@ -142,7 +155,5 @@ tm_status tm_writer_reorder(tm_store_writer *w, tm_error *err)
     for (size_t i = 0; i < w->ident.n; i++)
         e[i].local = inv[e[i].local];
     free(inv);
-    if (!rc)
-        rc = postings_by_unit(&w->postings, w->order, n);
     return rc ? tm_error_nomem(err) : TM_OK;
 }
