@@ -480,6 +480,36 @@ END_TEST
 /* Two variants in one language (fr-FR and a much longer fr-CA): the
  * length filter cannot tell which holds a query's words, so it lets the
  * unit through, and the query in either finds it. */
+/* take moves a unit in (tu left empty), refuses one without variants
+ * leaving it as it was, and the store holds what add would have stored. */
+START_TEST(test_take_moves_units_in)
+{
+    tm_store_writer *w;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
+    tm_tu tu = TM_TU_INIT;
+    for (size_t i = 0; i < 4; i++) {
+        unit(&tu, PAIRS[i][0], PAIRS[i][1], "take", "20240101T000000Z");
+        ck_assert_int_eq(tm_store_writer_take(w, &tu, &err), TM_OK);
+        ck_assert_uint_eq(tu.ntuvs, 0);
+        ck_assert_ptr_null(tu.tuvs);
+    }
+    tm_annot_add_prop(&tu.an, "x-document", NULL, "kept");
+    ck_assert_int_eq(tm_store_writer_take(w, &tu, &err), TM_EDATA);
+    ck_assert_uint_eq(tu.an.nprops, 1); /* refused: untouched */
+    tm_tu_clear(&tu);
+    ck_assert_int_eq(tm_store_writer_commit(w, &err), TM_OK);
+    tm_store *s = open_store();
+    ck_assert_int_eq(count_units(s), 4);
+    tm_store_hits h;
+    ck_assert_int_eq(tm_store_query(s, PAIRS[2][0], strlen(PAIRS[2][0]), "vi", "fr", 100, 5, &h, &err), TM_OK);
+    ck_assert_uint_eq(h.n, 1);
+    ck_assert_str_eq(h.hit[0].tu.tuvs[h.hit[0].tgt_var].text, PAIRS[2][1]);
+    tm_store_hits_free(&h);
+    tm_store_close(s);
+}
+END_TEST
+
 START_TEST(test_two_variants_of_one_language)
 {
     static const char *shortfr = "Le conseil se réunit demain.";
@@ -786,6 +816,7 @@ static Suite *store_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_posting_lists_round_trip);
     tcase_add_test(tc, test_two_variants_of_one_language);
+    tcase_add_test(tc, test_take_moves_units_in);
     tcase_add_test(tc, test_many_variants);
     tcase_add_test(tc, test_query_equals_full_scan);
     tcase_add_test(tc, test_concord_candidates_equal_full_scan);

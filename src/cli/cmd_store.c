@@ -130,8 +130,9 @@ static tm_status import_file(tm_store_writer *w, const char *file, int lenient, 
     tm_tu tu = TM_TU_INIT;
     int got = 1, tty = !ctx->quiet && isatty(STDERR_FILENO);
     while ((st = tm_tmx_reader_next(r, &tu, &got, err)) == TM_OK && got) {
-        if ((st = tm_store_writer_add(w, &tu, err)) != TM_OK) {
-            tm_error_prefix(err, file, tu.line);
+        unsigned long line = tu.line;
+        if ((st = tm_store_writer_take(w, &tu, err)) != TM_OK) {
+            tm_error_prefix(err, file, line);
             break;
         }
         if (tty && ++*units % 10000 == 0)

@@ -35,6 +35,9 @@ tm_status tm_store_writer_open(tm_store_writer **out, const char *path, tm_error
 /* Add one unit (copied). Units with fewer than one language variant are
  * refused (TM_EDATA). */
 tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err);
+/* The same, taking tu's content instead of copying it: tu is left empty
+ * (as TM_TU_INIT) when the unit is queued, untouched when it is refused. */
+tm_status tm_store_writer_take(tm_store_writer *w, tm_tu *tu, tm_error *err);
 /* Index every unit added so far (add queues units and indexes them in
  * batches; commit flushes too): the stats are complete after it, and an
  * error of a queued unit surfaces here. */

@@ -424,18 +424,33 @@ static tm_status rotate(tm_store_writer *w, tm_error *err)
     return prev ? add_batch(w, prev, err) : TM_OK;
 }
 
-tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err)
+/* Queue tu, copied or (take) moved. */
+static tm_status queue(tm_store_writer *w, tm_tu *tu, int take, tm_error *err)
 {
     if (tu->ntuvs == 0)
         return tm_error_set(err, TM_EDATA, "a unit without any language variant");
     if (w->unit_off.n + 2 * BATCH >= (1u << 31))
         return tm_error_set(err, TM_EDATA, "too many units in one import (2^31)");
     pending *p = &w->wait[w->filling];
-    if (tm_tu_copy(&p->tu[p->n], tu) != 0)
+    if (take) {
+        p->tu[p->n] = *tu;
+        *tu = (tm_tu)TM_TU_INIT;
+    } else if (tm_tu_copy(&p->tu[p->n], tu) != 0) {
         return tm_error_nomem(err);
+    }
     p->st[p->n] = TM_OK;
     p->err[p->n] = (tm_error){TM_OK, ""};
     return ++p->n == BATCH ? rotate(w, err) : TM_OK;
+}
+
+tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err)
+{
+    return queue(w, (tm_tu *)tu, 0, err); /* (not written to: copied) */
+}
+
+tm_status tm_store_writer_take(tm_store_writer *w, tm_tu *tu, tm_error *err)
+{
+    return queue(w, tu, 1, err);
 }
 
 tm_status tm_store_writer_flush(tm_store_writer *w, tm_error *err)
