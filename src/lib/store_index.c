@@ -1,7 +1,8 @@
 /*
  * store_index.c — the index sections of a new segment, built in memory:
- * the exact and identity keys (sorted hash entries) and the term
- * dictionary with its posting lists.
+ * the exact keys (sorted hash entries) and the term dictionary with its
+ * posting lists. (The identity section stays empty since format 7: an
+ * import finds a stored duplicate through the exact keys, store_write.c.)
  *
  * They need only the units' final numbers (store_order.c), not the blocks,
  * so the commit builds them on a thread of their own while the blocks are
@@ -24,24 +25,21 @@ static int cmp_keyent(const void *a, const void *b)
     return x->local < y->local ? -1 : x->local > y->local;
 }
 
-/* Key entries sorted by hash, as section k stores them. */
-static int key_section(vec *v, int k, tm_buf *out)
+/* Exact key entries sorted by hash, as SEC_EXACT stores them: the high
+ * half of the hash (sorted by the full hash: by its high half too), unit. */
+static int exact_section(vec *v, tm_buf *out)
 {
     if (v->n > 1) /* (qsort must not get a NULL base, even for 0 items) */
         qsort(v->p, v->n, sizeof(keyent), cmp_keyent);
-    size_t ent = k == SEC_EXACT ? EXACTENT_SIZE : KEYENT_SIZE;
-    if (tm_buf_grow(out, v->n * ent) != 0)
+    if (tm_buf_grow(out, v->n * EXACTENT_SIZE) != 0)
         return -1;
     unsigned char *o = (unsigned char *)out->data;
-    for (size_t i = 0; i < v->n; i++) { /* (sorted by the full hash: by its high half too) */
+    for (size_t i = 0; i < v->n; i++) {
         const keyent *e = &((keyent *)v->p)[i];
-        if (k == SEC_EXACT)
-            put_u32(o + i * ent, (uint32_t)(e->hash >> 32));
-        else
-            put_u64(o + i * ent, e->hash);
-        put_u32(o + i * ent + ent - 4, e->local);
+        put_u32(o + i * EXACTENT_SIZE, (uint32_t)(e->hash >> 32));
+        put_u32(o + i * EXACTENT_SIZE + 4, e->local);
     }
-    out->len = v->n * ent;
+    out->len = v->n * EXACTENT_SIZE;
     return 0;
 }
 
@@ -130,8 +128,7 @@ static int posting_sections(vec *v, const uint32_t *order, size_t nunits, tm_buf
 
 int tm_index_build(tm_index_sections *ix, tm_store_writer *w)
 {
-    return key_section(&w->exact, SEC_EXACT, &ix->exact) != 0 ||
-                   key_section(&w->ident, SEC_IDENT, &ix->ident) != 0 ||
+    return exact_section(&w->exact, &ix->exact) != 0 ||
                    posting_sections(&w->postings, w->order, w->unit_off.n, &ix->terms, &ix->lists) != 0
                ? -1
                : 0;

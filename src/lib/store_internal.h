@@ -39,7 +39,7 @@ enum {
     SEC_BLOCKS,    /* raw-deflated blocks of serialized units */
     SEC_BLOCKDIR,  /* BLOCKDIR_SIZE per block */
     SEC_EXACT,     /* EXACTENT_SIZE per variant: (high half of the hash of lang + match key, unit) */
-    SEC_IDENT,     /* KEYENT_SIZE per unit: (hash of all variants' keys, unit) */
+    SEC_IDENT,     /* empty since format 7 (was KEYENT_SIZE per unit: identity hash, unit) */
     SEC_TERMS,     /* TERMENT_SIZE per term */
     SEC_POSTINGS,  /* varint (gap, run) lists: runs of consecutive units */
     SEC_TOMBS,     /* u64 global ids of superseded units, sorted */

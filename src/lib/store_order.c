@@ -7,8 +7,8 @@
  * sentence with another number or target — and sorted, they fall into the
  * same 4 KiB block, where zlib finds the repeats: on the bench memory the
  * blocks shrink by more than half. A unit's number in the segment is its
- * place in this order, so the exact and identity keys gathered while
- * adding are renumbered here, before they are written; the postings as
+ * place in this order, so the exact keys gathered while adding are
+ * renumbered here, before they are written; the postings as
  * they are sorted (store_index.c), the match data as it is recoded
  * (store_vocab.c).
  * Ties keep the order the units came in, so the result is deterministic.
@@ -150,9 +150,6 @@ tm_status tm_writer_reorder(tm_store_writer *w, tm_error *err)
     int rc = permute_sizes(&w->unit_off, w->order) | permute_sizes(&w->unit_len, w->order);
     keyent *e = w->exact.p;
     for (size_t i = 0; i < w->exact.n; i++)
-        e[i].local = inv[e[i].local];
-    e = w->ident.p;
-    for (size_t i = 0; i < w->ident.n; i++)
         e[i].local = inv[e[i].local];
     free(inv);
     return rc ? tm_error_nomem(err) : TM_OK;

@@ -123,6 +123,23 @@ static uint64_t unit_ident(const uint64_t *vkeys, size_t nkeys)
     return h;
 }
 
+tm_status tm_prep_identity(const tm_tu *tu, uint64_t *ident, tm_error *err)
+{
+    uint64_t keys[64];
+    size_t n = tu->ntuvs < 64 ? tu->ntuvs : 64;
+    tm_buf key = TM_BUF_INIT;
+    tm_status st = TM_OK;
+    for (size_t i = 0; i < n && st == TM_OK; i++) {
+        const tm_tuv *v = &tu->tuvs[i];
+        st = tm_norm_match(v->text, strlen(v->text), &key, err);
+        keys[i] = tm_key64(v->lang, key.data ? key.data : "", key.len);
+    }
+    tm_buf_free(&key);
+    if (st == TM_OK)
+        *ident = unit_ident(keys, n);
+    return st;
+}
+
 tm_status tm_prep_make_entries(const tm_tu *tu, unit_entries *e, tm_error *err)
 {
     e->keys.n = e->terms.n = 0;

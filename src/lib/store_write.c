@@ -96,6 +96,7 @@ tm_status tm_store_writer_open(tm_store_writer **out, const char *path, tm_error
     w->tombs.size = sizeof(uint64_t);
     w->unit_off.size = w->unit_len.size = sizeof(size_t);
     w->fwd_off.size = sizeof(uint64_t);
+    w->cand[0].size = w->cand[1].size = sizeof(uint32_t);
     tm_prep_init(&w->pool);
     struct stat sb;
     tm_status st = lock_file(w, &sb, err);
@@ -146,6 +147,8 @@ void tm_store_writer_abort(tm_store_writer *w)
     free(w->ident.p);
     free(w->postings.p);
     free(w->tombs.p);
+    free(w->cand[0].p);
+    free(w->cand[1].p);
     free(w->ident_slot);
     tm_buf_free(&w->langs);
     tm_buf_free(&w->fwd);
@@ -236,26 +239,100 @@ static int ident_insert(tm_store_writer *w, uint64_t ident, uint32_t local)
     return 0;
 }
 
-/* A live unit of the existing store with this identity (*id 0: none). */
-static tm_status old_duplicate(tm_store_writer *w, uint64_t ident, uint64_t *id, size_t *gi,
-                               uint32_t *local, tm_error *err)
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The units of segment g that hold key in the exact index (by the high
+ * half of its hash), sorted, into v. 0, -1 damaged, -2 out of memory. */
+static int key_units(segment *g, uint64_t key, vec *v)
+{
+    size_t i;
+    uint32_t l, *p;
+    v->n = 0;
+    int rc = tm_seg_key_find(g, SEC_EXACT, key, &i);
+    for (; rc == 0 && (rc = tm_seg_key_at(g, SEC_EXACT, i, key, &l)) == 0; i++) {
+        if (!(p = vec_push(v)))
+            return -2;
+        *p = l;
+    }
+    if (rc < 0)
+        return -1;
+    if (v->n > 1)
+        qsort(v->p, v->n, sizeof *p, cmp_u32);
+    return 0;
+}
+
+/* Keep in a the units also in b (both sorted). */
+static void intersect(vec *a, const vec *b)
+{
+    uint32_t *x = a->p;
+    const uint32_t *y = b->p;
+    size_t i = 0, j = 0, n = 0;
+    while (i < a->n && j < b->n) {
+        if (x[i] < y[j])
+            i++;
+        else if (x[i] > y[j])
+            j++;
+        else
+            x[n++] = x[i++];
+    }
+    a->n = n;
+}
+
+/* Is unit l of segment g a live unit with this identity? 1 yes (the unit
+ * loaded into *old), 0 no, or 0 with *st set when it cannot be read. */
+static int is_duplicate(tm_store_writer *w, size_t g, uint32_t l, uint64_t ident, tm_tu *old,
+                        tm_status *st, tm_error *err)
 {
     tm_store *s = w->old;
+    uint64_t have;
+    if (tm_store_is_tomb(s, s->seg[g].first_id + l))
+        return 0;
+    tm_tu_clear(old);
+    if ((*st = tm_store_load(s, g, l, old, err)) != TM_OK ||
+        (*st = tm_prep_identity(old, &have, err)) != TM_OK)
+        return 0;
+    return have == ident;
+}
+
+/* A live unit of the existing store with e's identity (*id 0: none), left
+ * loaded in *old. The store keeps no identity index: the candidates are
+ * the units holding the new unit's first two variant keys in the exact
+ * index, and a candidate is the duplicate when its identity, recomputed
+ * from its text, is e's (so a hash collision never merges two units). */
+static tm_status old_duplicate(tm_store_writer *w, const unit_entries *e, uint64_t *id, size_t *gi,
+                               tm_tu *old, tm_error *err)
+{
+    tm_store *s = w->old;
+    const uint64_t *keys = e->keys.p;
     *id = 0;
     for (size_t g = 0; g < s->nseg; g++) {
-        size_t i;
-        int rc = tm_seg_key_find(&s->seg[g], SEC_IDENT, ident, &i);
-        uint32_t l;
-        for (; rc == 0 && (rc = tm_seg_key_at(&s->seg[g], SEC_IDENT, i, ident, &l)) == 0; i++)
-            if (!tm_store_is_tomb(s, s->seg[g].first_id + l)) {
-                *id = s->seg[g].first_id + l;
-                *gi = g;
-                *local = l;
-                return TM_OK;
-            }
+        int rc = key_units(&s->seg[g], keys[0], &w->cand[0]);
+        if (rc == 0 && e->keys.n > 1 && w->cand[0].n) {
+            rc = key_units(&s->seg[g], keys[1], &w->cand[1]);
+            intersect(&w->cand[0], &w->cand[1]);
+        }
+        if (rc == -2)
+            return tm_error_nomem(err);
         if (rc < 0)
             return tm_error_at(err, TM_EDATA, s->path, 0,
-                               "damaged store: the identity index fails its checksum (run 'tmkit check')");
+                               "damaged store: the exact index fails its checksum (run 'tmkit check')");
+        const uint32_t *c = w->cand[0].p;
+        for (size_t i = 0; i < w->cand[0].n; i++) {
+            tm_status st = TM_OK;
+            if (i > 0 && c[i] == c[i - 1])
+                continue;
+            if (is_duplicate(w, g, c[i], e->ident, old, &st, err)) {
+                *id = s->seg[g].first_id + c[i];
+                *gi = g;
+                return TM_OK;
+            }
+            if (st != TM_OK)
+                return st;
+        }
     }
     return TM_OK;
 }
@@ -304,9 +381,9 @@ static tm_status append_unit(tm_store_writer *w, const tm_tu *tu, const unit_ent
             return tm_error_nomem(err);
     }
     const uint32_t *terms = e->terms.p;
-    posting *ps = (posting *)w->postings.p + w->postings.n;
+    posting *ps = w->postings.p; /* (NULL while no unit had a word: no arithmetic on it) */
     for (size_t k = 0; k < e->terms.n; k++)
-        ps[k] = (posting){terms[k], local};
+        ps[w->postings.n + k] = (posting){terms[k], local};
     w->postings.n += e->terms.n;
     return TM_OK;
 }
@@ -347,19 +424,19 @@ static int same_unit(const tm_tu *merged, const tm_tu *old)
     return same;
 }
 
-/* tu duplicates a live unit of the store: the stored unit is replaced by
- * the merge of both, unless the merge changes nothing. e holds tu's
+/* tu duplicates old, a live unit of the store: the stored unit is replaced
+ * by the merge of both, unless the merge changes nothing. e holds tu's
  * prepared variants (the merge has the same ones) and is remade for it. */
 static tm_status replace_old(tm_store_writer *w, const tm_tu *tu, unit_entries *e,
-                             uint64_t old_id, size_t gi, uint32_t old_local, tm_error *err)
+                             uint64_t old_id, const tm_tu *old, tm_error *err)
 {
-    tm_tu merged = TM_TU_INIT, old = TM_TU_INIT;
+    tm_tu merged = TM_TU_INIT;
     uint64_t *tomb = vec_push(&w->tombs);
-    tm_status st = tomb ? tm_store_load(w->old, gi, old_local, &old, err) : tm_error_nomem(err);
-    if (st == TM_OK && (tm_tu_copy(&merged, tu) != 0 || merge_into(&merged, &old) != 0))
+    tm_status st = tomb ? TM_OK : tm_error_nomem(err);
+    if (st == TM_OK && (tm_tu_copy(&merged, tu) != 0 || merge_into(&merged, old) != 0))
         st = tm_error_nomem(err);
     w->stats.merged += st == TM_OK;
-    if (st == TM_OK && !same_unit(&merged, &old)) {
+    if (st == TM_OK && !same_unit(&merged, old)) {
         *tomb = old_id;
         st = tm_prep_make_entries(&merged, e, err);
         if (st == TM_OK)
@@ -369,7 +446,6 @@ static tm_status replace_old(tm_store_writer *w, const tm_tu *tu, unit_entries *
         w->stats.unchanged++;
     }
     tm_tu_clear(&merged);
-    tm_tu_clear(&old);
     return st;
 }
 
@@ -383,15 +459,17 @@ static tm_status add_prepared(tm_store_writer *w, const tm_tu *tu, unit_entries 
         return merge_in_batch(w, local, tu, err);
     }
     size_t gi;
-    uint32_t old_local;
     uint64_t old_id;
-    tm_status st = old_duplicate(w, e->ident, &old_id, &gi, &old_local, err);
-    if (st != TM_OK)
-        return st;
-    if (old_id)
-        return replace_old(w, tu, e, old_id, gi, old_local, err);
-    w->stats.added++;
-    return append_unit(w, tu, e, err);
+    tm_tu old = TM_TU_INIT;
+    tm_status st = old_duplicate(w, e, &old_id, &gi, &old, err);
+    if (st == TM_OK && old_id) {
+        st = replace_old(w, tu, e, old_id, &old, err);
+    } else if (st == TM_OK) {
+        w->stats.added++;
+        st = append_unit(w, tu, e, err);
+    }
+    tm_tu_clear(&old);
+    return st;
 }
 
 /* Add every unit of a prepared batch, in order; the batch is empty after. */

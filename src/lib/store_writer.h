@@ -82,6 +82,9 @@ void tm_prep_stop(prep_pool *pool);
  * (a merged unit: same variants, other annotations). */
 tm_status tm_prep_make_entries(const tm_tu *tu, unit_entries *e, tm_error *err);
 void tm_prep_free_entries(unit_entries *e);
+/* The identity of tu, as tm_prep_make_entries computes it (for a stored
+ * unit, from its text). */
+tm_status tm_prep_identity(const tm_tu *tu, uint64_t *ident, tm_error *err);
 
 struct tm_store_writer {
     char *path;
@@ -96,6 +99,7 @@ struct tm_store_writer {
     vec exact, ident;      /* keyent */
     vec postings;          /* posting */
     vec tombs;             /* uint64_t */
+    vec cand[2];           /* uint32_t: units of an old segment holding a key (old_duplicate) */
     uint64_t *ident_slot;  /* batch duplicate detection: ident -> local + 1 */
     size_t ident_mask;
     tm_buf langs;          /* NUL-separated codes seen */
@@ -115,11 +119,11 @@ tm_status tm_writer_write_at(tm_store_writer *w, const void *p, size_t n, uint64
 tm_status tm_writer_sync(tm_store_writer *w, tm_error *err);
 int tm_cmp_u64(const void *a, const void *b);
 
-/* store_index.c: the exact, identity, term and posting sections of the
+/* store_index.c: the exact, identity (empty), term and posting sections of the
  * new segment, built in memory (the commit does it on a thread while the
  * blocks are compressed). */
 typedef struct tm_index_sections {
-    tm_buf exact, ident, terms, lists; /* the sections' bytes */
+    tm_buf exact, ident, terms, lists; /* the sections' bytes (ident: none) */
 } tm_index_sections;
 
 /* Build them from w's entries (sorting its vectors in place): 0, -1 when
