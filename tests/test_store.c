@@ -157,6 +157,41 @@ START_TEST(test_duplicates_merge_across_imports)
 }
 END_TEST
 
+/* Across imports, a duplicate is a unit with every variant equal: units
+ * sharing only the source (or only the target) with a stored one are new,
+ * even when many stored units share that source; a unit with three
+ * variants is not the duplicate of its two-variant subset. */
+START_TEST(test_duplicates_across_imports_need_every_variant)
+{
+    static const char *const same_src[][2] = {
+        {"Điều 1.", "Article 1."}, {"Điều 1.", "Article premier."}, {"Điều 1.", "Art. 1."},
+        {"Mục 1.", "Article 1."}};
+    import(same_src, 4, "a", "20240101T000000Z");
+    static const char *const next[][2] = {
+        {"Điều 1.", "Article un."},     /* same source, new target: new */
+        {"Mục 2.", "Article 1."},       /* same target, new source: new */
+        {"ĐIỀU 1.", "Article premier."} /* case-only: the second stored unit */};
+    import(next, 3, "b", "20250101T000000Z");
+    tm_store *s = open_store();
+    ck_assert_int_eq(count_units(s), 6);
+    tm_store_close(s);
+    tm_store_writer *w;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
+    tm_tu tu = TM_TU_INIT;
+    unit(&tu, "Điều 1.", "Art. 1.", "c", "20260101T000000Z");
+    tm_tu_add_tuv(&tu, "en", "Art. 1.", NULL);
+    ck_assert_int_eq(tm_store_writer_take(w, &tu, &err), TM_OK);
+    ck_assert_int_eq(tm_store_writer_flush(w, &err), TM_OK);
+    ck_assert_uint_eq(tm_store_writer_stats(w)->added, 1);
+    ck_assert_int_eq(tm_store_writer_commit(w, &err), TM_OK);
+    s = open_store();
+    ck_assert_int_eq(count_units(s), 7);
+    tm_store_close(s);
+    ck_assert_msg(tm_store_check(path, &err) == TM_OK, "%s", err.msg);
+}
+END_TEST
+
 START_TEST(test_duplicates_within_one_import)
 {
     static const char *const twice[][2] = {
@@ -809,6 +844,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_each_returns_units_whole);
     tcase_add_test(tc, test_duplicates_merge_across_imports);
     tcase_add_test(tc, test_duplicates_within_one_import);
+    tcase_add_test(tc, test_duplicates_across_imports_need_every_variant);
     tcase_add_test(tc, test_query_scores_and_directions);
     suite_add_tcase(s, tc);
     tc = tcase_create("lossless");
