@@ -102,7 +102,7 @@ static void *compress_range(void *arg)
     /* raw deflate: no zlib header or Adler-32 (the groups' CRCs guard them,
      * and a reader would otherwise hash the 32 KiB dictionary per block) */
     j->failed = deflateInit2(&primed, j->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK ||
-                deflateTune(&primed, Z_GOOD, Z_LAZY, Z_NICE, Z_CHAIN) != Z_OK;
+                (j->level >= 4 && deflateTune(&primed, Z_GOOD, Z_LAZY, Z_NICE, Z_CHAIN) != Z_OK);
     if (!j->failed && j->dict->len)
         j->failed = deflateSetDictionary(&primed, (const Bytef *)j->dict->data,
                                          (uInt)j->dict->len) != Z_OK;

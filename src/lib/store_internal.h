@@ -21,14 +21,16 @@
 #define SEG_MAGIC "tmseg01"
 #define BLOCK_TARGET 8192 /* raw bytes of units a block holds (about; a unit is not cut) */
 #define DICT_SIZE 32768   /* zlib's window: the largest useful preset dictionary */
-#define BLOCK_LEVEL 6     /* blocks are the biggest section: 10% smaller than level 3 */
+#define BLOCK_LEVEL 2     /* zlib's fast matcher: blocks 18% bigger than at level 6, but
+                             deflating them was the largest cost of an import; the file
+                             stays under the gzip -9 of the TMX (docs/store.md) */
 #define FWD_GROUP 64      /* units whose match data are deflated together */
 #define RAW_MAX (64u << 20) /* the raw size of a block or group that readers accept (and writers
                                refuse to exceed): a damaged size cannot make a reader allocate more */
 #define FWD_LEVEL 6
-/* deflateTune for both: level 6's lazy matching, but following hash chains
- * 32 deep instead of 128 (and keeping matches up to 32 bytes for the lazy
- * step): on the bench memory, blocks compress in a fifth less time for 0.3%
+/* deflateTune for the match data (levels 4-9 only: lazy matching): level
+ * 6's, but following hash chains 32 deep instead of 128 (and keeping
+ * matches up to 32 bytes for the lazy step): a fifth less time for 0.3%
  * more bytes. */
 #define Z_GOOD 8
 #define Z_LAZY 32
