@@ -375,46 +375,36 @@ static void side_free(side_job *j)
     match_sections_free(&j->md);
 }
 
+/* The sections after the blocks, in file order: the directory, the
+ * index (the identity section stays empty since format 7), tombstones,
+ * languages, match data, then the chunk checksums of the lazy ones. */
 static tm_status write_tail(tm_store_writer *w, segbuild *b, const side_job *side, tm_error *err)
 {
-    const tm_index_sections *ix = &side->ix;
-    const match_sections *md = &side->md;
-    tm_status st = write_section(w, b, SEC_BLOCKDIR, b->blockdir.data, b->blockdir.len, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_EXACT, ix->exact.data, ix->exact.len, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_IDENT, ix->ident.data, ix->ident.len, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_TERMS, ix->terms.data, ix->terms.len, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_POSTINGS, ix->lists.data, ix->lists.len, err);
-    if (st == TM_OK) {
-        if (w->tombs.n > 1) /* (qsort must not get a NULL base, even for 0 items) */
-            qsort(w->tombs.p, w->tombs.n, sizeof(uint64_t), tm_cmp_u64);
-        unsigned char *t = malloc(8 * w->tombs.n + 1);
-        if (!t)
-            return tm_error_nomem(err);
-        for (size_t i = 0; i < w->tombs.n; i++)
-            put_u64(t + 8 * i, ((uint64_t *)w->tombs.p)[i]);
-        st = write_section(w, b, SEC_TOMBS, t, 8 * w->tombs.n, err);
-        free(t);
+    tm_buf tombs = TM_BUF_INIT, none = TM_BUF_INIT, all = TM_BUF_INIT;
+    if (w->tombs.n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(w->tombs.p, w->tombs.n, sizeof(uint64_t), tm_cmp_u64);
+    tm_status st = tm_buf_grow(&tombs, 8 * w->tombs.n) == 0 ? TM_OK : tm_error_nomem(err);
+    for (size_t i = 0; i < w->tombs.n && st == TM_OK; i++) {
+        put_u64((unsigned char *)tombs.data + tombs.len, ((uint64_t *)w->tombs.p)[i]);
+        tombs.len += 8;
     }
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_LANGS, w->langs.data, w->langs.len, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_FWD, md->fwd.data, md->fwd.len, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_FWDIDX, md->fwdidx.data, md->fwdidx.len, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_VOCAB, md->vocab.data, md->vocab.len, err);
-    if (st == TM_OK)
-        st = write_section(w, b, SEC_LENS, md->lens.data, md->lens.len, err);
-    tm_buf all = TM_BUF_INIT;
+    const struct {
+        int k;
+        const tm_buf *buf;
+    } order[] = {{SEC_BLOCKDIR, &b->blockdir}, {SEC_EXACT, &side->ix.exact},
+                 {SEC_IDENT, &none},           {SEC_TERMS, &side->ix.terms},
+                 {SEC_POSTINGS, &side->ix.lists}, {SEC_TOMBS, &tombs},
+                 {SEC_LANGS, &w->langs},       {SEC_FWD, &side->md.fwd},
+                 {SEC_FWDIDX, &side->md.fwdidx}, {SEC_VOCAB, &side->md.vocab},
+                 {SEC_LENS, &side->md.lens}};
+    for (size_t i = 0; i < sizeof order / sizeof *order && st == TM_OK; i++)
+        st = write_section(w, b, order[i].k, order[i].buf->data, order[i].buf->len, err);
     for (int k = 0; k < NSECTIONS && st == TM_OK; k++)
         if (tm_buf_append(&all, b->chunks[k].data, b->chunks[k].len) != 0)
             st = tm_error_nomem(err);
     if (st == TM_OK)
         st = write_section(w, b, SEC_CHUNKS, all.data, all.len, err);
+    tm_buf_free(&tombs);
     tm_buf_free(&all);
     return st;
 }

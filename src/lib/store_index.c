@@ -137,7 +137,6 @@ int tm_index_build(tm_index_sections *ix, tm_store_writer *w)
 void tm_index_free(tm_index_sections *ix)
 {
     tm_buf_free(&ix->exact);
-    tm_buf_free(&ix->ident);
     tm_buf_free(&ix->terms);
     tm_buf_free(&ix->lists);
 }

@@ -4,13 +4,11 @@
  *
  * The batch is kept as serialized units in memory (so an exact duplicate
  * arriving later can still be merged into its first occurrence), with the
- * index entries beside them. Units wait in groups of BATCH whose variants
- * are prepared for matching on two threads.
+ * index entries beside them. Units wait in batches of BATCH, prepared on
+ * two threads (store_prep.c), then added here in order.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -18,9 +16,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "norm.h"
 #include "store_writer.h"
-#include "varint.h"
 
 /* ---- file helpers ---------------------------------------------------------------- */
 

@@ -119,11 +119,11 @@ tm_status tm_writer_write_at(tm_store_writer *w, const void *p, size_t n, uint64
 tm_status tm_writer_sync(tm_store_writer *w, tm_error *err);
 int tm_cmp_u64(const void *a, const void *b);
 
-/* store_index.c: the exact, identity (empty), term and posting sections of the
+/* store_index.c: the exact, term and posting sections of the
  * new segment, built in memory (the commit does it on a thread while the
  * blocks are compressed). */
 typedef struct tm_index_sections {
-    tm_buf exact, ident, terms, lists; /* the sections' bytes (ident: none) */
+    tm_buf exact, terms, lists; /* the sections' bytes */
 } tm_index_sections;
 
 /* Build them from w's entries (sorting its vectors in place): 0, -1 when
