@@ -6,8 +6,78 @@
  */
 #include <string.h>
 
+#include "match_internal.h"
 #include "testutil.h"
 #include "tmkit.h"
+
+/* The one-pass preparation (match_scan.c) and the general one agree on a
+ * text whenever the one pass takes it; returns whether it did. */
+static int scan_agrees(const char *s, size_t n)
+{
+    tm_mtext a = TM_MTEXT_INIT, b = TM_MTEXT_INIT;
+    tm_error e1 = {TM_OK, ""}, e2 = {TM_OK, ""};
+    ck_assert_int_eq(tm_mtext_prepare_general(&b, s, n, NULL, &e2), TM_OK);
+    a.case_sig = a.punct_sig = a.number_sig = 2166136261u;
+    int took = tm_mtext_scan(&a, s, n, &e1);
+    ck_assert_int_ge(took, 0);
+    if (took) {
+        ck_assert_msg(a.key.len == b.key.len && memcmp(a.key.data, b.key.data, a.key.len) == 0,
+                      "keys '%s' != '%s' of '%.*s'", a.key.data, b.key.data, (int)n, s);
+        ck_assert_msg(a.nwords == b.nwords && !b.split, "%zu words != %zu (split %d) of '%.*s'",
+                      a.nwords, b.nwords, b.split, (int)n, s);
+        ck_assert(memcmp(a.words, b.words, a.nwords * sizeof *a.words) == 0);
+        ck_assert(memcmp(a.spans, b.spans, 2 * a.nwords * sizeof *a.spans) == 0);
+        ck_assert_msg(a.case_sig == b.case_sig && a.punct_sig == b.punct_sig &&
+                          a.number_sig == b.number_sig,
+                      "signatures differ for '%.*s'", (int)n, s);
+    }
+    tm_mtext_free(&a);
+    tm_mtext_free(&b);
+    return took;
+}
+
+static void scan_agrees_line(const char *s, size_t n, void *took)
+{
+    *(size_t *)took += (size_t)scan_agrees(s, n);
+}
+
+/* Every corpus sentence both ways; the one pass takes nearly all. */
+START_TEST(test_one_pass_on_corpora)
+{
+    size_t took = 0, lines = test_each_corpus_line(scan_agrees_line, &took);
+    ck_assert_uint_gt(lines, 1000);
+    ck_assert_msg(took * 100 >= lines * 95, "one pass took %zu of %zu lines", took, lines);
+}
+END_TEST
+
+START_TEST(test_one_pass_on_random_text)
+{
+    unsigned seed = 777;
+    size_t took = 0;
+    char text[256];
+    for (int t = 0; t < 40000; t++) {
+        size_t len = test_random_text(&seed, text);
+        took += (size_t)scan_agrees(text, len);
+    }
+    ck_assert_uint_gt(took, 4000); /* both ways were taken often */
+    ck_assert_uint_lt(took, 36000);
+}
+END_TEST
+
+/* Numbers, joints and the tone move inside the one pass. */
+START_TEST(test_one_pass_cases)
+{
+    static const char *const texts[] = {
+        "253,9 tỷ đồng", "1.245,6", "a1.5b", ".5 và 5.", "Hoà bình, hòa BÌNH!", "KHOẺ khỏe",
+        "  thuỷ   lợi  ", "Quý I/2023", "x,1", "1,x", "ﬁn ß", "",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        scan_agrees(texts[i], strlen(texts[i]));
+    /* ordinary text takes the one pass, text with a soft hyphen does not */
+    ck_assert_int_eq(scan_agrees("Hoà bình 253,9", strlen("Hoà bình 253,9")), 1);
+    ck_assert_int_eq(scan_agrees("ho\xc2\xadà", strlen("ho\xc2\xadà")), 0);
+}
+END_TEST
 
 static tm_match_result score(const char *q, const char *c, unsigned char *diff, size_t *nwords)
 {
@@ -111,6 +181,9 @@ static Suite *match_suite(void)
     tcase_add_test(tc, test_diff_marks_changed_words);
     tcase_add_test(tc, test_spans_address_the_text);
     tcase_add_test(tc, test_empty_texts);
+    tcase_add_test(tc, test_one_pass_on_corpora);
+    tcase_add_test(tc, test_one_pass_on_random_text);
+    tcase_add_test(tc, test_one_pass_cases);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -49,7 +49,7 @@ int tm_array_reserve(void *items, size_t *cap, size_t need, size_t size, size_t 
     return 0;
 }
 
-int tm_buf_append(tm_buf *b, const void *p, size_t n)
+int tm_buf_append_grow(tm_buf *b, const void *p, size_t n)
 {
     if (tm_buf_grow(b, n) != 0)
         return -1;

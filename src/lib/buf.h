@@ -10,6 +10,7 @@
 #define TM_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct tm_buf {
     char *data;
@@ -21,7 +22,20 @@ typedef struct tm_buf {
 
 /* Make room for `extra` more bytes plus the terminator. 0 or -1 (no memory). */
 int tm_buf_grow(tm_buf *b, size_t extra);
-int tm_buf_append(tm_buf *b, const void *p, size_t n);
+int tm_buf_append_grow(tm_buf *b, const void *p, size_t n);
+
+/* Appends are the store's inner loop (every varint and word of a unit's
+ * records): the case where the bytes fit is inline, growing is not. */
+static inline int tm_buf_append(tm_buf *b, const void *p, size_t n)
+{
+    if (n >= b->cap - b->len) /* (cap == 0 always takes this branch) */
+        return tm_buf_append_grow(b, p, n);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
 int tm_buf_puts(tm_buf *b, const char *s);
 int tm_buf_putc(tm_buf *b, char c);
 /* Empty the buffer but keep its memory for reuse. */

@@ -7,7 +7,7 @@
  * the word count (an invisible format character inside a word), each word
  * is normalized on its own instead.
  */
-#include "match.h"
+#include "match_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,13 +88,6 @@ uint32_t tm_match_word_hash(const char *s, size_t n)
     return h == TM_NUM_TOKEN ? h + 1 : h;
 }
 
-static uint32_t mix(uint32_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return (h ^ 0x1f) * 16777619u; /* a separator between pieces */
-}
-
 static int is_word_cp(uint32_t c) { return tm_uclass((UChar32)c) & (TM_UC_ALNUM | TM_UC_MARK); }
 
 /* A '.' or ',' between two digits belongs to the number (253,9; 1.245,6). */
@@ -126,7 +119,7 @@ static int next_word(const char *s, size_t len, size_t *i, size_t *ws, size_t *w
                 return 1;
             }
             if (punct && !(tm_uclass((UChar32)c) & TM_UC_SPACE))
-                *punct = mix(*punct, s + *i, k);
+                *punct = tm_match_mix(*punct, s + *i, k);
         }
         *i += k;
     }
@@ -137,7 +130,7 @@ static int next_word(const char *s, size_t len, size_t *i, size_t *ws, size_t *w
     return 0;
 }
 
-static int grow(tm_mtext *mt, size_t n)
+int tm_mtext_grow(tm_mtext *mt, size_t n)
 {
     if (n <= mt->cap)
         return 0;
@@ -175,10 +168,10 @@ size_t tm_match_words(const char *s, size_t n, uint32_t *hashes, uint32_t *spans
 }
 
 /* Hash one word of the key; numbers become the placeholder. */
-static uint32_t word_hash(tm_mtext *mt, const char *w, size_t n)
+uint32_t tm_mtext_key_word(tm_mtext *mt, const char *w, size_t n)
 {
     if (w[0] >= '0' && w[0] <= '9') {
-        mt->number_sig = mix(mt->number_sig, w, n);
+        mt->number_sig = tm_match_mix(mt->number_sig, w, n);
         return TM_NUM_TOKEN;
     }
     return tm_match_word_hash(w, n);
@@ -218,34 +211,31 @@ static tm_status split_words(tm_mtext *mt, const char *text, tm_error *err)
         uint32_t ws = mt->spans[2 * k], we = mt->spans[2 * k + 1];
         st = tm_norm_match(text + ws, we - ws, &one, err);
         if (st == TM_OK)
-            mt->words[k] = one.len ? word_hash(mt, one.data, one.len) : 0;
+            mt->words[k] = one.len ? tm_mtext_key_word(mt, one.data, one.len) : 0;
     }
     tm_buf_free(&one);
     return st;
 }
 
-static tm_status prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
-                         int masks, tm_error *err)
+/* The general preparation: the key first (norm.h), then the key's words
+ * and the text's words separately. */
+static tm_status prepare_general(tm_mtext *mt, const char *text, size_t len, tm_error *err)
 {
-    tm_uclass_init();
     tm_buf *kb = &mt->key;
-    mt->nwords = 0;
-    mt->case_sig = mt->punct_sig = mt->number_sig = 2166136261u;
-    mt->tag_sig = markup ? mix(2166136261u, markup, strlen(markup)) : 0;
     tm_status st = tm_norm_match(text, len, kb, err);
     if (st != TM_OK)
         return st;
     /* the key's words, hashed (numbers as the placeholder) */
     size_t k = 0, ks, ke, nk = 0;
     while (next_word(kb->data, kb->len, &k, &ks, &ke, NULL)) {
-        if (grow(mt, nk + 1) != 0)
+        if (tm_mtext_grow(mt, nk + 1) != 0)
             return tm_error_nomem(err);
-        mt->words[nk++] = word_hash(mt, kb->data + ks, ke - ks);
+        mt->words[nk++] = tm_mtext_key_word(mt, kb->data + ks, ke - ks);
     }
     /* the text's words: where they are, punctuation and case between them */
     size_t i = 0, ws, we, nt = 0;
     while (next_word(text, len, &i, &ws, &we, &mt->punct_sig)) {
-        if (grow(mt, nt + 1) != 0)
+        if (tm_mtext_grow(mt, nt + 1) != 0)
             return tm_error_nomem(err);
         mt->spans[2 * nt] = (uint32_t)ws;
         mt->spans[2 * nt + 1] = (uint32_t)we;
@@ -255,8 +245,42 @@ static tm_status prepare(tm_mtext *mt, const char *text, size_t len, const char 
     }
     mt->nwords = nt;
     mt->split = nk != nt;
-    if (mt->split && (st = split_words(mt, text, err)) != TM_OK)
-        return st;
+    if (mt->split)
+        return split_words(mt, text, err);
+    return TM_OK;
+}
+
+static void reset(tm_mtext *mt, const char *markup)
+{
+    mt->nwords = 0;
+    mt->case_sig = mt->punct_sig = mt->number_sig = 2166136261u;
+    mt->tag_sig = markup ? tm_match_mix(2166136261u, markup, strlen(markup)) : 0;
+}
+
+tm_status tm_mtext_prepare_general(tm_mtext *mt, const char *text, size_t len,
+                                   const char *markup, tm_error *err)
+{
+    tm_uclass_init();
+    reset(mt, markup);
+    return prepare_general(mt, text, len, err);
+}
+
+/* One pass over ordinary text (match_scan.c), the general way otherwise;
+ * with masks, the words' bit masks for Myers' algorithm. */
+static tm_status prepare(tm_mtext *mt, const char *text, size_t len, const char *markup,
+                         int masks, tm_error *err)
+{
+    tm_uclass_init();
+    reset(mt, markup);
+    int rc = tm_mtext_scan(mt, text, len, err);
+    if (rc < 0)
+        return err->code;
+    tm_status st;
+    if (rc == 0) {
+        reset(mt, markup);
+        if ((st = prepare_general(mt, text, len, err)) != TM_OK)
+            return st;
+    }
     if (!masks) { /* none, rather than another text's */
         free(mt->peq);
         mt->peq = NULL;
@@ -283,7 +307,7 @@ tm_status tm_mtext_prepare_words(tm_mtext *mt, const char *text, size_t len, con
 tm_status tm_mtext_with_words(tm_mtext *dst, const tm_mtext *src, const uint32_t *words,
                               tm_error *err)
 {
-    if (grow(dst, src->nwords + 1) != 0)
+    if (tm_mtext_grow(dst, src->nwords + 1) != 0)
         return tm_error_nomem(err);
     memcpy(dst->words, words, src->nwords * sizeof *words);
     dst->nwords = src->nwords;

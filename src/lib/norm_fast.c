@@ -21,16 +21,15 @@
  * text; fuzz_segment does the same on whatever the fuzzer finds.
  *
  * The facts per character come from ICU, one table entry per BMP code
- * point, built 256 code points at a time when first needed (a page costs
- * a fraction of a millisecond; Vietnamese text touches about six pages).
- * Two threads building the same page is harmless: one copy wins, the other
- * is freed.
+ * point (norm_fast.h), built 256 code points at a time when first needed (a
+ * page costs a fraction of a millisecond; Vietnamese text touches about six
+ * pages).
  */
 #include "norm.h"
+#include "norm_fast.h"
 #include "uclass.h"
 #include "utf8.h"
 
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -38,19 +37,7 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
-/* An entry: the folded character in the low 16 bits, flags above, and the
- * ASCII base letter of the folded character (lower case) in the top byte. */
-enum {
-    NF_SIMPLE = 1u << 16, /* the fast path may take it */
-    NF_SPACE = 1u << 17,  /* white space: collapsed */
-    NF_FORMAT = 1u << 18, /* format character: dropped */
-    NF_WORD = 1u << 19,   /* letter or mark: part of a word */
-    NF_MARK = 1u << 20,   /* a non-spacing mark itself: its word goes the general way */
-};
-
-#define NF_BASE(e) ((e) >> 24)
-
-static _Atomic(uint32_t *) pages[256];
+_Atomic(uint32_t *) tm_nf_pages[256];
 
 /* NFD of the single character f into d (room for 8); its length, 0 on failure. */
 static int32_t decompose(UChar f, UChar *d)
@@ -65,6 +52,21 @@ static int nfc_stable(UChar32 c)
 {
     return u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES &&
            u_getCombiningClass(c) == 0;
+}
+
+/* The flags match_scan.c needs (norm_fast.h) of c, folding to f, whose
+ * entry so far is e. */
+static uint32_t token_facts(UChar c, UChar f, uint32_t e)
+{
+    unsigned cc = tm_uclass_bmp[c], cf = tm_uclass_bmp[f];
+    int wc = (cc & (TM_UC_ALNUM | TM_UC_MARK)) != 0, wf = (cf & (TM_UC_ALNUM | TM_UC_MARK)) != 0;
+    int space = (cc & TM_UC_SPACE) != 0;
+    uint32_t t = (wc ? NF_ALNUM : 0) | ((cc & TM_UC_UPPER) ? NF_UPPER : 0) |
+                 ((cc & TM_UC_LOWER) ? NF_LOWER : 0);
+    if (wc == wf && !(e & NF_FORMAT) && (c < 0x80) == (f < 0x80) && (wc || f == c) &&
+        space == ((e & NF_SPACE) != 0) && (wc || !(e & NF_WORD)) && !(wc && space))
+        t |= NF_TOK;
+    return t;
 }
 
 /* The entry of one BMP code point (not a surrogate). */
@@ -97,7 +99,7 @@ static uint32_t entry_of(UChar c)
     UChar32 base = u_tolower(d[0]);
     if (base < 0x80)
         e |= (uint32_t)base << 24;
-    return e;
+    return e | token_facts(c, f[0], e);
 }
 
 static uint32_t *build_page(unsigned p)
@@ -110,46 +112,17 @@ static uint32_t *build_page(unsigned p)
         pg[i] = U16_IS_SURROGATE(c) ? 0 : entry_of(c);
     }
     uint32_t *none = NULL;
-    if (!atomic_compare_exchange_strong(&pages[p], &none, pg)) {
+    if (!atomic_compare_exchange_strong(&tm_nf_pages[p], &none, pg)) {
         free(pg); /* another thread was first */
         return none;
     }
     return pg;
 }
 
-static uint32_t entry_building(uint32_t c)
+uint32_t tm_nf_entry_building(uint32_t c)
 {
     uint32_t *pg = build_page(c >> 8);
     return pg ? pg[c & 0xFF] : 0;
-}
-
-/* The entry of c; 0 (not simple) outside the BMP or when memory runs out. */
-static inline uint32_t entry(uint32_t c)
-{
-    if (c >= 0x10000)
-        return 0;
-    uint32_t *pg = atomic_load_explicit(&pages[c >> 8], memory_order_acquire);
-    return pg ? pg[c & 0xFF] : entry_building(c);
-}
-
-static void put_utf8(unsigned char *o, size_t *len, uint32_t f)
-{
-    if (f < 0x80) {
-        o[(*len)++] = (unsigned char)f;
-    } else if (f < 0x800) {
-        o[(*len)++] = (unsigned char)(0xC0 | f >> 6);
-        o[(*len)++] = (unsigned char)(0x80 | (f & 0x3F));
-    } else {
-        o[(*len)++] = (unsigned char)(0xE0 | f >> 12);
-        o[(*len)++] = (unsigned char)(0x80 | ((f >> 6) & 0x3F));
-        o[(*len)++] = (unsigned char)(0x80 | (f & 0x3F));
-    }
-}
-
-/* Where the tone move may apply: the word ends in oa, oe or uy. */
-static int tone_candidate(unsigned a, unsigned b)
-{
-    return (a == 'o' && (b == 'a' || b == 'e')) || (a == 'u' && b == 'y');
 }
 
 /* Normalize the word [s, s + n) the general way, replacing out from len. */
@@ -176,18 +149,18 @@ static int put_word(const char *s, size_t n, size_t *i, tm_buf *out, tm_error *e
     while (*i < n) {
         uint32_t c, e;
         size_t k = tm_utf8_decode(p + *i, n - *i, &c);
-        if (!k || !((e = entry(c)) & NF_SIMPLE))
+        if (!k || !((e = tm_nf_entry(c)) & NF_SIMPLE))
             return 0;
         if (!(e & NF_WORD))
             break;
-        put_utf8((unsigned char *)out->data, &out->len, e & 0xFFFF);
+        tm_nf_put_utf8((unsigned char *)out->data, &out->len, e & 0xFFFF);
         marked |= (e & NF_MARK) != 0;
         b1 = b2;
         b2 = NF_BASE(e);
         nch++;
         *i += k;
     }
-    if (marked || (nch >= 2 && tone_candidate(b1, b2)))
+    if (marked || (nch >= 2 && tm_nf_tone_candidate(b1, b2)))
         return word_the_long_way(s + start, *i - start, out, olen, err);
     return 1;
 }
@@ -207,7 +180,7 @@ int tm_norm_match_fast(const char *s, size_t n, tm_buf *out, tm_error *err)
     while (i < n) {
         uint32_t c, e;
         size_t k = tm_utf8_decode(p + i, n - i, &c);
-        if (!k || !((e = entry(c)) & NF_SIMPLE))
+        if (!k || !((e = tm_nf_entry(c)) & NF_SIMPLE))
             return 0;
         if (e & (NF_SPACE | NF_FORMAT)) {
             pending_space |= (e & NF_SPACE) && out->len > 0;
@@ -228,7 +201,7 @@ int tm_norm_match_fast(const char *s, size_t n, tm_buf *out, tm_error *err)
             }
             continue;
         }
-        put_utf8((unsigned char *)out->data, &out->len, e & 0xFFFF);
+        tm_nf_put_utf8((unsigned char *)out->data, &out->len, e & 0xFFFF);
         i += k;
     }
     out->data[out->len] = '\0';

@@ -5,13 +5,15 @@
  *
  * The first byte picks the language (auto, vi, fr, de) and whether NFC is
  * applied, so every path is reachable from one corpus. Each paragraph's
- * match key is also made both ways (norm_fast.c and the general path):
- * they must agree.
+ * match key is also made both ways (norm_fast.c and the general path),
+ * and its match preparation both ways (match_scan.c's one pass and the
+ * general one): they must agree.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "match_internal.h"
 #include "norm.h"
 #include "tmkit.h"
 
@@ -24,6 +26,26 @@ static void same_keys(const char *s, size_t n)
         abort();
     if (took && (tm_norm(s, n, TM_NORM_MATCH, &slow, &e2) != TM_OK || fast.len != slow.len ||
                  memcmp(fast.data, slow.data, fast.len) != 0))
+        abort();
+}
+
+static void same_words(const char *s, size_t n)
+{
+    static tm_mtext one = TM_MTEXT_INIT, general = TM_MTEXT_INIT;
+    tm_error e1 = {TM_OK, ""}, e2 = {TM_OK, ""};
+    if (tm_mtext_prepare_general(&general, s, n, NULL, &e2) != TM_OK)
+        abort();
+    one.case_sig = one.punct_sig = one.number_sig = 2166136261u;
+    int took = tm_mtext_scan(&one, s, n, &e1);
+    if (took < 0)
+        abort();
+    if (took && (one.key.len != general.key.len ||
+                 memcmp(one.key.data, general.key.data, one.key.len) != 0 ||
+                 one.nwords != general.nwords || general.split ||
+                 memcmp(one.words, general.words, one.nwords * sizeof *one.words) != 0 ||
+                 memcmp(one.spans, general.spans, 2 * one.nwords * sizeof *one.spans) != 0 ||
+                 one.case_sig != general.case_sig || one.punct_sig != general.punct_sig ||
+                 one.number_sig != general.number_sig))
         abort();
 }
 
@@ -50,6 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tm_line para;
     while (tm_reader_next_para(r, &para, &err) == TM_OK && para.text) {
         same_keys(para.text, para.len);
+        same_words(para.text, para.len);
         int k = mode & 3;
         if (k == 0) { /* auto: what -l auto does, falling back to ICU's root rules */
             const char *guess = tm_lang_detect(para.text, para.len);

@@ -1,0 +1,201 @@
+/*
+ * match_scan.c — preparing a text for matching in one pass.
+ *
+ * match.c's general preparation walks a text four times: to make its match
+ * key (norm_fast.c or ICU), to cut the key into words and hash them, to cut
+ * the text into words (where they are, their case), and for the
+ * punctuation between them. For text made only of ordinary characters
+ * (NF_TOK, norm_fast.h), word k of the key is the folding of word k of the
+ * text, so one walk does all four: it emits each character's folding to
+ * the key and hashes each word as it closes. An import prepares every
+ * variant it reads, and these walks were a fifth of its CPU.
+ *
+ * A word is a maximal run of letters, digits and marks, with a '.' or ','
+ * between two ASCII digits inside it (253,9). Within a word, each run of
+ * letters and marks (NF_WORD) is what norm_fast.c calls a word: a run
+ * ending in oa, oe or uy, or holding a mark, is normalized the general way
+ * (the Vietnamese tone move). Its result must be word characters again, or
+ * the whole text goes the general way.
+ *
+ * Invariant of a successful walk: the result equals the general
+ * preparation's (same key, words, spans, signatures; never split).
+ * test_match checks it on every corpus sentence and on random text, and
+ * fuzz_segment on whatever the fuzzer finds.
+ */
+#include "match_internal.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "norm.h"
+#include "norm_fast.h"
+#include "uclass.h"
+#include "utf8.h"
+
+#define FNV 16777619u
+
+/* One walk over a text. */
+typedef struct scan {
+    const unsigned char *p; /* the text */
+    size_t n, i;            /* its length, and where the walk is */
+    tm_buf *out;            /* the key being made */
+    tm_buf one;             /* a letter run normalized the general way */
+    tm_mtext *mt;
+    tm_error *err;
+} scan;
+
+/* A run of letters and marks inside a word. */
+typedef struct run {
+    size_t from, klen; /* where it starts in the text, and in the key */
+    size_t nch;        /* its characters */
+    unsigned b1, b2;   /* the base letters of its last two */
+    int marked, open;  /* it holds a mark; a run is being read */
+} run;
+
+static int nomem(scan *sc)
+{
+    tm_error_nomem(sc->err);
+    return -1;
+}
+
+static int all_word_chars(const tm_buf *b)
+{
+    const unsigned char *p = (const unsigned char *)b->data;
+    if (b->len == 0)
+        return 0;
+    for (size_t i = 0; i < b->len;) {
+        uint32_t c;
+        size_t k = tm_utf8_decode(p + i, b->len - i, &c);
+        if (!k || !(tm_uclass((UChar32)c) & (TM_UC_ALNUM | TM_UC_MARK)))
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* The run ends at the walk's position. When normalization may move its
+ * tone, its folding in the key is replaced by the general path's result.
+ * 1 done, 0 that result is not one piece of a word, -1 error. */
+static int close_run(scan *sc, run *r)
+{
+    r->open = 0;
+    if (!r->marked && !(r->nch >= 2 && tm_nf_tone_candidate(r->b1, r->b2)))
+        return 1;
+    if (tm_norm((const char *)sc->p + r->from, sc->i - r->from, TM_NORM_MATCH, &sc->one,
+                sc->err) != TM_OK)
+        return -1;
+    if (!all_word_chars(&sc->one))
+        return 0;
+    size_t rest = sc->n - sc->i;
+    sc->out->len = r->klen;
+    if (tm_buf_append(sc->out, sc->one.data, sc->one.len) != 0 ||
+        tm_buf_grow(sc->out, rest + rest / 2 + 4) != 0)
+        return nomem(sc);
+    return 1;
+}
+
+/* A '.' or ',' at the walk's position, inside a word, joins two digits. */
+static int number_joint(const scan *sc)
+{
+    const unsigned char *p = sc->p;
+    size_t i = sc->i;
+    return (p[i] == '.' || p[i] == ',') && i + 1 < sc->n && p[i - 1] >= '0' && p[i - 1] <= '9' &&
+           p[i + 1] >= '0' && p[i + 1] <= '9';
+}
+
+/* The word the walk is at (its first character is NF_ALNUM): folded into
+ * the key, hashed, its span and case recorded. 1, 0 or -1 as close_run. */
+static int scan_word(scan *sc)
+{
+    tm_mtext *mt = sc->mt;
+    size_t ws = sc->i, kws = sc->out->len;
+    int number = sc->p[ws] >= '0' && sc->p[ws] <= '9';
+    uint32_t cs = mt->case_sig;
+    run r = {0, 0, 0, 0, 0, 0, 0};
+    int rc;
+    while (sc->i < sc->n) {
+        uint32_t c, e;
+        size_t k = tm_utf8_decode(sc->p + sc->i, sc->n - sc->i, &c);
+        if (!k || !((e = tm_nf_entry(c)) & NF_TOK))
+            return 0;
+        if (!(e & NF_ALNUM) && !number_joint(sc))
+            break;
+        if (e & NF_WORD) {
+            if (!r.open)
+                r = (run){sc->i, sc->out->len, 0, 0, 0, 0, 1};
+            r.marked |= (e & NF_MARK) != 0;
+            r.b1 = r.b2;
+            r.b2 = NF_BASE(e);
+            r.nch++;
+        } else if (r.open && (rc = close_run(sc, &r)) != 1) {
+            return rc;
+        }
+        tm_nf_put_utf8((unsigned char *)sc->out->data, &sc->out->len, e & 0xFFFF);
+        if (e & (NF_UPPER | NF_LOWER))
+            cs = (cs ^ ((e & NF_UPPER) ? 'U' : 'l')) * FNV;
+        sc->i += k;
+    }
+    if (r.open && (rc = close_run(sc, &r)) != 1)
+        return rc;
+    size_t nw = mt->nwords;
+    if (tm_mtext_grow(mt, nw + 1) != 0)
+        return nomem(sc);
+    mt->spans[2 * nw] = (uint32_t)ws;
+    mt->spans[2 * nw + 1] = (uint32_t)sc->i;
+    mt->words[nw] = tm_mtext_key_word(mt, sc->out->data + kws, sc->out->len - kws);
+    if (!number)
+        mt->case_sig = (cs ^ 0x1f) * FNV;
+    mt->nwords = nw + 1;
+    return 1;
+}
+
+/* Spaces collapse into one (none at either end), words go to scan_word,
+ * anything else is punctuation: it folds to itself. */
+static int walk(scan *sc)
+{
+    int pending_space = 0;
+    while (sc->i < sc->n) {
+        uint32_t c, e;
+        size_t k = tm_utf8_decode(sc->p + sc->i, sc->n - sc->i, &c);
+        if (!k || !((e = tm_nf_entry(c)) & NF_TOK))
+            return 0;
+        if (e & NF_SPACE) {
+            pending_space |= sc->out->len > 0;
+            sc->i += k;
+            continue;
+        }
+        if (pending_space) {
+            sc->out->data[sc->out->len++] = ' ';
+            pending_space = 0;
+        }
+        if (e & NF_ALNUM) {
+            int rc = scan_word(sc);
+            if (rc != 1)
+                return rc;
+            continue;
+        }
+        sc->mt->punct_sig = tm_match_mix(sc->mt->punct_sig, (const char *)sc->p + sc->i, k);
+        memcpy(sc->out->data + sc->out->len, sc->p + sc->i, k);
+        sc->out->len += k;
+        sc->i += k;
+    }
+    return 1;
+}
+
+int tm_mtext_scan(tm_mtext *mt, const char *text, size_t len, tm_error *err)
+{
+    scan sc = {(const unsigned char *)text, len, 0, &mt->key, TM_BUF_INIT, mt, err};
+    tm_buf_clear(&mt->key);
+    /* a folded character takes at most 3/2 of the bytes of the original */
+    if (len > SIZE_MAX / 2 - 16 || tm_buf_grow(&mt->key, len + len / 2 + 4) != 0)
+        return nomem(&sc);
+    tm_uclass_init();
+    mt->nwords = 0;
+    int rc = walk(&sc);
+    tm_buf_free(&sc.one);
+    if (rc == 1) {
+        mt->key.data[mt->key.len] = '\0';
+        mt->split = 0;
+    }
+    return rc;
+}

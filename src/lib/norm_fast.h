@@ -1,0 +1,74 @@
+/*
+ * norm_fast.h — the per-character facts behind the ICU-free match key
+ * (norm_fast.c), shared with the one-pass text preparation (match_scan.c).
+ *
+ * An entry describes one BMP code point c: its case folding f in the low
+ * 16 bits, flags, and in bits 24..30 the ASCII base letter of f (lower
+ * case; 0 when none). Entries are built from ICU 256 code points at a time
+ * when first needed; Two threads building the same page is harmless: one
+ * copy wins, the other is freed.
+ */
+#ifndef TM_NORM_FAST_H
+#define TM_NORM_FAST_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    NF_SIMPLE = 1u << 16, /* the fast key may take it: NFC-stable, folds to one such f */
+    NF_SPACE = 1u << 17,  /* white space: collapsed */
+    NF_FORMAT = 1u << 18, /* format character: dropped */
+    NF_WORD = 1u << 19,   /* letter or mark: part of a word of the key's rewrite */
+    NF_MARK = 1u << 20,   /* a non-spacing mark itself: its word goes the general way */
+    /* For match_scan.c: cutting the text into words and cutting its key
+     * into words give the same words for text made of NF_TOK characters.
+     * NF_TOK: simple, not a format character, c and f both word characters
+     * or both not (a non-word one folds to itself), c is ASCII exactly when
+     * f is, white space exactly when the key rewrite sees white space. */
+    NF_TOK = 1u << 21,
+    NF_ALNUM = 1u << 22,  /* c is a word character of match.c (letter, digit, mark) */
+    NF_UPPER = 1u << 23,  /* c is upper (or title) case */
+    NF_LOWER = 1u << 31   /* c is lower case */
+};
+
+#define NF_BASE(e) (((e) >> 24) & 0x7F)
+
+extern _Atomic(uint32_t *) tm_nf_pages[256];
+
+/* The entry of c, building its page; 0 when memory runs out. */
+uint32_t tm_nf_entry_building(uint32_t c);
+
+/* The entry of c; 0 (not simple) outside the BMP. The caller has called
+ * tm_uclass_init. */
+static inline uint32_t tm_nf_entry(uint32_t c)
+{
+    if (c >= 0x10000)
+        return 0;
+    uint32_t *pg = atomic_load_explicit(&tm_nf_pages[c >> 8], memory_order_acquire);
+    return pg ? pg[c & 0xFF] : tm_nf_entry_building(c);
+}
+
+/* Append the BMP character f as UTF-8 at o + *len (room is the caller's). */
+static inline void tm_nf_put_utf8(unsigned char *o, size_t *len, uint32_t f)
+{
+    if (f < 0x80) {
+        o[(*len)++] = (unsigned char)f;
+    } else if (f < 0x800) {
+        o[(*len)++] = (unsigned char)(0xC0 | f >> 6);
+        o[(*len)++] = (unsigned char)(0x80 | (f & 0x3F));
+    } else {
+        o[(*len)++] = (unsigned char)(0xE0 | f >> 12);
+        o[(*len)++] = (unsigned char)(0x80 | ((f >> 6) & 0x3F));
+        o[(*len)++] = (unsigned char)(0x80 | (f & 0x3F));
+    }
+}
+
+/* Where the Vietnamese tone move may apply: the word ends in oa, oe or uy
+ * (a and b its last two base letters). */
+static inline int tm_nf_tone_candidate(unsigned a, unsigned b)
+{
+    return (a == 'o' && (b == 'a' || b == 'e')) || (a == 'u' && b == 'y');
+}
+
+#endif
