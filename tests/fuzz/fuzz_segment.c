@@ -40,10 +40,11 @@ static void same_words(const char *s, size_t n)
     if (took < 0)
         abort();
     if (took && (one.key.len != general.key.len ||
-                 memcmp(one.key.data, general.key.data, one.key.len) != 0 ||
+                 (one.key.len && memcmp(one.key.data, general.key.data, one.key.len) != 0) ||
                  one.nwords != general.nwords || general.split ||
-                 memcmp(one.words, general.words, one.nwords * sizeof *one.words) != 0 ||
-                 memcmp(one.spans, general.spans, 2 * one.nwords * sizeof *one.spans) != 0 ||
+                 (one.nwords &&
+                  (memcmp(one.words, general.words, one.nwords * sizeof *one.words) != 0 ||
+                   memcmp(one.spans, general.spans, 2 * one.nwords * sizeof *one.spans) != 0)) ||
                  one.case_sig != general.case_sig || one.punct_sig != general.punct_sig ||
                  one.number_sig != general.number_sig))
         abort();
