@@ -8,16 +8,23 @@
  * other units (duplicates, positions in the batch's sections) is done in
  * order by store_write.c.
  *
- * The pool: while the caller parses the next batch, a helper thread
- * prepares the batch handed to it; when the caller has a full batch of its
- * own, it prepares the rest of the handed one alongside the helper
- * (tm_prep_finish), hands over the new one, and adds the prepared one while
- * the helper works. Units are claimed a few at a time under the pool's
- * mutex, so neither thread waits while the other has work.
+ * The pool: two batches at a time. The caller fills the open one, and
+ * publishes its units every so often; the closed one is full and waits for
+ * the rest of its units to be prepared and then to be added to the writer
+ * (the add callback: duplicates and the batch's sections, in order). Two
+ * threads, the caller and a helper, take jobs under the pool's mutex:
+ * units of the closed batch a few at a time, then adding it, then units
+ * of the open one. So the helper prepares units while the caller is still
+ * parsing them, and adds a batch while the caller parses the next; the
+ * caller does jobs too whenever it has to wait (tm_prep_close), which
+ * keeps both cores busy whichever side is slower.
  *
- * Invariant: a batch is touched by the workers only between tm_prep_hand
- * and the return of tm_prep_finish; then every unit of it has its status
- * in st[k] (and entries in ent[k] when TM_OK).
+ * Invariants: only the caller writes the open batch's tu and n, and a
+ * worker reads units below its published count (ready) only. A batch is
+ * added once, after every unit of it is prepared, by one thread
+ * (pool->adding), and batches are added in the order they were closed: a
+ * batch closes only when no other is closed. The writer's sections are
+ * touched only by the add, so by one thread at a time.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -174,66 +181,143 @@ static void prepare_unit(pending *p, size_t k)
 
 /* ---- the pool ---------------------------------------------------------------------- */
 
-/* Claim and prepare units of the handed batch until none is left; called
- * and returns with the mutex held. */
-static void work(prep_pool *pool)
+/* The next job under the mutex: units of the closed batch first (it is the
+ * one the caller may be waiting for), then adding it once every unit of it
+ * is prepared, then units of the open batch that have been published. */
+enum job { NONE, PREP, ADD };
+
+static enum job pick(prep_pool *pool, pending **pp, size_t *from, size_t *to)
+{
+    pending *c = pool->closed, *o = pool->open;
+    pending *p = c && c->next < c->ready ? c : o && o->next < o->ready ? o : NULL;
+    if (p) {
+        *pp = p;
+        *from = p->next;
+        *to = p->next + CLAIM < p->ready ? p->next + CLAIM : p->ready;
+        p->next = *to;
+        return PREP;
+    }
+    if (c && c->finished == c->ready && !pool->adding) {
+        pool->adding = 1;
+        *pp = c;
+        return ADD;
+    }
+    return NONE;
+}
+
+/* Add the closed batch (once an add has failed, only empty it). Called
+ * without the mutex, by one thread at a time (pool->adding). */
+static tm_status add_closed(prep_pool *pool, pending *p, tm_status failed, tm_error *err)
+{
+    if (failed == TM_OK)
+        return pool->add(pool->arg, p, err);
+    for (size_t k = 0; k < p->n; k++)
+        tm_tu_clear(&p->tu[k]);
+    p->n = 0;
+    return TM_OK;
+}
+
+/* Do one job if there is one; called and returns with the mutex held.
+ * Whether a job was done. */
+static int do_job(prep_pool *pool)
 {
     pending *p;
-    while (!pool->quit && (p = pool->batch) && pool->next < p->n) {
-        size_t from = pool->next, to = from + CLAIM < p->n ? from + CLAIM : p->n;
-        pool->next = to;
-        pthread_mutex_unlock(&pool->mu);
+    size_t from, to;
+    enum job j = pool->quit ? NONE : pick(pool, &p, &from, &to);
+    if (j == NONE)
+        return 0;
+    tm_status failed = pool->add_st, st = TM_OK;
+    tm_error err = {TM_OK, ""};
+    pthread_mutex_unlock(&pool->mu);
+    if (j == PREP)
         for (size_t k = from; k < to; k++)
             prepare_unit(p, k);
-        pthread_mutex_lock(&pool->mu);
-        pool->finished += to - from;
-        if (pool->finished == p->n)
-            pthread_cond_broadcast(&pool->done);
+    else
+        st = add_closed(pool, p, failed, &err);
+    pthread_mutex_lock(&pool->mu);
+    if (j == PREP) {
+        p->finished += to - from;
+    } else {
+        if (st != TM_OK && pool->add_st == TM_OK) {
+            pool->add_st = st;
+            pool->add_err = err;
+        }
+        pool->closed = NULL;
+        pool->adding = 0;
     }
+    pthread_cond_broadcast(&pool->cv);
+    return 1;
 }
 
 static void *helper(void *arg)
 {
     prep_pool *pool = arg;
     pthread_mutex_lock(&pool->mu);
-    while (!pool->quit) {
-        work(pool);
-        if (!pool->quit)
-            pthread_cond_wait(&pool->work, &pool->mu);
-    }
+    while (!pool->quit)
+        if (!do_job(pool))
+            pthread_cond_wait(&pool->cv, &pool->mu);
     pthread_mutex_unlock(&pool->mu);
     return NULL;
 }
 
-void tm_prep_init(prep_pool *pool)
+void tm_prep_init(prep_pool *pool, prep_add_fn add, void *arg)
 {
     memset(pool, 0, sizeof *pool);
+    pool->add = add;
+    pool->arg = arg;
     pthread_mutex_init(&pool->mu, NULL);
-    pthread_cond_init(&pool->work, NULL);
-    pthread_cond_init(&pool->done, NULL);
+    pthread_cond_init(&pool->cv, NULL);
 }
 
-void tm_prep_hand(prep_pool *pool, pending *p)
+void tm_prep_open(prep_pool *pool, pending *p)
+{
+    pthread_mutex_lock(&pool->mu);
+    p->ready = p->next = p->finished = 0;
+    pool->open = p;
+    pthread_mutex_unlock(&pool->mu);
+}
+
+void tm_prep_publish(prep_pool *pool)
 {
     /* started on first use: an import of a few units needs no thread (and
-     * when none can be started, tm_prep_finish does all the work here) */
-    if (!pool->started && p->n > CLAIM)
+     * when none can be started, the caller does every job itself) */
+    if (!pool->started && pool->open->n > CLAIM)
         pool->started = pthread_create(&pool->thread, NULL, helper, pool) == 0;
     pthread_mutex_lock(&pool->mu);
-    pool->batch = p;
-    pool->next = pool->finished = 0;
-    pthread_cond_signal(&pool->work);
+    pool->open->ready = pool->open->n;
+    pthread_cond_broadcast(&pool->cv);
     pthread_mutex_unlock(&pool->mu);
 }
 
-void tm_prep_finish(prep_pool *pool)
+/* Help until no batch is closed; the first failure of an add. */
+static tm_status drain_locked(prep_pool *pool, tm_error *err)
+{
+    while (pool->closed && !pool->quit)
+        if (!do_job(pool))
+            pthread_cond_wait(&pool->cv, &pool->mu);
+    if (pool->add_st != TM_OK)
+        *err = pool->add_err;
+    return pool->add_st;
+}
+
+tm_status tm_prep_close(prep_pool *pool, tm_error *err)
+{
+    tm_prep_publish(pool);
+    pthread_mutex_lock(&pool->mu);
+    tm_status st = drain_locked(pool, err);
+    pool->closed = pool->open;
+    pool->open = NULL;
+    pthread_cond_broadcast(&pool->cv);
+    pthread_mutex_unlock(&pool->mu);
+    return st;
+}
+
+tm_status tm_prep_drain(prep_pool *pool, tm_error *err)
 {
     pthread_mutex_lock(&pool->mu);
-    work(pool);
-    while (pool->batch && pool->finished < pool->batch->n)
-        pthread_cond_wait(&pool->done, &pool->mu);
-    pool->batch = NULL;
+    tm_status st = drain_locked(pool, err);
     pthread_mutex_unlock(&pool->mu);
+    return st;
 }
 
 void tm_prep_stop(prep_pool *pool)
@@ -241,12 +325,11 @@ void tm_prep_stop(prep_pool *pool)
     if (pool->started) {
         pthread_mutex_lock(&pool->mu);
         pool->quit = 1;
-        pthread_cond_signal(&pool->work);
+        pthread_cond_broadcast(&pool->cv);
         pthread_mutex_unlock(&pool->mu);
         pthread_join(pool->thread, NULL);
         pool->started = 0;
     }
     pthread_mutex_destroy(&pool->mu);
-    pthread_cond_destroy(&pool->work);
-    pthread_cond_destroy(&pool->done);
+    pthread_cond_destroy(&pool->cv);
 }

@@ -5,7 +5,8 @@
  * The batch is kept as serialized units in memory (so an exact duplicate
  * arriving later can still be merged into its first occurrence), with the
  * index entries beside them. Units wait in batches of BATCH, prepared on
- * two threads (store_prep.c), then added here in order.
+ * two threads (store_prep.c), then added here in order, on whichever
+ * thread is free.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,10 @@
 
 #include "buf.h"
 #include "store_writer.h"
+
+#define PUBLISH 64 /* units queued between two offers to the helper */
+
+static tm_status add_batch(void *arg, pending *p, tm_error *err);
 
 /* ---- file helpers ---------------------------------------------------------------- */
 
@@ -93,7 +98,8 @@ tm_status tm_store_writer_open(tm_store_writer **out, const char *path, tm_error
     w->unit_off.size = w->unit_len.size = sizeof(size_t);
     w->fwd_off.size = sizeof(uint64_t);
     w->cand[0].size = w->cand[1].size = sizeof(uint32_t);
-    tm_prep_init(&w->pool);
+    tm_prep_init(&w->pool, add_batch, w);
+    tm_prep_open(&w->pool, &w->wait[0]);
     struct stat sb;
     tm_status st = lock_file(w, &sb, err);
     if (st == TM_OK && S_ISDIR(sb.st_mode))
@@ -127,6 +133,7 @@ void tm_store_writer_abort(tm_store_writer *w)
 {
     if (!w)
         return;
+    tm_prep_stop(&w->pool); /* first: the helper may be adding, reading the old store */
     if (w->fd >= 0) {
         if (w->created && !w->committed) /* the store did not exist: it still does not */
             unlink(w->path);
@@ -150,7 +157,6 @@ void tm_store_writer_abort(tm_store_writer *w)
     tm_buf_free(&w->fwd);
     free(w->order);
     free(w->fwd_off.p);
-    tm_prep_stop(&w->pool);
     for (int b = 0; b < 2; b++)
         for (size_t k = 0; k < BATCH; k++) {
             tm_tu_clear(&w->wait[b].tu[k]);
@@ -468,9 +474,11 @@ static tm_status add_prepared(tm_store_writer *w, const tm_tu *tu, unit_entries 
     return st;
 }
 
-/* Add every unit of a prepared batch, in order; the batch is empty after. */
-static tm_status add_batch(tm_store_writer *w, pending *p, tm_error *err)
+/* Add every unit of a prepared batch, in order; the batch is empty after.
+ * (The pool's add callback: it runs on either thread, one batch at a time.) */
+static tm_status add_batch(void *arg, pending *p, tm_error *err)
 {
+    tm_store_writer *w = arg;
     tm_status st = TM_OK;
     for (size_t k = 0; k < p->n && st == TM_OK; k++) {
         if ((st = p->st[k]) != TM_OK) {
@@ -485,17 +493,14 @@ static tm_status add_batch(tm_store_writer *w, pending *p, tm_error *err)
     return st;
 }
 
-/* The filling batch is full: finish preparing the handed one, hand this
- * one over, and add the prepared one while the helper works. */
+/* The filling batch is full: close it (it is prepared and added while the
+ * next one fills) and open the other one. */
 static tm_status rotate(tm_store_writer *w, tm_error *err)
 {
-    pending *prev = w->handed, *full = &w->wait[w->filling];
-    if (prev)
-        tm_prep_finish(&w->pool);
-    tm_prep_hand(&w->pool, full);
-    w->handed = full;
-    w->filling ^= 1; /* prev's buffer, empty once add_batch returns */
-    return prev ? add_batch(w, prev, err) : TM_OK;
+    tm_status st = tm_prep_close(&w->pool, err);
+    w->filling ^= 1; /* empty: the batch closed before this one is added */
+    tm_prep_open(&w->pool, &w->wait[w->filling]);
+    return st;
 }
 
 /* Queue tu, copied or (take) moved. */
@@ -503,7 +508,7 @@ static tm_status queue(tm_store_writer *w, tm_tu *tu, int take, tm_error *err)
 {
     if (tu->ntuvs == 0)
         return tm_error_set(err, TM_EDATA, "a unit without any language variant");
-    if (w->unit_off.n + 2 * BATCH >= (1u << 31))
+    if (w->queued + 2 * BATCH >= (1u << 31))
         return tm_error_set(err, TM_EDATA, "too many units in one import (2^31)");
     pending *p = &w->wait[w->filling];
     if (take) {
@@ -514,7 +519,12 @@ static tm_status queue(tm_store_writer *w, tm_tu *tu, int take, tm_error *err)
     }
     p->st[p->n] = TM_OK;
     p->err[p->n] = (tm_error){TM_OK, ""};
-    return ++p->n == BATCH ? rotate(w, err) : TM_OK;
+    w->queued++;
+    if (++p->n == BATCH)
+        return rotate(w, err);
+    if (p->n % PUBLISH == 0)
+        tm_prep_publish(&w->pool);
+    return TM_OK;
 }
 
 tm_status tm_store_writer_add(tm_store_writer *w, const tm_tu *tu, tm_error *err)
@@ -529,17 +539,6 @@ tm_status tm_store_writer_take(tm_store_writer *w, tm_tu *tu, tm_error *err)
 
 tm_status tm_store_writer_flush(tm_store_writer *w, tm_error *err)
 {
-    tm_status st = TM_OK;
-    if (w->handed) {
-        tm_prep_finish(&w->pool);
-        st = add_batch(w, w->handed, err);
-        w->handed = NULL;
-    }
-    pending *last = &w->wait[w->filling];
-    if (st == TM_OK && last->n) { /* both threads on it, then add it */
-        tm_prep_hand(&w->pool, last);
-        tm_prep_finish(&w->pool);
-        st = add_batch(w, last, err);
-    }
-    return st;
+    tm_status st = rotate(w, err);
+    return st == TM_OK ? tm_prep_drain(&w->pool, err) : st;
 }

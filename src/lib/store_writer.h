@@ -57,27 +57,42 @@ typedef struct pending {
     unit_entries ent[BATCH];
     tm_status st[BATCH];
     tm_error err[BATCH];
-    size_t n;
+    size_t n;                     /* units queued (the caller's) */
+    size_t ready, next, finished; /* under the pool's mutex: published, claimed, prepared */
 } pending;
 
-/* store_prep.c: a helper thread preparing the batch handed to it. */
+/* store_prep.c: the caller and a helper thread preparing and adding
+ * batches. add adds a prepared batch to the writer and empties it. */
+typedef tm_status (*prep_add_fn)(void *arg, pending *p, tm_error *err);
+
 typedef struct prep_pool {
     pthread_t thread;
     int started, quit;
     pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    pending *batch;        /* handed over and not yet finished, or NULL */
-    size_t next, finished; /* units of it claimed, units prepared */
+    pthread_cond_t cv;     /* broadcast whenever a job ends or one appears */
+    prep_add_fn add;
+    void *arg;
+    pending *open;         /* the batch being filled, or NULL */
+    pending *closed;       /* full: being prepared, then added; NULL when none */
+    int adding;            /* a thread is adding the closed batch */
+    tm_status add_st;      /* the first failure of an add, and its error */
+    tm_error add_err;
 } prep_pool;
 
-void tm_prep_init(prep_pool *pool);
-/* The helper starts preparing p (its units in p->tu[0, p->n)). */
-void tm_prep_hand(prep_pool *pool, pending *p);
-/* Prepare what is left of the handed batch here too; return when every
- * unit of it is prepared. */
-void tm_prep_finish(prep_pool *pool);
-/* End the helper (its current units finish first). */
+void tm_prep_init(prep_pool *pool, prep_add_fn add, void *arg);
+/* p (empty) becomes the open batch. */
+void tm_prep_open(prep_pool *pool, pending *p);
+/* The open batch's units [0, n) may be prepared now. */
+void tm_prep_publish(prep_pool *pool);
+/* Close the open batch (after helping until the one closed before it is
+ * added); there is no open batch after. The first failure of an add so
+ * far, with its error. */
+tm_status tm_prep_close(prep_pool *pool, tm_error *err);
+/* Help until the closed batch is added; the first failure of an add. */
+tm_status tm_prep_drain(prep_pool *pool, tm_error *err);
+/* End the helper (its current job finishes first). */
 void tm_prep_stop(prep_pool *pool);
+
 /* Remake e's entries for tu, whose variants e->mts already holds prepared
  * (a merged unit: same variants, other annotations). */
 tm_status tm_prep_make_entries(const tm_tu *tu, unit_entries *e, tm_error *err);
@@ -107,9 +122,9 @@ struct tm_store_writer {
     vec fwd_off;           /* uint64_t: start of unit k in fwd */
     tm_store_import_stats stats;
     uint32_t *order;       /* at commit: new unit number -> the order added (store_order.c) */
-    pending wait[2];       /* units added but not yet indexed: one batch filling, */
-    int filling;           /* (wait[filling]) */
-    pending *handed;       /* and one being prepared, or NULL */
+    pending wait[2];       /* units added but not yet indexed: one batch filling */
+    int filling;           /* (wait[filling]), the other one closed or empty */
+    size_t queued;         /* units given to the writer */
     prep_pool pool;
 };
 
