@@ -43,17 +43,35 @@ static int exact_section(vec *v, tm_buf *out)
     return 0;
 }
 
-/* Postings sorted by (term, new unit number), renumbered. They were
+/* Postings sorted by (term, new unit number), renumbered, in v (whose
+ * buffer is replaced). They were
  * appended unit by unit, in the order units were added, so each unit's
  * postings are one run, and order[i] names the added unit that is now
- * number i. LSD radix on the term's 16-bit halves: the first pass reads
- * the runs in the new order (and renumbers), the second is stable, so
- * units stay in order within each term. Two passes, linear, one buffer. */
+ * number i. LSD radix on the term in three digits of 11, 11 and 10 bits
+ * (few enough buckets that every bucket's write position stays in cache):
+ * the first pass reads the runs in the new order (and renumbers), every
+ * pass is stable, so units stay in order within each term. One histogram
+ * pass, three scatter passes, one extra buffer (the result). */
+#define DIGITS 3
+#define RADIX 2048
+
+static unsigned digit(uint32_t term, int d) { return (term >> (11 * d)) & (RADIX - 1); }
+
+/* Bucket counts into starting positions. */
+static void prefix_sums(size_t *count)
+{
+    for (size_t k = 0, sum = 0; k < RADIX; k++) {
+        size_t c = count[k];
+        count[k] = sum;
+        sum += c;
+    }
+}
+
 static int sort_postings(vec *v, const uint32_t *order, size_t nunits)
 {
     posting *p = v->p, *tmp = malloc((v->n + 1) * sizeof *tmp);
     size_t n = v->n, *start = calloc(nunits + 1, sizeof *start);
-    size_t *count = calloc(65536, sizeof *count);
+    size_t *count = calloc(DIGITS * RADIX, sizeof *count);
     if (!tmp || !start || !count) {
         free(tmp);
         free(start);
@@ -63,29 +81,22 @@ static int sort_postings(vec *v, const uint32_t *order, size_t nunits)
     for (size_t i = 0; i < n; i++) {
         assert(i == 0 || p[i].local >= p[i - 1].local);
         start[p[i].local + 1]++;
-        count[p[i].term & 0xFFFF]++;
+        for (int d = 0; d < DIGITS; d++)
+            count[d * RADIX + digit(p[i].term, d)]++;
     }
     for (size_t u = 0; u < nunits; u++)
         start[u + 1] += start[u];
-    for (size_t k = 0, sum = 0; k < 65536; k++) {
-        size_t c = count[k];
-        count[k] = sum;
-        sum += c;
-    }
+    for (int d = 0; d < DIGITS; d++)
+        prefix_sums(count + d * RADIX);
     for (size_t i = 0; i < nunits; i++)
         for (size_t j = start[order[i]]; j < start[order[i] + 1]; j++)
-            tmp[count[p[j].term & 0xFFFF]++] = (posting){p[j].term, (uint32_t)i};
-    memset(count, 0, 65536 * sizeof *count);
+            tmp[count[digit(p[j].term, 0)]++] = (posting){p[j].term, (uint32_t)i};
     for (size_t i = 0; i < n; i++)
-        count[tmp[i].term >> 16]++;
-    for (size_t k = 0, sum = 0; k < 65536; k++) {
-        size_t c = count[k];
-        count[k] = sum;
-        sum += c;
-    }
+        p[count[RADIX + digit(tmp[i].term, 1)]++] = tmp[i];
     for (size_t i = 0; i < n; i++)
-        p[count[tmp[i].term >> 16]++] = tmp[i];
-    free(tmp);
+        tmp[count[2 * RADIX + digit(p[i].term, 2)]++] = p[i];
+    v->p = tmp; /* the sorted copy replaces the vector's buffer */
+    free(p);
     free(start);
     free(count);
     return 0;
