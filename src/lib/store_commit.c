@@ -329,44 +329,56 @@ static tm_status make_match_data(tm_store_writer *w, match_sections *md, tm_erro
     return st;
 }
 
-/* What the commit builds beside the blocks, on a thread of its own while
- * they are compressed: the index sections (store_index.c) and the match
- * data. Both need only the units' final numbers. */
+/* What the commit builds beside the blocks, on two threads of their own
+ * while they are compressed: the index sections (store_index.c) and the
+ * match data. Both need only the units' final numbers, and they touch
+ * different parts of the writer (keys and postings; staged match data). */
 typedef struct side_job {
     tm_store_writer *w;
     tm_index_sections ix;
     match_sections md;
-    tm_status st;
-    tm_error err;
-    pthread_t thread;
-    int threaded;
+    tm_status ist, mst;
+    tm_error ierr, merr;
+    pthread_t thread[2];
+    int threaded[2];
 } side_job;
 
-static void *side_build(void *arg)
+static void *side_index(void *arg)
 {
     side_job *j = arg;
-    j->st = tm_index_build(&j->ix, j->w) != 0 ? tm_error_nomem(&j->err) : TM_OK;
-    if (j->st == TM_OK)
-        j->st = make_match_data(j->w, &j->md, &j->err);
+    j->ist = tm_index_build(&j->ix, j->w) != 0 ? tm_error_nomem(&j->ierr) : TM_OK;
     return NULL;
 }
+
+static void *side_match(void *arg)
+{
+    side_job *j = arg;
+    j->mst = make_match_data(j->w, &j->md, &j->merr);
+    return NULL;
+}
+
+static void *(*const SIDE_FN[2])(void *) = {side_index, side_match};
 
 static void side_start(side_job *j, tm_store_writer *w)
 {
     memset(j, 0, sizeof *j);
     j->w = w;
-    j->threaded = pthread_create(&j->thread, NULL, side_build, j) == 0;
+    for (int k = 0; k < 2; k++)
+        j->threaded[k] = pthread_create(&j->thread[k], NULL, SIDE_FN[k], j) == 0;
 }
 
 static tm_status side_wait(side_job *j, tm_error *err)
 {
-    if (j->threaded)
-        pthread_join(j->thread, NULL);
-    else /* no thread to be had: here, then */
-        side_build(j);
-    if (j->st != TM_OK)
-        *err = j->err;
-    return j->st;
+    for (int k = 0; k < 2; k++)
+        if (j->threaded[k])
+            pthread_join(j->thread[k], NULL);
+        else /* no thread to be had: here, then */
+            SIDE_FN[k](j);
+    if (j->ist != TM_OK)
+        *err = j->ierr;
+    else if (j->mst != TM_OK)
+        *err = j->merr;
+    return j->ist != TM_OK ? j->ist : j->mst;
 }
 
 static void side_free(side_job *j)
