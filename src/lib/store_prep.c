@@ -8,23 +8,24 @@
  * other units (duplicates, positions in the batch's sections) is done in
  * order by store_write.c.
  *
- * The pool: two batches at a time. The caller fills the open one, and
- * publishes its units every so often; the closed one is full and waits for
- * the rest of its units to be prepared and then to be added to the writer
- * (the add callback: duplicates and the batch's sections, in order). Two
- * threads, the caller and a helper, take jobs under the pool's mutex:
- * units of the closed batch a few at a time, then adding it, then units
- * of the open one. So the helper prepares units while the caller is still
- * parsing them, and adds a batch while the caller parses the next; the
- * caller does jobs too whenever it has to wait (tm_prep_close), which
- * keeps both cores busy whichever side is slower.
+ * The pool: up to three batches at a time. The caller fills the open one,
+ * and publishes its units every so often; the closed ones (at most two)
+ * are full and wait for the rest of their units to be prepared and then to
+ * be added to the writer (the add callback: duplicates and the batch's
+ * sections, in order). Two threads, the caller and a helper, take jobs
+ * under the pool's mutex: adding the oldest closed batch once it is
+ * prepared, units of the closed batches a few at a time, then units of the
+ * open one. So the helper prepares units while the caller is still parsing
+ * them and adds a batch while the caller parses the next; the caller does
+ * jobs too whenever it has to wait (tm_prep_close), which keeps both cores
+ * busy whichever side is slower.
  *
  * Invariants: only the caller writes the open batch's tu and n, and a
  * worker reads units below its published count (ready) only. A batch is
  * added once, after every unit of it is prepared, by one thread
- * (pool->adding), and batches are added in the order they were closed: a
- * batch closes only when no other is closed. The writer's sections are
- * touched only by the add, so by one thread at a time.
+ * (pool->adding), and batches are added in the order they were closed
+ * (closed[0] first). The writer's sections are touched only by the add,
+ * so by one thread at a time.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -181,26 +182,35 @@ static void prepare_unit(pending *p, size_t k)
 
 /* ---- the pool ---------------------------------------------------------------------- */
 
-/* The next job under the mutex: units of the closed batch first (it is the
- * one the caller may be waiting for), then adding it once every unit of it
- * is prepared, then units of the open batch that have been published. */
+/* The next job under the mutex: units of the closed batches, oldest
+ * first (the caller may be waiting for them), then adding the oldest once
+ * every unit of it is prepared, then units of the open batch that have
+ * been published. */
 enum job { NONE, PREP, ADD };
+
+static pending *claimable(prep_pool *pool)
+{
+    for (int k = 0; k < pool->nclosed; k++)
+        if (pool->closed[k]->next < pool->closed[k]->ready)
+            return pool->closed[k];
+    pending *o = pool->open;
+    return o && o->next < o->ready ? o : NULL;
+}
 
 static enum job pick(prep_pool *pool, pending **pp, size_t *from, size_t *to)
 {
-    pending *c = pool->closed, *o = pool->open;
-    pending *p = c && c->next < c->ready ? c : o && o->next < o->ready ? o : NULL;
+    pending *p = claimable(pool), *c = pool->nclosed ? pool->closed[0] : NULL;
+    if (c && c->finished == c->ready && !pool->adding) {
+        pool->adding = 1;
+        *pp = c;
+        return ADD;
+    }
     if (p) {
         *pp = p;
         *from = p->next;
         *to = p->next + CLAIM < p->ready ? p->next + CLAIM : p->ready;
         p->next = *to;
         return PREP;
-    }
-    if (c && c->finished == c->ready && !pool->adding) {
-        pool->adding = 1;
-        *pp = c;
-        return ADD;
     }
     return NONE;
 }
@@ -242,7 +252,9 @@ static int do_job(prep_pool *pool)
             pool->add_st = st;
             pool->add_err = err;
         }
-        pool->closed = NULL;
+        pool->closed[0] = pool->closed[1];
+        pool->closed[1] = NULL;
+        pool->nclosed--;
         pool->adding = 0;
     }
     pthread_cond_broadcast(&pool->cv);
@@ -289,10 +301,10 @@ void tm_prep_publish(prep_pool *pool)
     pthread_mutex_unlock(&pool->mu);
 }
 
-/* Help until no batch is closed; the first failure of an add. */
-static tm_status drain_locked(prep_pool *pool, tm_error *err)
+/* Help until at most `most` batches are closed; the first failure of an add. */
+static tm_status drain_locked(prep_pool *pool, int most, tm_error *err)
 {
-    while (pool->closed && !pool->quit)
+    while (pool->nclosed > most && !pool->quit)
         if (!do_job(pool))
             pthread_cond_wait(&pool->cv, &pool->mu);
     if (pool->add_st != TM_OK)
@@ -304,8 +316,8 @@ tm_status tm_prep_close(prep_pool *pool, tm_error *err)
 {
     tm_prep_publish(pool);
     pthread_mutex_lock(&pool->mu);
-    tm_status st = drain_locked(pool, err);
-    pool->closed = pool->open;
+    tm_status st = drain_locked(pool, 1, err);
+    pool->closed[pool->nclosed++] = pool->open;
     pool->open = NULL;
     pthread_cond_broadcast(&pool->cv);
     pthread_mutex_unlock(&pool->mu);
@@ -315,7 +327,7 @@ tm_status tm_prep_close(prep_pool *pool, tm_error *err)
 tm_status tm_prep_drain(prep_pool *pool, tm_error *err)
 {
     pthread_mutex_lock(&pool->mu);
-    tm_status st = drain_locked(pool, err);
+    tm_status st = drain_locked(pool, 0, err);
     pthread_mutex_unlock(&pool->mu);
     return st;
 }

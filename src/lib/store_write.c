@@ -157,7 +157,7 @@ void tm_store_writer_abort(tm_store_writer *w)
     tm_buf_free(&w->fwd);
     free(w->order);
     free(w->fwd_off.p);
-    for (int b = 0; b < 2; b++)
+    for (int b = 0; b < 3; b++)
         for (size_t k = 0; k < BATCH; k++) {
             tm_tu_clear(&w->wait[b].tu[k]);
             tm_prep_free_entries(&w->wait[b].ent[k]);
@@ -498,7 +498,7 @@ static tm_status add_batch(void *arg, pending *p, tm_error *err)
 static tm_status rotate(tm_store_writer *w, tm_error *err)
 {
     tm_status st = tm_prep_close(&w->pool, err);
-    w->filling ^= 1; /* empty: the batch closed before this one is added */
+    w->filling = (w->filling + 1) % 3; /* empty: at most one other batch is closed */
     tm_prep_open(&w->pool, &w->wait[w->filling]);
     return st;
 }

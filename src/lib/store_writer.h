@@ -73,7 +73,8 @@ typedef struct prep_pool {
     prep_add_fn add;
     void *arg;
     pending *open;         /* the batch being filled, or NULL */
-    pending *closed;       /* full: being prepared, then added; NULL when none */
+    pending *closed[2];    /* full: being prepared, then added, oldest first */
+    int nclosed;
     int adding;            /* a thread is adding the closed batch */
     tm_status add_st;      /* the first failure of an add, and its error */
     tm_error add_err;
@@ -84,11 +85,11 @@ void tm_prep_init(prep_pool *pool, prep_add_fn add, void *arg);
 void tm_prep_open(prep_pool *pool, pending *p);
 /* The open batch's units [0, n) may be prepared now. */
 void tm_prep_publish(prep_pool *pool);
-/* Close the open batch (after helping until the one closed before it is
- * added); there is no open batch after. The first failure of an add so
+/* Close the open batch (after helping until at most one other batch is
+ * closed); there is no open batch after. The first failure of an add so
  * far, with its error. */
 tm_status tm_prep_close(prep_pool *pool, tm_error *err);
-/* Help until the closed batch is added; the first failure of an add. */
+/* Help until every closed batch is added; the first failure of an add. */
 tm_status tm_prep_drain(prep_pool *pool, tm_error *err);
 /* End the helper (its current job finishes first). */
 void tm_prep_stop(prep_pool *pool);
@@ -122,8 +123,8 @@ struct tm_store_writer {
     vec fwd_off;           /* uint64_t: start of unit k in fwd */
     tm_store_import_stats stats;
     uint32_t *order;       /* at commit: new unit number -> the order added (store_order.c) */
-    pending wait[2];       /* units added but not yet indexed: one batch filling */
-    int filling;           /* (wait[filling]), the other one closed or empty */
+    pending wait[3];       /* units added but not yet indexed: one batch filling */
+    int filling;           /* (wait[filling]), the others closed or empty */
     size_t queued;         /* units given to the writer */
     prep_pool pool;
 };
