@@ -38,6 +38,7 @@
 typedef struct scan {
     const unsigned char *p; /* the text */
     size_t n, i;            /* its length, and where the walk is */
+    const uint32_t *ascii;  /* the entries of U+0000..U+00FF (norm_fast.h) */
     tm_buf *out;            /* the key being made */
     tm_buf one;             /* a letter run normalized the general way */
     tm_mtext *mt;
@@ -94,6 +95,22 @@ static int close_run(scan *sc, run *r)
     return 1;
 }
 
+/* The entry of the character at the walk's position, into *e (0 for
+ * invalid UTF-8); its length. ASCII, most of any text, is looked up
+ * without decoding. */
+static inline size_t next_char(const scan *sc, uint32_t *e)
+{
+    unsigned char b = sc->p[sc->i];
+    if (b < 0x80) {
+        *e = sc->ascii[b];
+        return 1;
+    }
+    uint32_t c;
+    size_t k = tm_utf8_decode(sc->p + sc->i, sc->n - sc->i, &c);
+    *e = k ? tm_nf_entry(c) : 0;
+    return k;
+}
+
 /* A '.' or ',' at the walk's position, inside a word, joins two digits. */
 static int number_joint(const scan *sc)
 {
@@ -114,9 +131,9 @@ static int scan_word(scan *sc)
     run r = {0, 0, 0, 0, 0, 0, 0};
     int rc;
     while (sc->i < sc->n) {
-        uint32_t c, e;
-        size_t k = tm_utf8_decode(sc->p + sc->i, sc->n - sc->i, &c);
-        if (!k || !((e = tm_nf_entry(c)) & NF_TOK))
+        uint32_t e;
+        size_t k = next_char(sc, &e);
+        if (!(e & NF_TOK))
             return 0;
         if (!(e & NF_ALNUM) && !number_joint(sc))
             break;
@@ -155,9 +172,9 @@ static int walk(scan *sc)
 {
     int pending_space = 0;
     while (sc->i < sc->n) {
-        uint32_t c, e;
-        size_t k = tm_utf8_decode(sc->p + sc->i, sc->n - sc->i, &c);
-        if (!k || !((e = tm_nf_entry(c)) & NF_TOK))
+        uint32_t e;
+        size_t k = next_char(sc, &e);
+        if (!(e & NF_TOK))
             return 0;
         if (e & NF_SPACE) {
             pending_space |= sc->out->len > 0;
@@ -184,12 +201,14 @@ static int walk(scan *sc)
 
 int tm_mtext_scan(tm_mtext *mt, const char *text, size_t len, tm_error *err)
 {
-    scan sc = {(const unsigned char *)text, len, 0, &mt->key, TM_BUF_INIT, mt, err};
+    scan sc = {(const unsigned char *)text, len, 0, NULL, &mt->key, TM_BUF_INIT, mt, err};
     tm_buf_clear(&mt->key);
     /* a folded character takes at most 3/2 of the bytes of the original */
     if (len > SIZE_MAX / 2 - 16 || tm_buf_grow(&mt->key, len + len / 2 + 4) != 0)
         return nomem(&sc);
     tm_uclass_init();
+    if (!(sc.ascii = tm_nf_page(0)))
+        return nomem(&sc);
     mt->nwords = 0;
     int rc = walk(&sc);
     tm_buf_free(&sc.one);

@@ -119,6 +119,12 @@ static uint32_t *build_page(unsigned p)
     return pg;
 }
 
+const uint32_t *tm_nf_page(unsigned p)
+{
+    uint32_t *pg = atomic_load_explicit(&tm_nf_pages[p & 0xFF], memory_order_acquire);
+    return pg ? pg : build_page(p & 0xFF);
+}
+
 uint32_t tm_nf_entry_building(uint32_t c)
 {
     uint32_t *pg = build_page(c >> 8);

@@ -39,6 +39,10 @@ extern _Atomic(uint32_t *) tm_nf_pages[256];
 /* The entry of c, building its page; 0 when memory runs out. */
 uint32_t tm_nf_entry_building(uint32_t c);
 
+/* The 256 entries of page p (U+pp00..U+ppFF), built if need be; NULL
+ * when memory runs out. */
+const uint32_t *tm_nf_page(unsigned p);
+
 /* The entry of c; 0 (not simple) outside the BMP. The caller has called
  * tm_uclass_init. */
 static inline uint32_t tm_nf_entry(uint32_t c)
