@@ -65,11 +65,11 @@ if [ -n "$tt_out" ]; then
     echo "tmkit on one memory of $ttu units built the same way; translate-toolkit gets the first $ttq queries"
     echo "of each kind:"
     echo
-    echo "| measure | translate-toolkit | tmkit | tmkit / translate-toolkit |"
+    echo "| measure | translate-toolkit | tmkit | translate-toolkit / tmkit |"
     echo "|---|---|---|---|"
-    echo "| build | $ttb s | $s_isecs s | $(awk -v a=$s_isecs -v b=$ttb 'BEGIN{printf "%.2f×", a/b}') |"
-    echo "| exact query p50 | $(field p50_us "$tte") µs | $(field p50_us "$s_exact") µs | $(awk -v a=$(field p50_us "$s_exact") -v b=$(field p50_us "$tte") 'BEGIN{printf "%.6f×", a/b}') |"
-    echo "| fuzzy query p50 | $(field p50_us "$ttf") µs | $(field p50_us "$s_fuzzy") µs | $(awk -v a=$(field p50_us "$s_fuzzy") -v b=$(field p50_us "$ttf") 'BEGIN{printf "%.6f×", a/b}') |"
+    echo "| build | $ttb s | $s_isecs s | $(awk -v a=$ttb -v b=$s_isecs 'BEGIN{printf "%.1f×", a/b}') |"
+    echo "| exact query p50 | $(field p50_us "$tte") µs | $(field p50_us "$s_exact") µs | $(awk -v a=$(field p50_us "$tte") -v b=$(field p50_us "$s_exact") 'BEGIN{printf "%.3g×", a/b}') |"
+    echo "| fuzzy query p50 | $(field p50_us "$ttf") µs | $(field p50_us "$s_fuzzy") µs | $(awk -v a=$(field p50_us "$ttf") -v b=$(field p50_us "$s_fuzzy") 'BEGIN{printf "%.3g×", a/b}') |"
     echo "| same best target as tmkit | $agree queries | | |"
     echo
     echo "Scores differ by design (tmkit: word edit distance with penalties; translate-toolkit: character"
