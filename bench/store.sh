@@ -61,6 +61,7 @@ if [ -n "$tt_out" ]; then
     ttb=$(echo "$tt_out" | sed -n 's/^build_s=//p')
     tte=$(echo "$tt_out" | grep kind=exact); ttf=$(echo "$tt_out" | grep kind=fuzzy)
     agree=$(awk -F'\t' 'NR==FNR { t[$1] = $3; next } ($1 in t) { n++; if (t[$1] == $3) a++ } END { printf "%.1f%% of %d", 100 * a / n, n }' "$tmp/tt.top1" "$tmp/tmkit.top1")
+    agree_src=$(awk -F'\t' 'NR==FNR { t[$1] = $4; next } ($1 in t) { n++; if (t[$1] == $4) a++ } END { printf "%.1f%% of %d", 100 * a / n, n }' "$tmp/tt.top1" "$tmp/tmkit.top1")
     echo "translate-toolkit \`tmdb\` (SQLite full-text filter, then Levenshtein; min 70, 5 candidates) and"
     echo "tmkit on one memory of $ttu units built the same way; translate-toolkit gets the first $ttq queries"
     echo "of each kind:"
@@ -70,10 +71,14 @@ if [ -n "$tt_out" ]; then
     echo "| build | $ttb s | $s_isecs s | $(awk -v a=$ttb -v b=$s_isecs 'BEGIN{printf "%.1f×", a/b}') |"
     echo "| exact query p50 | $(field p50_us "$tte") µs | $(field p50_us "$s_exact") µs | $(awk -v a=$(field p50_us "$tte") -v b=$(field p50_us "$s_exact") 'BEGIN{printf "%.3g×", a/b}') |"
     echo "| fuzzy query p50 | $(field p50_us "$ttf") µs | $(field p50_us "$s_fuzzy") µs | $(awk -v a=$(field p50_us "$ttf") -v b=$(field p50_us "$s_fuzzy") 'BEGIN{printf "%.3g×", a/b}') |"
+    echo "| same best source sentence as tmkit | $agree_src queries | | |"
     echo "| same best target as tmkit | $agree queries | | |"
     echo
     echo "Scores differ by design (tmkit: word edit distance with penalties; translate-toolkit: character"
-    echo "Levenshtein), so the best match can legitimately differ where two candidates are close."
+    echo "Levenshtein), so the best match can legitimately differ where two candidates are close. The"
+    echo "memory holds one source with several targets (perturbed translations): where those tie, tmkit"
+    echo "lists the newest first and translate-toolkit the first one stored, so the best target differs"
+    echo "while the best source is the same."
 else
     echo "$tt."
 fi

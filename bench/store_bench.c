@@ -56,8 +56,9 @@ int main(int argc, char **argv)
         }
         double us = (bench_now() - t0) * 1e6;
         if (top)
-            fprintf(top, "%zu\t%d\t%s\n", lineno, h.n ? h.hit[0].score : 0,
-                    h.n ? h.hit[0].tu.tuvs[h.hit[0].tgt_var].text : "");
+            fprintf(top, "%zu\t%d\t%s\t%s\n", lineno, h.n ? h.hit[0].score : 0,
+                    h.n ? h.hit[0].tu.tuvs[h.hit[0].tgt_var].text : "",
+                    h.n ? h.hit[0].tu.tuvs[h.hit[0].src_var].text : "");
         if (cnt[k] < 100000)
             lat[k][cnt[k]++] = us;
         hits[k] += h.n;

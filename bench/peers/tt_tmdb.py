@@ -5,8 +5,8 @@ filter, then Levenshtein) on the same memory and queries as tmkit's store bench.
     tt_tmdb.py DB MEMORY.tmx QUERIES.tsv MAX_PER_KIND TOP1.tsv
 
 Prints build_s, then per query kind p50/p99 latency in microseconds, then
-peak_rss_mb. TOP1.tsv gets 'line<TAB>score<TAB>target' of each query's best
-match (same shape as bench/store_bench). Settings: min_similarity 70, 5
+peak_rss_mb. TOP1.tsv gets 'line<TAB>score<TAB>target<TAB>source' of each
+query's best match (same shape as bench/store_bench). Settings: min_similarity 70, 5
 candidates, vi -> fr. Debian package translate-toolkit; /usr/bin/python3.
 """
 import resource
@@ -36,7 +36,8 @@ with open(top1, 'w', encoding='utf-8') as out:
         r = d.translate_unit(text, 'vi', 'fr')
         lat[kind].append((time.monotonic() - t0) * 1e6)
         best = r[0] if r else None
-        out.write('%d\t%s\t%s\n' % (lineno, best['quality'] if best else 0, best['target'] if best else ''))
+        out.write('%d\t%s\t%s\t%s\n' % (lineno, best['quality'] if best else 0,
+                                          best['target'] if best else '', best['source'] if best else ''))
 for kind, v in lat.items():
     v.sort()
     if v:
