@@ -36,15 +36,10 @@ static int scan_agrees(const char *s, size_t n)
     return took;
 }
 
-static void scan_agrees_line(const char *s, size_t n, void *took)
-{
-    *(size_t *)took += (size_t)scan_agrees(s, n);
-}
-
 /* Every corpus sentence both ways; the one pass takes nearly all. */
 START_TEST(test_one_pass_on_corpora)
 {
-    size_t took = 0, lines = test_each_corpus_line(scan_agrees_line, &took);
+    size_t lines, took = test_corpus_taken(scan_agrees, &lines);
     ck_assert_uint_gt(lines, 1000);
     ck_assert_msg(took * 100 >= lines * 95, "one pass took %zu of %zu lines", took, lines);
 }
@@ -52,13 +47,7 @@ END_TEST
 
 START_TEST(test_one_pass_on_random_text)
 {
-    unsigned seed = 777;
-    size_t took = 0;
-    char text[256];
-    for (int t = 0; t < 40000; t++) {
-        size_t len = test_random_text(&seed, text);
-        took += (size_t)scan_agrees(text, len);
-    }
+    size_t took = test_random_taken(scan_agrees, 777, 40000);
     ck_assert_uint_gt(took, 4000); /* both ways were taken often */
     ck_assert_uint_lt(took, 36000);
 }

@@ -202,14 +202,9 @@ static int fast_agrees(const char *s, size_t n)
 
 /* Every sentence of the corpora: same key both ways, and the fast path
  * takes nearly all of them (else it would be a fast path for nothing). */
-static void fast_agrees_line(const char *s, size_t n, void *fast)
-{
-    *(size_t *)fast += (size_t)fast_agrees(s, n);
-}
-
 START_TEST(test_fast_path_on_corpora)
 {
-    size_t fast = 0, lines = test_each_corpus_line(fast_agrees_line, &fast);
+    size_t lines, fast = test_corpus_taken(fast_agrees, &lines);
     ck_assert_uint_gt(lines, 1000);
     ck_assert_msg(fast * 100 >= lines * 95, "fast path took %zu of %zu lines", fast, lines);
 }
@@ -218,13 +213,7 @@ END_TEST
 /* Random text (testutil.h) through both paths. */
 START_TEST(test_fast_path_on_random_text)
 {
-    unsigned seed = 12345;
-    size_t fast = 0;
-    char text[256];
-    for (int t = 0; t < 40000; t++) {
-        size_t len = test_random_text(&seed, text);
-        fast += (size_t)fast_agrees(text, len);
-    }
+    size_t fast = test_random_taken(fast_agrees, 12345, 40000);
     ck_assert_uint_gt(fast, 4000); /* both paths were taken often */
     ck_assert_uint_lt(fast, 36000);
 }

@@ -791,6 +791,21 @@ START_TEST(test_abort_and_leftovers_leave_old_content)
 }
 END_TEST
 
+/* Add units 0..n-1 of a numbered series to w. */
+static void add_numbered(tm_store_writer *w, int n, const char *doc, const char *date)
+{
+    char vi[64], fr[64];
+    tm_tu tu = TM_TU_INIT;
+    tm_error err = {TM_OK, ""};
+    for (int i = 0; i < n; i++) {
+        snprintf(vi, sizeof vi, "Câu số %d của báo cáo.", i);
+        snprintf(fr, sizeof fr, "Phrase numéro %d du rapport.", i);
+        unit(&tu, vi, fr, doc, date);
+        ck_assert_int_eq(tm_store_writer_add(w, &tu, &err), TM_OK);
+    }
+    tm_tu_clear(&tu);
+}
+
 /* An import aborted while the helper thread adds batches (each unit a
  * duplicate of a stored one, so adding reads the old store): abort
  * stops the helper before it closes the old store, and the store keeps
@@ -798,31 +813,18 @@ END_TEST
 START_TEST(test_abort_while_batches_are_added)
 {
     enum { N = 3000 };
-    char vi[64], fr[64];
-    tm_tu tu = TM_TU_INIT;
     tm_error err = {TM_OK, ""};
     tm_store_writer *w;
     ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
-    for (int i = 0; i < N; i++) {
-        snprintf(vi, sizeof vi, "Câu số %d của báo cáo.", i);
-        snprintf(fr, sizeof fr, "Phrase numéro %d du rapport.", i);
-        unit(&tu, vi, fr, "doc-a", "20240101T000000Z");
-        ck_assert_int_eq(tm_store_writer_add(w, &tu, &err), TM_OK);
-    }
+    add_numbered(w, N, "doc-a", "20240101T000000Z");
     ck_assert_msg(tm_store_writer_commit(w, &err) == TM_OK, "%s", err.msg);
     long size = file_size();
     for (int round = 0; round < 5; round++) {
         ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
-        for (int i = 0; i < N; i++) {
-            snprintf(vi, sizeof vi, "Câu số %d của báo cáo.", i);
-            snprintf(fr, sizeof fr, "Phrase numéro %d du rapport.", i);
-            unit(&tu, vi, fr, "doc-b", "20250101T000000Z");
-            ck_assert_int_eq(tm_store_writer_add(w, &tu, &err), TM_OK);
-        }
+        add_numbered(w, N, "doc-b", "20250101T000000Z");
         tm_store_writer_abort(w);
         ck_assert_int_eq(file_size(), size);
     }
-    tm_tu_clear(&tu);
     tm_store *s = open_store();
     ck_assert_int_eq(count_units(s), N);
     tm_store_close(s);

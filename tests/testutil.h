@@ -28,15 +28,19 @@ static inline const char *test_srcdir(void)
     return d && *d ? d : ".";
 }
 
-/* Call fn(line, length, arg) on every line of the bundled corpora's
- * sentence files (corpora, *.sent); returns how many lines there were. */
-static inline size_t test_each_corpus_line(void (*fn)(const char *, size_t, void *), void *arg)
+/* A check run on one text: whether the path under test took it. */
+typedef int (*test_text_fn)(const char *s, size_t n);
+
+/* fn on every line of the bundled corpora's sentence files (corpora,
+ * *.sent); how many lines it took, and in *lines how many there were. */
+static inline size_t test_corpus_taken(test_text_fn fn, size_t *lines)
 {
     char dir[4096], path[8192], line[65536];
     snprintf(dir, sizeof dir, "%s/corpora", test_srcdir());
     DIR *d = opendir(dir);
     ck_assert_ptr_nonnull(d);
-    size_t lines = 0;
+    size_t taken = 0;
+    *lines = 0;
     for (struct dirent *de; (de = readdir(d));) {
         size_t l = strlen(de->d_name);
         if (l < 5 || strcmp(de->d_name + l - 5, ".sent") != 0)
@@ -45,13 +49,13 @@ static inline size_t test_each_corpus_line(void (*fn)(const char *, size_t, void
         FILE *f = fopen(path, "r");
         ck_assert_ptr_nonnull(f);
         while (fgets(line, sizeof line, f)) {
-            lines++;
-            fn(line, strcspn(line, "\n"), arg);
+            ++*lines;
+            taken += fn(line, strcspn(line, "\n")) != 0;
         }
         fclose(f);
     }
     closedir(d);
-    return lines;
+    return taken;
 }
 
 /* Random text of up to 15 pieces chosen to hit every branch of the key
@@ -85,6 +89,18 @@ static inline size_t test_random_text(unsigned *seed, char *text)
         len += strlen(p);
     }
     return len;
+}
+
+/* fn on count random texts from seed; how many it took. */
+static inline size_t test_random_taken(test_text_fn fn, unsigned seed, int count)
+{
+    char text[256];
+    size_t taken = 0;
+    for (int t = 0; t < count; t++) {
+        size_t len = test_random_text(&seed, text);
+        taken += fn(text, len) != 0;
+    }
+    return taken;
 }
 
 #endif

@@ -5,7 +5,7 @@
  * An entry describes one BMP code point c: its case folding f in the low
  * 16 bits, flags, and in bits 24..30 the ASCII base letter of f (lower
  * case; 0 when none). Entries are built from ICU 256 code points at a time
- * when first needed; Two threads building the same page is harmless: one
+ * when first needed. Two threads building the same page is harmless: one
  * copy wins, the other is freed.
  */
 #ifndef TM_NORM_FAST_H

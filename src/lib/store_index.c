@@ -96,6 +96,7 @@ static int sort_postings(vec *v, const uint32_t *order, size_t nunits)
     for (size_t i = 0; i < n; i++)
         tmp[count[2 * RADIX + digit(p[i].term, 2)]++] = p[i];
     v->p = tmp; /* the sorted copy replaces the vector's buffer */
+    v->cap = n + 1;
     free(p);
     free(start);
     free(count);

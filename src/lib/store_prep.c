@@ -51,6 +51,13 @@ void tm_prep_free_entries(unit_entries *e)
     memset(e, 0, sizeof *e);
 }
 
+void tm_prep_empty(pending *p)
+{
+    for (size_t k = 0; k < p->n; k++)
+        tm_tu_clear(&p->tu[k]);
+    p->n = 0;
+}
+
 /* Every variant of tu prepared for matching into e->mts, grown as needed. */
 static tm_status prepare_variants(const tm_tu *tu, unit_entries *e, tm_error *err)
 {
@@ -221,9 +228,7 @@ static tm_status add_closed(prep_pool *pool, pending *p, tm_status failed, tm_er
 {
     if (failed == TM_OK)
         return pool->add(pool->arg, p, err);
-    for (size_t k = 0; k < p->n; k++)
-        tm_tu_clear(&p->tu[k]);
-    p->n = 0;
+    tm_prep_empty(p);
     return TM_OK;
 }
 
@@ -252,9 +257,8 @@ static int do_job(prep_pool *pool)
             pool->add_st = st;
             pool->add_err = err;
         }
-        pool->closed[0] = pool->closed[1];
-        pool->closed[1] = NULL;
-        pool->nclosed--;
+        memmove(pool->closed, pool->closed + 1, (IN_FLIGHT - 2) * sizeof *pool->closed);
+        pool->closed[--pool->nclosed] = NULL;
         pool->adding = 0;
     }
     pthread_cond_broadcast(&pool->cv);
@@ -316,7 +320,7 @@ tm_status tm_prep_close(prep_pool *pool, tm_error *err)
 {
     tm_prep_publish(pool);
     pthread_mutex_lock(&pool->mu);
-    tm_status st = drain_locked(pool, 1, err);
+    tm_status st = drain_locked(pool, IN_FLIGHT - 2, err);
     pool->closed[pool->nclosed++] = pool->open;
     pool->open = NULL;
     pthread_cond_broadcast(&pool->cv);

@@ -157,7 +157,7 @@ void tm_store_writer_abort(tm_store_writer *w)
     tm_buf_free(&w->fwd);
     free(w->order);
     free(w->fwd_off.p);
-    for (int b = 0; b < 3; b++)
+    for (int b = 0; b < IN_FLIGHT; b++)
         for (size_t k = 0; k < BATCH; k++) {
             tm_tu_clear(&w->wait[b].tu[k]);
             tm_prep_free_entries(&w->wait[b].ent[k]);
@@ -487,9 +487,7 @@ static tm_status add_batch(void *arg, pending *p, tm_error *err)
         }
         st = add_prepared(w, &p->tu[k], &p->ent[k], err);
     }
-    for (size_t k = 0; k < p->n; k++)
-        tm_tu_clear(&p->tu[k]);
-    p->n = 0;
+    tm_prep_empty(p);
     return st;
 }
 
@@ -498,7 +496,7 @@ static tm_status add_batch(void *arg, pending *p, tm_error *err)
 static tm_status rotate(tm_store_writer *w, tm_error *err)
 {
     tm_status st = tm_prep_close(&w->pool, err);
-    w->filling = (w->filling + 1) % 3; /* empty: at most one other batch is closed */
+    w->filling = (w->filling + 1) % IN_FLIGHT; /* empty: the others are the closed ones */
     tm_prep_open(&w->pool, &w->wait[w->filling]);
     return st;
 }

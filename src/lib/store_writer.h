@@ -40,6 +40,7 @@ static inline void *vec_push(vec *v)
  * hashing keys and terms, serializing), runs on two threads; the rest
  * (duplicates, appending to the batch's sections) runs in order. */
 #define BATCH 512
+#define IN_FLIGHT 3 /* batches: one filling, up to two closed (store_prep.c) */
 
 /* What the workers make of one unit. */
 typedef struct unit_entries {
@@ -73,7 +74,7 @@ typedef struct prep_pool {
     prep_add_fn add;
     void *arg;
     pending *open;         /* the batch being filled, or NULL */
-    pending *closed[2];    /* full: being prepared, then added, oldest first */
+    pending *closed[IN_FLIGHT - 1]; /* full: being prepared, then added, oldest first */
     int nclosed;
     int adding;            /* a thread is adding the closed batch */
     tm_status add_st;      /* the first failure of an add, and its error */
@@ -98,6 +99,8 @@ void tm_prep_stop(prep_pool *pool);
  * (a merged unit: same variants, other annotations). */
 tm_status tm_prep_make_entries(const tm_tu *tu, unit_entries *e, tm_error *err);
 void tm_prep_free_entries(unit_entries *e);
+/* Empty p (its units cleared). */
+void tm_prep_empty(pending *p);
 /* The identity of tu, as tm_prep_make_entries computes it (for a stored
  * unit, from its text). */
 tm_status tm_prep_identity(const tm_tu *tu, uint64_t *ident, tm_error *err);
@@ -123,7 +126,7 @@ struct tm_store_writer {
     vec fwd_off;           /* uint64_t: start of unit k in fwd */
     tm_store_import_stats stats;
     uint32_t *order;       /* at commit: new unit number -> the order added (store_order.c) */
-    pending wait[3];       /* units added but not yet indexed: one batch filling */
+    pending wait[IN_FLIGHT]; /* units added but not yet indexed: one batch filling */
     int filling;           /* (wait[filling]), the others closed or empty */
     size_t queued;         /* units given to the writer */
     prep_pool pool;
