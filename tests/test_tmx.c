@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "tmkit.h"
@@ -400,6 +401,189 @@ START_TEST(test_external_dtd_not_fetched)
 }
 END_TEST
 
+/* ---- the streaming reader -------------------------------------------------- */
+
+START_TEST(test_inline_markup_serialized)
+{
+    const char *doc = HEAD
+        "<tu tuid=\"a&amp;b&#38;c\" x=\"\xC3\xA9\t&#10;z\"><tuv xml:lang=\"vi\"><seg>"
+        "A &lt;b&gt; &amp; c &#13; d<!-- cm --><?pi x?>"
+        "<ph x=\"1\" t=\"\xC3\xA9&amp;&lt;&quot;&#9;&#10;&#13;\">{\xC3\xA9&gt;}</ph>"
+        "<![CDATA[<cd>&]]><bpt i=\"1\"></bpt>\xC3\xA9<hi type=\"b\">hh<ph/></hi>"
+        "<ept i=\"1\"><x:y xmlns:x=\"urn:z\" x:a=\"1\">q</x:y></ept></seg></tuv>"
+        "<tuv xml:lang=\"fr\"><seg><!-- only --> plain &gt; </seg></tuv>"
+        "<tuv xml:lang=\"en\"><seg><it pos=\"begin\" xmlns=\"urn:d\">x</it>y</seg></tuv></tu>\n"
+        "</body></tmx>\n";
+    tm_tmx_reader *r = open_doc(doc, 0);
+    tm_tu tu = TM_TU_INIT;
+    ck_assert(next_tu(r, &tu));
+    ck_assert_str_eq(tm_annot_attr(&tu.an, "tuid"), "a&b&c");
+    ck_assert_str_eq(tm_annot_attr(&tu.an, "x"), "\xC3\xA9 \nz");
+    /* text: seg and hi; not the contents of ph, bpt, ept */
+    ck_assert_str_eq(tu.tuvs[0].text, "A <b> & c \r d<cd>&\xC3\xA9hh");
+    /* markup: as libxml2's xmlNodeDump writes the segment's children */
+    ck_assert_str_eq(tu.tuvs[0].markup,
+                     "A &lt;b&gt; &amp; c &#13; d<!-- cm --><?pi x?>"
+                     "<ph x=\"1\" t=\"\xC3\xA9&amp;&lt;&quot;&#9;&#10;&#13;\">{\xC3\xA9&gt;}</ph>"
+                     "&lt;cd&gt;&amp;<bpt i=\"1\"/>\xC3\xA9<hi type=\"b\">hh<ph/></hi>"
+                     "<ept i=\"1\"><x:y xmlns:x=\"urn:z\" x:a=\"1\">q</x:y></ept>");
+    /* a comment alone is no inline markup */
+    ck_assert_str_eq(tu.tuvs[1].text, " plain > ");
+    ck_assert_ptr_null(tu.tuvs[1].markup);
+    ck_assert_str_eq(tu.tuvs[2].text, "y");
+    ck_assert_str_eq(tu.tuvs[2].markup, "<it xmlns=\"urn:d\" pos=\"begin\">x</it>y");
+    ck_assert(!next_tu(r, &tu));
+    tm_tmx_reader_free(r);
+    tm_tu_clear(&tu);
+}
+END_TEST
+
+START_TEST(test_units_before_an_error_come_first)
+{
+    const char *doc = HEAD TU("một", "un") TU("hai", "deux")
+        "<tu><tuv xml:lang=\"vi\"></tuv></tu>\n" TU("ba", "trois") "</body></tmx>";
+    tm_tmx_reader *r = open_doc(doc, 0);
+    tm_tu tu = TM_TU_INIT;
+    tm_error err = {TM_OK, ""};
+    int got = 0;
+    ck_assert(next_tu(r, &tu));
+    ck_assert(next_tu(r, &tu));
+    ck_assert_str_eq(tu.tuvs[1].text, "deux");
+    ck_assert_int_eq(tm_tmx_reader_next(r, &tu, &got, &err), TM_EDATA);
+    ck_assert_int_eq(got, 0);
+    ck_assert_msg(strstr(err.msg, "mem.tmx:5: <tuv xml:lang=\"vi\"> without <seg>"), "got: %s", err.msg);
+    tm_tmx_reader_free(r);
+    tm_tu_clear(&tu);
+}
+END_TEST
+
+START_TEST(test_not_well_formed_wins_in_a_unit)
+{
+    /* The <bogus> comes first, but the unit is not XML: say that. */
+    tm_error e = open_doc_bad(HEAD "<tu><bogus/><tuv xml:lang=\"vi\"><seg>x</sag></tuv></tu></body></tmx>");
+    ck_assert_msg(strstr(e.msg, "not well-formed XML"), "got: %s", e.msg);
+    e = open_doc_bad(HEAD "<tu><bogus/><tuv xml:lang=\"vi\"><seg>x</seg></tuv></tu></body></tmx>");
+    ck_assert_msg(strstr(e.msg, "unexpected <bogus> in <tu>"), "got: %s", e.msg);
+}
+END_TEST
+
+START_TEST(test_cut_after_body)
+{
+    tm_error e = open_doc_bad(HEAD TU("a", "b") "</body>");
+    ck_assert_msg(strstr(e.msg, "not well-formed XML"), "got: %s", e.msg);
+}
+END_TEST
+
+START_TEST(test_bad_utf16_refused)
+{
+    /* UTF-16LE with a BOM and a lone high surrogate inside a segment. */
+    const char *text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n"
+        "<tmx version=\"1.4\"><header srclang=\"vi\"/><body>\n"
+        "<tu><tuv xml:lang=\"vi\"><seg>a?b</seg></tuv></tu></body></tmx>\n";
+    size_t n = strlen(text);
+    char *doc = malloc(2 * n + 2);
+    doc[0] = (char)0xFF, doc[1] = (char)0xFE;
+    for (size_t i = 0; i < n; i++) {
+        doc[2 + 2 * i] = text[i];
+        doc[3 + 2 * i] = 0;
+        if (text[i] == '?' && text[i + 1] == 'b') /* U+D800 */
+            doc[2 + 2 * i] = 0, doc[3 + 2 * i] = (char)0xD8;
+    }
+    tm_tmx_reader *r = NULL;
+    tm_error err = {TM_OK, ""};
+    tm_status st = tm_tmx_reader_open_mem(&r, "u16.tmx", doc, 2 * n + 2, 0, &err);
+    tm_tu tu = TM_TU_INIT;
+    int got = 1;
+    while (st == TM_OK && got)
+        st = tm_tmx_reader_next(r, &tu, &got, &err);
+    ck_assert_int_eq(st, TM_EDATA);
+    ck_assert_msg(strstr(err.msg, "u16.tmx:3: not well-formed XML"), "got: %s", err.msg);
+    tm_tmx_reader_free(r);
+    tm_tu_clear(&tu);
+    free(doc);
+}
+END_TEST
+
+START_TEST(test_deep_nesting_refused)
+{
+    char *doc = malloc(64 * 1024);
+    strcpy(doc, HEAD "<tu><tuv xml:lang=\"vi\"><seg>");
+    for (int i = 0; i < 300; i++)
+        strcat(doc, "<hi>");
+    for (int i = 0; i < 300; i++)
+        strcat(doc, "</hi>");
+    strcat(doc, "</seg></tuv></tu></body></tmx>");
+    tm_error e = open_doc_bad(doc);
+    ck_assert_msg(strstr(e.msg, "not well-formed XML at column") && strstr(e.msg, "depth"),
+                  "got: %s", e.msg);
+    free(doc);
+}
+END_TEST
+
+START_TEST(test_lenient_skips_other_elements_in_body)
+{
+    const char *doc = HEAD TU("một", "un") "<bogus><tu/></bogus>\n" TU("hai", "deux") "</body></tmx>";
+    tm_tmx_reader *r = open_doc(doc, TM_TMX_LENIENT);
+    tm_tu tu = TM_TU_INIT;
+    ck_assert(next_tu(r, &tu));
+    ck_assert(next_tu(r, &tu));
+    ck_assert_str_eq(tu.tuvs[0].text, "hai");
+    ck_assert(!next_tu(r, &tu));
+    ck_assert_uint_eq(tm_tmx_reader_skipped(r), 1);
+    tm_tmx_reader_free(r);
+    tm_tu_clear(&tu);
+    tm_error e = open_doc_bad(doc);
+    ck_assert_msg(strstr(e.msg, "mem.tmx:4: unexpected <bogus> in <body>"), "got: %s", e.msg);
+}
+END_TEST
+
+/* Units longer and shorter than a read chunk, from a file and from memory:
+ * the same units either way. */
+START_TEST(test_file_and_memory_agree)
+{
+    enum { N = 300 };
+    tm_tu *many = calloc(N, sizeof *many);
+    for (int i = 0; i < N; i++) {
+        size_t len = (size_t)(i % 7 == 0 ? 70000 : 1 + i * 13 % 500);
+        char *vi = malloc(len + 1);
+        for (size_t k = 0; k < len; k++)
+            vi[k] = (char)('a' + (i + k) % 26);
+        vi[len] = '\0';
+        make_unit(&many[i], vi, "x");
+        free(vi);
+    }
+    char *doc = write_doc(many, N, NULL);
+    char path[] = "/tmp/tmkit-test-tmx-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *fp = fdopen(fd, "wb");
+    fputs(doc, fp);
+    fclose(fp);
+    tm_tmx_reader *fr, *mr = open_doc(doc, 0);
+    tm_error err = {TM_OK, ""};
+    ck_assert_msg(tm_tmx_reader_open(&fr, path, 0, &err) == TM_OK, "%s", err.msg);
+    tm_tu a = TM_TU_INIT, b = TM_TU_INIT;
+    for (int i = 0; i < N; i++) {
+        ck_assert(next_tu(fr, &a));
+        ck_assert(next_tu(mr, &b));
+        ck_assert_str_eq(a.tuvs[0].text, many[i].tuvs[0].text);
+        ck_assert_str_eq(b.tuvs[0].text, many[i].tuvs[0].text);
+        ck_assert_uint_eq(a.line, b.line);
+    }
+    ck_assert(!next_tu(fr, &a));
+    ck_assert(!next_tu(mr, &b));
+    tm_tmx_reader_free(fr);
+    tm_tmx_reader_free(mr);
+    unlink(path);
+    for (int i = 0; i < N; i++)
+        tm_tu_clear(&many[i]);
+    free(many);
+    tm_tu_clear(&a);
+    tm_tu_clear(&b);
+    free(doc);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
     tm_tmx_reader *r;
@@ -437,6 +621,16 @@ static Suite *tmx_suite(void)
     tcase_add_test(tc, test_undeclared_entity_refused);
     tcase_add_test(tc, test_external_dtd_not_fetched);
     tcase_add_test(tc, test_missing_file);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("streaming reader");
+    tcase_add_test(tc, test_inline_markup_serialized);
+    tcase_add_test(tc, test_units_before_an_error_come_first);
+    tcase_add_test(tc, test_not_well_formed_wins_in_a_unit);
+    tcase_add_test(tc, test_cut_after_body);
+    tcase_add_test(tc, test_bad_utf16_refused);
+    tcase_add_test(tc, test_deep_nesting_refused);
+    tcase_add_test(tc, test_lenient_skips_other_elements_in_body);
+    tcase_add_test(tc, test_file_and_memory_agree);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -9,9 +9,10 @@
  * than TAB, LF, CR; U+FFFE, U+FFFF) are dropped and counted: TMX from web
  * text must never be unreadable because of one stray control byte.
  *
- * Reader: xmlTextReader, one <tu> expanded at a time, so memory stays flat
- * whatever the file size. Reads TMX 1.1-1.4 (xml:lang or lang), UTF-8 or
- * UTF-16 with a BOM, any number of tuv per tu, keeps props, notes and the
+ * Reader: libxml2's SAX2 push parser fed in chunks, units built straight
+ * from the events (no DOM), so memory stays flat whatever the file size.
+ * Reads TMX 1.1-1.4 (xml:lang or lang), UTF-8 or UTF-16 with a BOM, any
+ * number of tuv per tu, keeps props, notes and the
  * inner XML of segments with inline codes, and gives plain text for
  * matching (bpt, ept, it, ph, ut and sub contents removed; hi kept).
  * Security: no network, no external DTD or entity is ever loaded, and a

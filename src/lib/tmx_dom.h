@@ -1,6 +1,6 @@
 /*
- * tmx_dom.h — converting one expanded TMX element (a libxml2 DOM subtree)
- * into tmkit's records. Internal to the TMX reader and validator.
+ * tmx_dom.h — helpers over an expanded TMX element (a libxml2 DOM
+ * subtree), for the validator. Internal.
  */
 #ifndef TM_TMX_DOM_H
 #define TM_TMX_DOM_H
@@ -13,9 +13,6 @@
 /* Attributes, <note>s and <prop>s of a <header> (other children ignored). */
 tm_status tm_dom_read_annot(xmlNodePtr node, tm_annot *an, const char *file,
                             tm_error *err);
-
-/* A whole <tu>. Errors are TM_EDATA with the line of the offending node. */
-tm_status tm_dom_read_tu(xmlNodePtr node, tm_tu *tu, const char *file, tm_error *err);
 
 /* The xml:lang (or TMX 1.1-1.3 lang) of an element; caller frees with xmlFree. */
 xmlChar *tm_dom_lang(xmlNodePtr node);

@@ -1,10 +1,9 @@
 /*
- * tmx_internal.h — what the TMX reader and validator share; not public.
+ * tmx_internal.h — the validator's walk and checks; not public.
  *
- * The validator is the reader run in "report" mode: instead of turning each
- * expanded <header> and <tu> into records and stopping at the first
- * problem, the reader hands them to the checks below, which report every
- * problem with its line and go on.
+ * The validator walks the file with xmlTextReader (tmx_walk.c), expanding
+ * the <header> and each <tu> into a small DOM, and hands them to the checks
+ * below, which report every problem with its line and go on.
  */
 #ifndef TM_TMX_INTERNAL_H
 #define TM_TMX_INTERNAL_H
@@ -25,10 +24,9 @@ void tmx_report_at(tmx_report *rep, unsigned long line, const char *fmt, ...)
 #endif
     ;
 
-/* Open a reader in report mode: tm_tmx_reader_next then checks each unit
- * (leaving tu empty) instead of converting it. */
-tm_status tmx_reader_open_report(tm_tmx_reader **out, const char *path,
-                                 tmx_report *rep, tm_error *err);
+/* Walk the file at path, handing the header and each <tu> to the checks
+ * below. TM_OK when the file could be read to the end. */
+tm_status tmx_walk(const char *path, tmx_report *rep, tm_error *err);
 
 void tmx_check_header(xmlNodePtr header, const char *version, tmx_report *rep);
 /* srclang: the header's, or NULL/"*all*" when any source is fine. */

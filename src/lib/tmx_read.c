@@ -1,185 +1,132 @@
 /*
- * tmx_read.c — streaming TMX reader on libxml2's xmlTextReader.
+ * tmx_read.c — streaming TMX reader on libxml2's SAX2 push parser.
  *
- * The reader walks the document node by node; when it reaches a <tu> it
- * expands just that element into a small DOM subtree, converts it into a
- * tm_tu, and skips past it, at which point libxml2 frees the subtree. So
- * memory is bounded by the largest <tu>, not the file.
+ * The file is read in 64 KiB chunks and pushed into the parser; the SAX
+ * handlers (tmx_build.c) turn the events into finished units in a queue,
+ * and tm_tmx_reader_next hands them out, pushing another chunk whenever the
+ * queue runs dry. Memory is bounded by a chunk's worth of units, not by the
+ * file, and no DOM is built: an import spends its parsing time in the
+ * tokenizer, not in building and freeing trees.
+ *
+ * The whole document is parsed, to its last byte: a file cut after
+ * </body> is reported as not well-formed, like one cut anywhere else.
+ * Units before an error are still handed out, then the error.
  *
  * Parser options: NONET (nothing over the network), no NOENT (entities are
  * never substituted), no DTDLOAD/DTDATTR (no external DTD is read),
- * BIG_LINES (true line numbers past 65535). A DOCTYPE whose internal subset
- * declares entities is refused outright, as is any entity reference.
+ * BIG_LINES (true line numbers past 65535). Any entity declaration or
+ * entity reference is refused (tmx_build.c).
  */
 #include "tmx.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/tree.h>
-#include <libxml/xmlreader.h>
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
 
-#include "buf.h"
-#include "tmx_dom.h"
-#include "tmx_internal.h"
+#include "tmx_build.h"
 
 #define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | \
                         XML_PARSE_NOWARNING)
+#define CHUNK (64 * 1024)
 
 struct tm_tmx_reader {
-    xmlTextReaderPtr xr;
+    tmx_build b;
+    xmlParserCtxtPtr ctxt;
     char *name;
-    char *mem; /* the bytes of an in-memory document */
-    int flags;
-    char *version;
-    tm_tu header; /* header attributes, props and notes in header.an */
-    size_t skipped;
-    int in_body, done;
-    int skip; /* the current element was expanded: step over its subtree */
-    tm_error xml_err; /* the first error libxml2 reported */
-    tmx_report *rep;  /* report mode (validation), or NULL */
-    int saw_header;
+    FILE *fp;            /* the file, or stdin (not closed) */
+    char *mem;           /* or the bytes of an in-memory document */
+    size_t mem_len, mem_pos;
+    char *chunk;
+    int finished; /* the parser has had the whole input */
 };
 
-/* libxml2 reports parse errors here; keep the first, with its position. */
-static void on_xml_error(void *arg, xmlErrorPtr e)
+/* The next bytes of the input into r->chunk; 0 at the end. */
+static tm_status read_chunk(tm_tmx_reader *r, size_t want, size_t *got, tm_error *err)
 {
-    tm_tmx_reader *r = arg;
-    if (r->xml_err.code != TM_OK || !e || e->level < XML_ERR_ERROR)
-        return;
-    char msg[256];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    tm_error_at(&r->xml_err, TM_EDATA, r->name, (unsigned long)(e->line > 0 ? e->line : 0),
-                "not well-formed XML at column %d: %s", e->int2, msg);
-}
-
-static tm_status read_fail(tm_tmx_reader *r, tm_error *err)
-{
-    if (r->xml_err.code != TM_OK) {
-        if (err)
-            *err = r->xml_err;
-        return r->xml_err.code;
+    if (r->mem) {
+        size_t n = r->mem_len - r->mem_pos;
+        *got = n < want ? n : want;
+        memcpy(r->chunk, r->mem + r->mem_pos, *got);
+        r->mem_pos += *got;
+        return TM_OK;
     }
-    return tm_error_at(err, TM_EDATA, r->name,
-                       (unsigned long)xmlTextReaderGetParserLineNumber(r->xr),
-                       "not well-formed XML");
-}
-
-static tm_status refuse_entities(tm_tmx_reader *r, tm_error *err)
-{
-    /* Not xmlTextReaderCurrentDoc: it would make the reader keep every node. */
-    xmlNodePtr node = xmlTextReaderCurrentNode(r->xr);
-    if (node && node->type == XML_DTD_NODE &&
-        (((xmlDtdPtr)node)->entities || ((xmlDtdPtr)node)->pentities))
-        return tm_error_at(err, TM_EDATA, r->name,
-                           (unsigned long)xmlTextReaderGetParserLineNumber(r->xr),
-                           "the DOCTYPE declares entities; TMX files must not (refused for safety)");
+    *got = fread(r->chunk, 1, want, r->fp);
+    if (*got < want && ferror(r->fp))
+        return tm_error_at(err, TM_EIO, r->name, 0, "read error: %s", strerror(errno));
     return TM_OK;
 }
 
-/* Advance to the next node. 1: a node, 0: end of document. */
-static tm_status step(tm_tmx_reader *r, int skip_subtree, int *more, tm_error *err)
+/* libxml2 stopped without a report through the error handler: an input
+ * conversion failure (bytes that are not in the document's encoding). */
+static void not_well_formed(tm_tmx_reader *r, int code)
 {
-    skip_subtree |= r->skip;
-    r->skip = 0;
-    int rc = skip_subtree ? xmlTextReaderNext(r->xr) : xmlTextReaderRead(r->xr);
-    if (rc < 0 || r->xml_err.code != TM_OK)
-        return read_fail(r, err);
-    *more = rc == 1;
-    if (rc == 1 && xmlTextReaderNodeType(r->xr) == XML_READER_TYPE_DOCUMENT_TYPE)
-        return refuse_entities(r, err);
-    if (rc == 1 && xmlTextReaderNodeType(r->xr) == XML_READER_TYPE_ENTITY_REFERENCE)
-        return tm_error_at(err, TM_EDATA, r->name,
-                           (unsigned long)xmlTextReaderGetParserLineNumber(r->xr),
-                           "entity reference &%s; is not allowed in TMX",
-                           (const char *)xmlTextReaderConstName(r->xr));
-    return TM_OK;
+    unsigned long line = (unsigned long)xmlSAX2GetLineNumber(r->ctxt);
+    if (code == XML_ERR_INVALID_ENCODING || code == -1)
+        tm_error_at(&r->b.fail, TM_EDATA, r->name, line,
+                    "not well-formed XML: bytes that are not valid in the document's encoding");
+    else
+        tm_error_at(&r->b.fail, TM_EDATA, r->name, line, "not well-formed XML (libxml2 error %d)", code);
+    r->finished = 1;
 }
 
-static int at_element(tm_tmx_reader *r, const char *name, int depth)
+/* Push the next chunk (or the end of input) into the parser. */
+static tm_status feed(tm_tmx_reader *r, tm_error *err)
 {
-    return xmlTextReaderNodeType(r->xr) == XML_READER_TYPE_ELEMENT &&
-           xmlTextReaderDepth(r->xr) == depth &&
-           strcmp((const char *)xmlTextReaderConstName(r->xr), name) == 0;
-}
-
-static unsigned long cur_line(tm_tmx_reader *r)
-{
-    return (unsigned long)xmlTextReaderGetParserLineNumber(r->xr);
-}
-
-/* Expand the current element; converts an expansion failure to an error. */
-static tm_status expand(tm_tmx_reader *r, xmlNodePtr *node, tm_error *err)
-{
-    *node = xmlTextReaderExpand(r->xr);
-    r->skip = 1;
-    if (!*node || r->xml_err.code != TM_OK)
-        return read_fail(r, err);
-    return TM_OK;
-}
-
-/* Read from the root up to <body>: the version and the header. */
-static tm_status read_prologue(tm_tmx_reader *r, tm_error *err)
-{
-    int more = 1;
-    tm_status st;
-    while ((st = step(r, 0, &more, err)) == TM_OK && more) {
-        if (xmlTextReaderNodeType(r->xr) != XML_READER_TYPE_ELEMENT)
-            continue;
-        int depth = xmlTextReaderDepth(r->xr);
-        if (depth == 0) {
-            if (!at_element(r, "tmx", 0))
-                return tm_error_at(err, TM_EDATA, r->name, cur_line(r),
-                                   "not a TMX file: root element is <%s>, not <tmx>",
-                                   (const char *)xmlTextReaderConstName(r->xr));
-            xmlChar *v = xmlTextReaderGetAttribute(r->xr, BAD_CAST "version");
-            r->version = strdup(v ? (const char *)v : "");
-            xmlFree(v);
-            if (!r->version)
-                return tm_error_nomem(err);
-        } else if (at_element(r, "header", 1)) {
-            xmlNodePtr node;
-            if ((st = expand(r, &node, err)) != TM_OK)
-                return st;
-            if ((st = tm_dom_read_annot(node, &r->header.an, r->name, err)) != TM_OK)
-                return st;
-            r->saw_header = 1;
-            if (r->rep)
-                tmx_check_header(node, r->version, r->rep);
-        } else if (at_element(r, "body", 1)) {
-            if (r->rep && !r->saw_header)
-                tmx_report_at(r->rep, cur_line(r), "<body> without a <header> before it");
-            r->in_body = 1;
-            r->done = xmlTextReaderIsEmptyElement(r->xr);
-            return TM_OK;
-        } else if (r->rep) {
-            tmx_report_at(r->rep, cur_line(r), "unexpected <%s> in <tmx>",
-                          (const char *)xmlTextReaderConstName(r->xr));
-        }
-    }
+    size_t n;
+    tm_status st = read_chunk(r, CHUNK, &n, err);
     if (st != TM_OK)
         return st;
-    return tm_error_at(err, TM_EDATA, r->name, 0, "no <body> element: not a TMX file?");
+    r->finished = n == 0;
+    int rc = xmlParseChunk(r->ctxt, r->chunk, (int)n, r->finished);
+    if (r->finished)
+        tmx_build_settle(&r->b);
+    if (r->b.fail.code == TM_OK && (rc != 0 || !r->ctxt->wellFormed))
+        not_well_formed(r, rc);
+    if (r->b.fail.code != TM_OK)
+        r->finished = 1;
+    return TM_OK;
 }
 
-static tm_status reader_start(tm_tmx_reader *r, tm_tmx_reader **out, tm_error *err)
+static tm_status fail(tm_tmx_reader *r, tm_error *err)
 {
-    tm_status st;
-    if (!r->xr) {
-        st = tm_error_at(err, TM_EIO, r->name, 0, "cannot open");
-    } else {
-        xmlTextReaderSetStructuredErrorHandler(r->xr, on_xml_error, r);
-        st = read_prologue(r, err);
-    }
+    if (err)
+        *err = r->b.fail;
+    return r->b.fail.code;
+}
+
+/* Create the parser on the first bytes (they tell UTF-16 from UTF-8) and
+ * parse up to the start of <body>. */
+static tm_status start(tm_tmx_reader *r, tm_error *err)
+{
+    xmlSAXHandler sax;
+    tmx_build_handlers(&sax);
+    size_t n;
+    tm_status st = read_chunk(r, 4, &n, err);
+    if (st != TM_OK)
+        return st;
+    r->ctxt = xmlCreatePushParserCtxt(&sax, &r->b, r->chunk, (int)n, r->name);
+    if (!r->ctxt)
+        return tm_error_nomem(err);
+    xmlCtxtUseOptions(r->ctxt, READER_OPTIONS);
+    r->b.ctxt = r->ctxt;
+    while (!r->b.body_seen && !r->finished)
+        if ((st = feed(r, err)) != TM_OK)
+            return st;
+    if (!r->b.body_seen && r->b.fail.code != TM_OK)
+        return fail(r, err); /* (a later error comes after the units before it) */
+    if (!r->b.body_seen)
+        return tm_error_at(err, TM_EDATA, r->name, 0, "no <body> element: not a TMX file?");
+    return TM_OK;
+}
+
+static tm_status open_reader(tm_tmx_reader *r, tm_tmx_reader **out, tm_error *err)
+{
+    tm_status st = r->chunk ? start(r, err) : tm_error_nomem(err);
     if (st != TM_OK) {
         tm_tmx_reader_free(r);
-        *out = NULL;
         return st;
     }
     *out = r;
@@ -191,10 +138,12 @@ static tm_tmx_reader *reader_new(const char *name, int flags)
     tm_tmx_reader *r = calloc(1, sizeof *r);
     if (r && !(r->name = strdup(name))) {
         free(r);
-        r = NULL;
+        return NULL;
     }
-    if (r)
-        r->flags = flags;
+    if (r) {
+        tmx_build_init(&r->b, r->name, flags & TM_TMX_LENIENT);
+        r->chunk = malloc(CHUNK);
+    }
     return r;
 }
 
@@ -203,17 +152,17 @@ tm_status tm_tmx_reader_open(tm_tmx_reader **out, const char *path, int flags,
 {
     int is_stdin = strcmp(path, "-") == 0;
     *out = NULL;
-    FILE *probe = is_stdin ? NULL : fopen(path, "rb");
-    if (!is_stdin && !probe)
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp)
         return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
-    if (probe)
-        fclose(probe);
     tm_tmx_reader *r = reader_new(is_stdin ? "<stdin>" : path, flags);
-    if (!r)
+    if (!r) {
+        if (!is_stdin)
+            fclose(fp);
         return tm_error_nomem(err);
-    r->xr = is_stdin ? xmlReaderForFd(0, "stdin", NULL, READER_OPTIONS)
-                     : xmlReaderForFile(path, NULL, READER_OPTIONS);
-    return reader_start(r, out, err);
+    }
+    r->fp = fp;
+    return open_reader(r, out, err);
 }
 
 tm_status tm_tmx_reader_open_mem(tm_tmx_reader **out, const char *name,
@@ -221,117 +170,55 @@ tm_status tm_tmx_reader_open_mem(tm_tmx_reader **out, const char *name,
                                  tm_error *err)
 {
     *out = NULL;
-    if (len > (size_t)INT32_MAX)
-        return tm_error_at(err, TM_EDATA, name, 0, "document too large for memory input");
     tm_tmx_reader *r = reader_new(name, flags);
     if (!r || !(r->mem = malloc(len ? len : 1))) {
         tm_tmx_reader_free(r);
         return tm_error_nomem(err);
     }
     memcpy(r->mem, data, len);
-    r->xr = xmlReaderForMemory(r->mem, (int)len, name, NULL, READER_OPTIONS);
-    return reader_start(r, out, err);
-}
-
-/* Position on the next <tu> (depth 2), or note the end of the body. */
-static tm_status seek_tu(tm_tmx_reader *r, int *found, tm_error *err)
-{
-    int more = 1;
-    tm_status st;
-    *found = 0;
-    while ((st = step(r, 0, &more, err)) == TM_OK && more) {
-        int type = xmlTextReaderNodeType(r->xr);
-        int depth = xmlTextReaderDepth(r->xr);
-        if (type == XML_READER_TYPE_END_ELEMENT && depth <= 1) {
-            r->done = 1;
-            return TM_OK;
-        }
-        if (type != XML_READER_TYPE_ELEMENT)
-            continue;
-        if (at_element(r, "tu", 2)) {
-            *found = 1;
-            return TM_OK;
-        }
-        if (r->rep)
-            tmx_report_at(r->rep, cur_line(r), "unexpected <%s> in <body>",
-                          (const char *)xmlTextReaderConstName(r->xr));
-        else if (!(r->flags & TM_TMX_LENIENT))
-            return tm_error_at(err, TM_EDATA, r->name, cur_line(r),
-                               "unexpected <%s> in <body>",
-                               (const char *)xmlTextReaderConstName(r->xr));
-        r->skipped++;
-        if ((st = step(r, 1, &more, err)) != TM_OK) /* skip the subtree */
-            return st;
-    }
-    if (st == TM_OK)
-        r->done = 1;
-    return st;
+    r->mem_len = len;
+    return open_reader(r, out, err);
 }
 
 tm_status tm_tmx_reader_next(tm_tmx_reader *r, tm_tu *tu, int *got, tm_error *err)
 {
     tm_tu_clear(tu);
     *got = 0;
-    while (!r->done) {
-        int found;
-        tm_status st = seek_tu(r, &found, err);
-        if (st != TM_OK || !found)
-            return st;
-        unsigned long line = cur_line(r);
-        xmlNodePtr node;
-        if ((st = expand(r, &node, err)) != TM_OK)
-            return st;
-        if (r->rep) {
-            tmx_check_tu(node, tm_annot_attr(&r->header.an, "srclang"), r->rep);
-            *got = 1;
+    tmx_build *b = &r->b;
+    while (b->qhead == b->qlen) {
+        if (b->fail.code != TM_OK)
+            return fail(r, err);
+        if (r->finished)
             return TM_OK;
-        }
-        tm_error tu_err = {TM_OK, ""};
-        st = tm_dom_read_tu(node, tu, r->name, &tu_err);
-        tu->line = line;
-        if (st == TM_OK) {
-            *got = 1;
-            return TM_OK;
-        }
-        if (st != TM_EDATA || !(r->flags & TM_TMX_LENIENT)) {
-            if (err)
-                *err = tu_err;
+        b->qhead = b->qlen = 0;
+        tm_status st = feed(r, err);
+        if (st != TM_OK)
             return st;
-        }
-        r->skipped++;
-        tm_tu_clear(tu);
     }
+    *tu = b->queue[b->qhead++];
+    *got = 1;
     return TM_OK;
 }
 
-tm_status tmx_reader_open_report(tm_tmx_reader **out, const char *path,
-                                 tmx_report *rep, tm_error *err)
-{
-    *out = NULL;
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
-        return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
-    fclose(probe);
-    tm_tmx_reader *r = reader_new(path, 0);
-    if (!r)
-        return tm_error_nomem(err);
-    r->rep = rep;
-    r->xr = xmlReaderForFile(path, NULL, READER_OPTIONS);
-    return reader_start(r, out, err);
-}
-
-const char *tm_tmx_reader_version(const tm_tmx_reader *r) { return r->version; }
-const tm_annot *tm_tmx_reader_header(const tm_tmx_reader *r) { return &r->header.an; }
-size_t tm_tmx_reader_skipped(const tm_tmx_reader *r) { return r->skipped; }
+const char *tm_tmx_reader_version(const tm_tmx_reader *r) { return r->b.version; }
+const tm_annot *tm_tmx_reader_header(const tm_tmx_reader *r) { return &r->b.header; }
+size_t tm_tmx_reader_skipped(const tm_tmx_reader *r) { return r->b.skipped; }
 
 void tm_tmx_reader_free(tm_tmx_reader *r)
 {
     if (!r)
         return;
-    if (r->xr)
-        xmlFreeTextReader(r->xr);
-    tm_tu_clear(&r->header);
-    free(r->version);
+    if (r->ctxt) {
+        /* libxml2 builds a document of its own for an entity declaration
+         * (which is then refused); the context does not free it. */
+        if (r->ctxt->myDoc)
+            xmlFreeDoc(r->ctxt->myDoc);
+        xmlFreeParserCtxt(r->ctxt);
+    }
+    if (r->fp && r->fp != stdin)
+        fclose(r->fp);
+    tmx_build_free(&r->b);
+    free(r->chunk);
     free(r->mem);
     free(r->name);
     free(r);

@@ -264,13 +264,7 @@ tm_status tm_tmx_validate(const char *path, tm_tmx_problem_fn fn, void *ctx,
                           size_t *nproblems, tm_error *err)
 {
     tmx_report rep = {fn, ctx, 0};
-    tm_tmx_reader *r = NULL;
-    tm_status st = tmx_reader_open_report(&r, path, &rep, err);
-    tm_tu tu = TM_TU_INIT;
-    int got = 1;
-    while (st == TM_OK && got)
-        st = tm_tmx_reader_next(r, &tu, &got, err);
-    tm_tmx_reader_free(r);
+    tm_status st = tmx_walk(path, &rep, err);
     *nproblems = rep.count;
     return st;
 }
