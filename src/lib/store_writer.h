@@ -30,7 +30,7 @@ typedef struct vec {
 
 static inline void *vec_push(vec *v)
 {
-    if (tm_array_reserve(&v->p, &v->cap, v->n + 1, v->size, 1024))
+    if (v->n >= v->cap && tm_array_reserve(&v->p, &v->cap, v->n + 1, v->size, 1024))
         return NULL;
     return (char *)v->p + v->size * v->n++;
 }
