@@ -125,6 +125,11 @@ static void *compress_range(void *arg)
         bl->clen = cap - z.avail_out;
         bl->rawlen = raw.len;
         deflateEnd(&z);
+        /* deflateBound is about the raw size, five times the result: give
+         * the rest back, for the next group's buffer to reuse */
+        unsigned char *fit = realloc(bl->out, bl->clen ? bl->clen : 1);
+        if (fit)
+            bl->out = fit;
     }
     deflateEnd(&primed);
     tm_buf_free(&raw);

@@ -10,7 +10,6 @@
  * posting vectors, which nothing else touches meanwhile, and writes only
  * to the tm_index_sections.
  */
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,105 +42,178 @@ static int exact_section(vec *v, tm_buf *out)
     return 0;
 }
 
-/* Postings sorted by (term, new unit number), renumbered, in v (whose
- * buffer is replaced). They were
- * appended unit by unit, in the order units were added, so each unit's
- * postings are one run, and order[i] names the added unit that is now
- * number i. LSD radix on the term in three digits of 11, 11 and 10 bits
- * (few enough buckets that every bucket's write position stays in cache):
- * the first pass reads the runs in the new order (and renumbers), every
- * pass is stable, so units stay in order within each term. One histogram
- * pass, three scatter passes, one extra buffer (the result). */
-#define DIGITS 3
-#define RADIX 2048
+/* The posting lists, by a counting sort on the term. The writer appended
+ * each unit's terms as a run (postings, runs ending at post_end), in the
+ * order units were added; order[i] names the added unit that is now number
+ * i. The terms are numbered through a hash table (a memory has some tens of
+ * thousands of distinct terms), each term's list gets its place from the
+ * counts, and reading the runs in the new order scatters each unit number
+ * into its terms' lists: every list comes out in increasing unit order, in
+ * one pass, with one array of unit numbers beside the terms. */
+typedef struct termtab {
+    uint32_t *slot_term, *slot_num; /* open addressing; slot_num EMPTY when free */
+    size_t mask;
+    uint32_t *term; /* the term numbered d */
+    size_t *count;  /* its postings; then where its list starts */
+    size_t n, term_cap, count_cap;
+} termtab;
 
-static unsigned digit(uint32_t term, int d) { return (term >> (11 * d)) & (RADIX - 1); }
+#define EMPTY UINT32_MAX
 
-/* Bucket counts into starting positions. */
-static void prefix_sums(size_t *count)
+static size_t slot_of(uint32_t t, size_t mask)
 {
-    for (size_t k = 0, sum = 0; k < RADIX; k++) {
-        size_t c = count[k];
-        count[k] = sum;
-        sum += c;
-    }
+    t ^= t >> 16;
+    t *= 0x7feb352dU;
+    t ^= t >> 15;
+    t *= 0x846ca68bU;
+    return (t ^ (t >> 16)) & mask;
 }
 
-static int sort_postings(vec *v, const uint32_t *order, size_t nunits)
+static int tt_resize(termtab *t, size_t slots)
 {
-    posting *p = v->p, *tmp = malloc((v->n + 1) * sizeof *tmp);
-    size_t n = v->n, *start = calloc(nunits + 1, sizeof *start);
-    size_t *count = calloc(DIGITS * RADIX, sizeof *count);
-    if (!tmp || !start || !count) {
-        free(tmp);
-        free(start);
-        free(count);
+    uint32_t *st = malloc(slots * sizeof *st), *sn = malloc(slots * sizeof *sn);
+    if (!st || !sn) {
+        free(st);
+        free(sn);
         return -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        assert(i == 0 || p[i].local >= p[i - 1].local);
-        start[p[i].local + 1]++;
-        for (int d = 0; d < DIGITS; d++)
-            count[d * RADIX + digit(p[i].term, d)]++;
+    memset(sn, 0xFF, slots * sizeof *sn);
+    for (size_t d = 0; d < t->n; d++) {
+        size_t k = slot_of(t->term[d], slots - 1);
+        while (sn[k] != EMPTY)
+            k = (k + 1) & (slots - 1);
+        st[k] = t->term[d];
+        sn[k] = (uint32_t)d;
     }
-    for (size_t u = 0; u < nunits; u++)
-        start[u + 1] += start[u];
-    for (int d = 0; d < DIGITS; d++)
-        prefix_sums(count + d * RADIX);
-    for (size_t i = 0; i < nunits; i++)
-        for (size_t j = start[order[i]]; j < start[order[i] + 1]; j++)
-            tmp[count[digit(p[j].term, 0)]++] = (posting){p[j].term, (uint32_t)i};
-    for (size_t i = 0; i < n; i++)
-        p[count[RADIX + digit(tmp[i].term, 1)]++] = tmp[i];
-    for (size_t i = 0; i < n; i++)
-        tmp[count[2 * RADIX + digit(p[i].term, 2)]++] = p[i];
-    v->p = tmp; /* the sorted copy replaces the vector's buffer */
-    v->cap = n + 1;
-    free(p);
-    free(start);
-    free(count);
+    free(t->slot_term);
+    free(t->slot_num);
+    t->slot_term = st;
+    t->slot_num = sn;
+    t->mask = slots - 1;
     return 0;
 }
 
-/* Term dictionary and postings: per term, its units as runs
- * (tm_plist_encode). */
-static int posting_sections(vec *v, const uint32_t *order, size_t nunits, tm_buf *terms,
-                            tm_buf *lists)
+/* The number of term (numbered now if new), counted once more; EMPTY when
+ * memory ran out. */
+static uint32_t tt_count(termtab *t, uint32_t term)
 {
-    size_t n = v->n;
-    if (n > 0 && sort_postings(v, order, nunits) != 0)
-        return -1;
-    posting *p = v->p;
-    uint32_t *units = NULL;
-    size_t cap = 0;
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc;) {
-        size_t j = i, df = 0;
-        uint64_t start = lists->len;
-        for (; j < n && p[j].term == p[i].term && !rc; j++) {
-            if (j > i && p[j].local == p[j - 1].local)
-                continue; /* hash collisions of terms: a unit once per list */
-            rc = tm_array_reserve(&units, &cap, df + 1, sizeof *units, 1024);
-            if (!rc)
-                units[df++] = p[j].local;
+    size_t k = slot_of(term, t->mask);
+    for (; t->slot_num[k] != EMPTY; k = (k + 1) & t->mask)
+        if (t->slot_term[k] == term) {
+            t->count[t->slot_num[k]]++;
+            return t->slot_num[k];
         }
-        rc = rc || tm_plist_encode(lists, units, df);
+    if (t->n == EMPTY - 1 || tm_array_reserve(&t->term, &t->term_cap, t->n + 1, sizeof *t->term, 1024) ||
+        tm_array_reserve(&t->count, &t->count_cap, t->n + 1, sizeof *t->count, 1024))
+        return EMPTY;
+    uint32_t d = (uint32_t)t->n++;
+    t->term[d] = term;
+    t->count[d] = 1;
+    t->slot_term[k] = term;
+    t->slot_num[k] = d;
+    if (2 * t->n > t->mask && tt_resize(t, 2 * (t->mask + 1)) != 0)
+        return EMPTY;
+    return d;
+}
+
+static void tt_free(termtab *t)
+{
+    free(t->slot_term);
+    free(t->slot_num);
+    free(t->term);
+    free(t->count);
+}
+
+/* Number every posting's term in place (terms[i] becomes its number). */
+static int number_terms(termtab *t, uint32_t *terms, size_t n)
+{
+    if (tt_resize(t, 1024) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if ((terms[i] = tt_count(t, terms[i])) == EMPTY)
+            return -1;
+    return 0;
+}
+
+/* The term numbers in the order of their terms (the dictionary's order),
+ * and each list's start in count[]. */
+static uint64_t *order_terms(termtab *t)
+{
+    uint64_t *by = malloc((t->n + 1) * sizeof *by);
+    if (!by)
+        return NULL;
+    for (size_t d = 0; d < t->n; d++)
+        by[d] = (uint64_t)t->term[d] << 32 | d;
+    if (t->n > 1)
+        qsort(by, t->n, sizeof *by, tm_cmp_u64);
+    for (size_t k = 0, sum = 0; k < t->n; k++) {
+        size_t d = (uint32_t)by[k], c = t->count[d];
+        t->count[d] = sum;
+        sum += c;
+    }
+    return by;
+}
+
+/* Each unit number into its terms' lists (count[] advances to each list's end). */
+static void scatter(termtab *t, const uint32_t *nums, const uint64_t *end, const uint32_t *order,
+                    size_t nunits, uint32_t *lists)
+{
+    for (size_t i = 0; i < nunits; i++) {
+        uint32_t u = order[i];
+        for (uint64_t j = u ? end[u - 1] : 0; j < end[u]; j++)
+            lists[t->count[nums[j]]++] = (uint32_t)i;
+    }
+}
+
+/* Term dictionary and postings: per term, its units as runs
+ * (tm_plist_encode); a unit once per list (two words of a unit may hash
+ * to one term). */
+static int write_lists(const termtab *t, const uint64_t *by, uint32_t *units, tm_buf *terms,
+                       tm_buf *lists)
+{
+    int rc = 0;
+    for (size_t k = 0, from = 0; k < t->n && !rc; k++) {
+        size_t d = (uint32_t)by[k], to = t->count[d], df = 0;
+        for (size_t j = from; j < to; j++)
+            if (df == 0 || units[j] != units[from + df - 1])
+                units[from + df++] = units[j];
+        uint64_t start = lists->len;
+        rc = tm_plist_encode(lists, units + from, df);
         unsigned char e[TERMENT_SIZE] = {0};
-        put_u32(e, p[i].term);
+        put_u32(e, t->term[d]);
         put_u32(e + 4, (uint32_t)df);
         put_u64(e + 8, start);
         put_u32(e + 16, (uint32_t)(lists->len - start));
         rc = rc || tm_buf_append(terms, e, sizeof e);
-        i = j;
+        from = to;
     }
-    free(units);
     return rc;
 }
 
+static int posting_sections(tm_store_writer *w, tm_buf *terms, tm_buf *lists)
+{
+    size_t n = w->postings.n;
+    if (n == 0)
+        return 0;
+    termtab t;
+    memset(&t, 0, sizeof t);
+    uint64_t *by = NULL;
+    uint32_t *units = NULL;
+    int rc = number_terms(&t, w->postings.p, n) != 0 || !(by = order_terms(&t)) ||
+             !(units = malloc(n * sizeof *units));
+    if (!rc) {
+        scatter(&t, w->postings.p, w->post_end.p, w->order, w->post_end.n, units);
+        rc = write_lists(&t, by, units, terms, lists);
+    }
+    free(units);
+    free(by);
+    tt_free(&t);
+    return rc ? -1 : 0;
+}
 int tm_index_build(tm_index_sections *ix, tm_store_writer *w)
 {
     return exact_section(&w->exact, &ix->exact) != 0 ||
-                   posting_sections(&w->postings, w->order, w->unit_off.n, &ix->terms, &ix->lists) != 0
+                   posting_sections(w, &ix->terms, &ix->lists) != 0
                ? -1
                : 0;
 }

@@ -93,7 +93,8 @@ tm_status tm_store_writer_open(tm_store_writer **out, const char *path, tm_error
         return tm_error_nomem(err);
     }
     w->exact.size = w->ident.size = sizeof(keyent);
-    w->postings.size = sizeof(posting);
+    w->postings.size = sizeof(uint32_t);
+    w->post_end.size = sizeof(uint64_t);
     w->tombs.size = sizeof(uint64_t);
     w->unit_off.size = w->unit_len.size = sizeof(size_t);
     w->fwd_off.size = sizeof(uint64_t);
@@ -149,6 +150,7 @@ void tm_store_writer_abort(tm_store_writer *w)
     free(w->exact.p);
     free(w->ident.p);
     free(w->postings.p);
+    free(w->post_end.p);
     free(w->tombs.p);
     free(w->cand[0].p);
     free(w->cand[1].p);
@@ -363,8 +365,8 @@ static tm_status append_unit(tm_store_writer *w, const tm_tu *tu, const unit_ent
     uint32_t local = (uint32_t)w->unit_off.n;
     size_t *off = vec_push(&w->unit_off), *len = vec_push(&w->unit_len);
     keyent *id = vec_push(&w->ident);
-    uint64_t *fo = vec_push(&w->fwd_off);
-    if (!off || !len || !id || !fo || ident_insert(w, e->ident, local) != 0)
+    uint64_t *fo = vec_push(&w->fwd_off), *pe = vec_push(&w->post_end);
+    if (!off || !len || !id || !fo || !pe || ident_insert(w, e->ident, local) != 0)
         return tm_error_nomem(err);
     *off = w->units.len;
     *len = e->enc.len;
@@ -374,7 +376,7 @@ static tm_status append_unit(tm_store_writer *w, const tm_tu *tu, const unit_ent
         tm_buf_append(&w->fwd, e->record.data, e->record.len) != 0 ||
         tm_array_reserve(&w->exact.p, &w->exact.cap, w->exact.n + e->keys.n, sizeof(keyent), 1024) ||
         tm_array_reserve(&w->postings.p, &w->postings.cap, w->postings.n + e->terms.n,
-                         sizeof(posting), 1024))
+                         sizeof(uint32_t), 1024))
         return tm_error_nomem(err);
     const uint64_t *keys = e->keys.p;
     for (size_t i = 0; i < e->keys.n; i++) {
@@ -382,11 +384,10 @@ static tm_status append_unit(tm_store_writer *w, const tm_tu *tu, const unit_ent
         if (note_lang(w, tu->tuvs[i].lang) != 0)
             return tm_error_nomem(err);
     }
-    const uint32_t *terms = e->terms.p;
-    posting *ps = w->postings.p; /* (NULL while no unit had a word: no arithmetic on it) */
-    for (size_t k = 0; k < e->terms.n; k++)
-        ps[w->postings.n + k] = (posting){terms[k], local};
+    if (e->terms.n) /* (postings.p is NULL while no unit had a word) */
+        memcpy((uint32_t *)w->postings.p + w->postings.n, e->terms.p, e->terms.n * sizeof(uint32_t));
     w->postings.n += e->terms.n;
+    *pe = w->postings.n;
     return TM_OK;
 }
 

@@ -18,11 +18,6 @@ typedef struct keyent {
     uint32_t local;
 } keyent;
 
-typedef struct posting {
-    uint32_t term;
-    uint32_t local;
-} posting;
-
 typedef struct vec {
     void *p;
     size_t n, cap, size;
@@ -116,7 +111,8 @@ struct tm_store_writer {
     vec unit_off;          /* size_t: start of unit k in units; its end is the next start */
     vec unit_len;          /* size_t */
     vec exact, ident;      /* keyent */
-    vec postings;          /* posting */
+    vec postings;          /* uint32_t: the posting terms of every unit, unit after unit */
+    vec post_end;          /* uint64_t: where unit k's terms end in postings */
     vec tombs;             /* uint64_t */
     vec cand[2];           /* uint32_t: units of an old segment holding a key (old_duplicate) */
     uint64_t *ident_slot;  /* batch duplicate detection: ident -> local + 1 */
