@@ -111,19 +111,23 @@ void tmx_build_settle(tmx_build *b)
     xmlStopParser(b->ctxt);
 }
 
-/* libxml2 reports parse errors here; keep the first, with its position. */
-static void on_xml_error(void *ctx, xmlErrorPtr e)
+void tmx_xml_error(tm_error *err, const char *file, const xmlError *e)
 {
-    tmx_build *b = ctx;
-    if (b->fail.code != TM_OK || !e || e->level < XML_ERR_ERROR)
+    if (err->code != TM_OK || !e || e->level < XML_ERR_ERROR)
         return;
     char msg[256];
     snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
-    tm_error_at(&b->fail, TM_EDATA, b->name, (unsigned long)(e->line > 0 ? e->line : 0),
+    tm_error_at(err, TM_EDATA, file, (unsigned long)(e->line > 0 ? e->line : 0),
                 "not well-formed XML at column %d: %s", e->int2, msg);
+}
+
+static void on_xml_error(void *ctx, xmlErrorPtr e)
+{
+    tmx_build *b = ctx;
+    tmx_xml_error(&b->fail, b->name, e);
 }
 
 /* Entities are refused outright: that is how billion-laughs and external

@@ -71,6 +71,11 @@ typedef struct tmx_build {
 } tmx_build;
 
 void tmx_build_init(tmx_build *b, const char *name, int lenient);
+/* An error libxml2 reports, as tmkit says it ("FILE:LINE: not well-formed
+ * XML at column N: ..."), into err unless err holds one already (the
+ * first error is the one to report) or it is only a warning. Shared with
+ * the validator's walk. */
+void tmx_xml_error(tm_error *err, const char *file, const xmlError *e);
 /* The handlers; callbacks receive the tmx_build as user data. */
 void tmx_build_handlers(xmlSAXHandler *sax);
 /* A pending structural error becomes the failure, unless libxml2 reported

@@ -21,6 +21,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlreader.h>
 
+#include "tmx_build.h"
 #include "tmx_dom.h"
 #include "tmx_internal.h"
 
@@ -37,19 +38,10 @@ typedef struct walk {
     tmx_report *rep;
 } walk;
 
-/* libxml2 reports parse errors here; keep the first, with its position. */
 static void on_xml_error(void *arg, xmlErrorPtr e)
 {
     walk *w = arg;
-    if (w->xml_err.code != TM_OK || !e || e->level < XML_ERR_ERROR)
-        return;
-    char msg[256];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    tm_error_at(&w->xml_err, TM_EDATA, w->name, (unsigned long)(e->line > 0 ? e->line : 0),
-                "not well-formed XML at column %d: %s", e->int2, msg);
+    tmx_xml_error(&w->xml_err, w->name, e);
 }
 
 static unsigned long cur_line(walk *w)
