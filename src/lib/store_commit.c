@@ -109,9 +109,12 @@ static void *compress_range(void *arg)
     for (size_t i = j->from; i < j->to && !j->failed; i++) {
         zblock *bl = &j->blocks[i];
         tm_buf_clear(&raw);
-        for (uint32_t k = bl->first; k < bl->first + bl->count && !j->failed; k++)
+        for (uint32_t k = bl->first; k < bl->first + bl->count && !j->failed; k++) {
+            if (k + PREFETCH_AHEAD < j->it->n)
+                TM_PREFETCH(j->it->data + j->it->off[k + PREFETCH_AHEAD]);
             j->failed = tm_varint_put(&raw, j->it->len[k]) != 0 ||
                         tm_buf_append(&raw, j->it->data + j->it->off[k], j->it->len[k]) != 0;
+        }
         size_t cap = deflateBound(&primed, (uLong)raw.len);
         if (j->failed || !(bl->out = malloc(cap)) || deflateCopy(&z, &primed) != Z_OK) {
             j->failed = 1;

@@ -160,6 +160,12 @@ static void scatter(termtab *t, const uint32_t *nums, const uint64_t *end, const
 {
     for (size_t i = 0; i < nunits; i++) {
         uint32_t u = order[i];
+        if (i + 2 * PREFETCH_AHEAD < nunits)
+            TM_PREFETCH(&end[order[i + 2 * PREFETCH_AHEAD]]);
+        if (i + PREFETCH_AHEAD < nunits) {
+            uint32_t v = order[i + PREFETCH_AHEAD];
+            TM_PREFETCH(&nums[v ? end[v - 1] : 0]);
+        }
         for (uint64_t j = u ? end[u - 1] : 0; j < end[u]; j++)
             lists[t->count[nums[j]]++] = (uint32_t)i;
     }

@@ -15,6 +15,16 @@
 #include "match.h"
 #include "store.h"
 
+/* The commit reads units, records and posting runs in the new unit order,
+ * all over hundreds of megabytes: asking for the one a few steps ahead
+ * hides most of the cache misses. */
+#if defined(__GNUC__)
+#define TM_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define TM_PREFETCH(p) ((void)0)
+#endif
+#define PREFETCH_AHEAD 8
+
 #define SLOT_SIZE 4096
 #define DATA_START (2 * SLOT_SIZE)
 #define SLOT_MAGIC "tmkitdb"  /* 7 chars + NUL = 8 bytes */

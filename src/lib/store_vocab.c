@@ -195,6 +195,10 @@ tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
         rc = number_words(&t, vocab);
     for (size_t k = 0; k < n && !rc; k++) {
         size_t u = order ? order[k] : k;
+        if (order && k + 2 * PREFETCH_AHEAD < n)
+            TM_PREFETCH(&offs[order[k + 2 * PREFETCH_AHEAD]]);
+        if (order && k + PREFETCH_AHEAD < n)
+            TM_PREFETCH(base + offs[order[k + PREFETCH_AHEAD]]);
         uint64_t a = offs[u], b = u + 1 < n ? offs[u + 1] : staged->len;
         new_offs[k] = fwd->len;
         rc = recode_unit(base + a, base + b, &t, fwd, &ids);
