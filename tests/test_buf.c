@@ -1,10 +1,12 @@
-/* test_buf.c — the growable buffer keeps its invariant through growth. */
+/* test_buf.c — the growable buffer keeps its invariant through growth;
+ * the u32map finds every key it was given, across its growth. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
 #include "tmkit.h"
+#include "u32map.h"
 
 START_TEST(test_append_and_terminate)
 {
@@ -96,6 +98,35 @@ START_TEST(test_array_reserve_overflow_leaves_array)
 }
 END_TEST
 
+START_TEST(test_u32map_against_an_array)
+{
+    /* keys that collide in the low bits too, and key 0 */
+    enum { N = 50000 };
+    u32map m;
+    ck_assert_int_eq(u32map_init(&m, 4), 0);
+    for (uint32_t i = 0; i < N; i++) {
+        int added;
+        uint32_t *v = u32map_put(&m, i * 4096u, &added);
+        ck_assert_ptr_nonnull(v);
+        ck_assert_int_eq(added, 1);
+        ck_assert_uint_eq(*v, 0);
+        *v = i + 7;
+    }
+    ck_assert_uint_eq(m.n, N);
+    ck_assert(2 * m.n <= m.mask + 1);
+    for (uint32_t i = 0; i < N; i++) {
+        int added;
+        ck_assert_uint_eq(*u32map_put(&m, i * 4096u, &added), i + 7);
+        ck_assert_int_eq(added, 0);
+        ck_assert_uint_eq(*u32map_get(&m, i * 4096u), i + 7);
+    }
+    ck_assert_ptr_null(u32map_get(&m, 4096u * N));
+    ck_assert_ptr_null(u32map_get(&m, 1));
+    ck_assert_uint_eq(m.n, N);
+    u32map_free(&m);
+}
+END_TEST
+
 static Suite *buf_suite(void)
 {
     Suite *s = suite_create("buf");
@@ -106,6 +137,7 @@ static Suite *buf_suite(void)
     tcase_add_test(tc, test_grow_overflow_refused);
     tcase_add_test(tc, test_array_reserve_doubles_and_keeps_items);
     tcase_add_test(tc, test_array_reserve_overflow_leaves_array);
+    tcase_add_test(tc, test_u32map_against_an_array);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "store_writer.h"
+#include "u32map.h"
 #include "varint.h"
 
 static int cmp_keyent(const void *a, const void *b)
@@ -45,94 +46,48 @@ static int exact_section(vec *v, tm_buf *out)
 /* The posting lists, by a counting sort on the term. The writer appended
  * each unit's terms as a run (postings, runs ending at post_end), in the
  * order units were added; order[i] names the added unit that is now number
- * i. The terms are numbered through a hash table (a memory has some tens of
+ * i. The terms are numbered through a u32map (a memory has some tens of
  * thousands of distinct terms), each term's list gets its place from the
  * counts, and reading the runs in the new order scatters each unit number
  * into its terms' lists: every list comes out in increasing unit order, in
  * one pass, with one array of unit numbers beside the terms. */
 typedef struct termtab {
-    uint32_t *slot_term, *slot_num; /* open addressing; slot_num EMPTY when free */
-    size_t mask;
+    u32map num;     /* term -> its number */
     uint32_t *term; /* the term numbered d */
     size_t *count;  /* its postings; then where its list starts */
     size_t n, term_cap, count_cap;
 } termtab;
 
-#define EMPTY UINT32_MAX
-
-static size_t slot_of(uint32_t t, size_t mask)
+/* Number every posting's term in place (terms[i] becomes its number) and
+ * count each number's postings. */
+static int number_terms(termtab *t, uint32_t *terms, size_t n)
 {
-    t ^= t >> 16;
-    t *= 0x7feb352dU;
-    t ^= t >> 15;
-    t *= 0x846ca68bU;
-    return (t ^ (t >> 16)) & mask;
-}
-
-static int tt_resize(termtab *t, size_t slots)
-{
-    uint32_t *st = malloc(slots * sizeof *st), *sn = malloc(slots * sizeof *sn);
-    if (!st || !sn) {
-        free(st);
-        free(sn);
+    if (u32map_init(&t->num, 1024) != 0)
         return -1;
-    }
-    memset(sn, 0xFF, slots * sizeof *sn);
-    for (size_t d = 0; d < t->n; d++) {
-        size_t k = slot_of(t->term[d], slots - 1);
-        while (sn[k] != EMPTY)
-            k = (k + 1) & (slots - 1);
-        st[k] = t->term[d];
-        sn[k] = (uint32_t)d;
-    }
-    free(t->slot_term);
-    free(t->slot_num);
-    t->slot_term = st;
-    t->slot_num = sn;
-    t->mask = slots - 1;
-    return 0;
-}
-
-/* The number of term (numbered now if new), counted once more; EMPTY when
- * memory ran out. */
-static uint32_t tt_count(termtab *t, uint32_t term)
-{
-    size_t k = slot_of(term, t->mask);
-    for (; t->slot_num[k] != EMPTY; k = (k + 1) & t->mask)
-        if (t->slot_term[k] == term) {
-            t->count[t->slot_num[k]]++;
-            return t->slot_num[k];
+    for (size_t i = 0; i < n; i++) {
+        int added;
+        uint32_t *d = u32map_put(&t->num, terms[i], &added);
+        if (!d)
+            return -1;
+        if (added) {
+            if (tm_array_reserve(&t->term, &t->term_cap, t->n + 1, sizeof *t->term, 1024) ||
+                tm_array_reserve(&t->count, &t->count_cap, t->n + 1, sizeof *t->count, 1024))
+                return -1;
+            *d = (uint32_t)t->n;
+            t->term[t->n] = terms[i];
+            t->count[t->n++] = 0;
         }
-    if (t->n == EMPTY - 1 || tm_array_reserve(&t->term, &t->term_cap, t->n + 1, sizeof *t->term, 1024) ||
-        tm_array_reserve(&t->count, &t->count_cap, t->n + 1, sizeof *t->count, 1024))
-        return EMPTY;
-    uint32_t d = (uint32_t)t->n++;
-    t->term[d] = term;
-    t->count[d] = 1;
-    t->slot_term[k] = term;
-    t->slot_num[k] = d;
-    if (2 * t->n > t->mask && tt_resize(t, 2 * (t->mask + 1)) != 0)
-        return EMPTY;
-    return d;
+        t->count[*d]++;
+        terms[i] = *d;
+    }
+    return 0;
 }
 
 static void tt_free(termtab *t)
 {
-    free(t->slot_term);
-    free(t->slot_num);
+    u32map_free(&t->num);
     free(t->term);
     free(t->count);
-}
-
-/* Number every posting's term in place (terms[i] becomes its number). */
-static int number_terms(termtab *t, uint32_t *terms, size_t n)
-{
-    if (tt_resize(t, 1024) != 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if ((terms[i] = tt_count(t, terms[i])) == EMPTY)
-            return -1;
-    return 0;
 }
 
 /* The term numbers in the order of their terms (the dictionary's order),

@@ -21,69 +21,8 @@
 #include <string.h>
 
 #include "store_internal.h"
+#include "u32map.h"
 #include "varint.h"
-
-/* Open addressing: hash -> count, then hash -> number. */
-typedef struct wtable {
-    uint32_t *key, *val;
-    unsigned char *used;
-    size_t mask, n;
-} wtable;
-
-static size_t wt_slot(const wtable *t, uint32_t k)
-{
-    size_t i = (k * 2654435761u) & t->mask;
-    while (t->used[i] && t->key[i] != k)
-        i = (i + 1) & t->mask;
-    return i;
-}
-
-static int wt_init(wtable *t, size_t cap)
-{
-    t->mask = cap - 1;
-    t->n = 0;
-    t->key = calloc(cap, sizeof *t->key);
-    t->val = calloc(cap, sizeof *t->val);
-    t->used = calloc(cap, 1);
-    return t->key && t->val && t->used ? 0 : -1;
-}
-
-static void wt_free(wtable *t)
-{
-    free(t->key);
-    free(t->val);
-    free(t->used);
-}
-
-static int wt_count(wtable *t, uint32_t k)
-{
-    if (2 * (t->n + 1) > t->mask + 1) { /* keep it at most half full */
-        wtable big;
-        if (wt_init(&big, 2 * (t->mask + 1)) != 0) {
-            wt_free(&big);
-            return -1;
-        }
-        for (size_t i = 0; i <= t->mask; i++)
-            if (t->used[i]) {
-                size_t j = wt_slot(&big, t->key[i]);
-                big.used[j] = 1;
-                big.key[j] = t->key[i];
-                big.val[j] = t->val[i];
-            }
-        big.n = t->n;
-        wt_free(t);
-        *t = big;
-    }
-    size_t i = wt_slot(t, k);
-    if (!t->used[i]) {
-        t->used[i] = 1;
-        t->key[i] = k;
-        t->val[i] = 0;
-        t->n++;
-    }
-    t->val[i]++;
-    return 0;
-}
 
 /* Walk the staged records: fn is called for every word hash. */
 typedef int (*word_fn)(void *ctx, uint32_t hash);
@@ -109,7 +48,15 @@ static int walk_unit(const unsigned char *p, const unsigned char *end, word_fn f
     return p == end ? 0 : -1;
 }
 
-static int count_word(void *ctx, uint32_t hash) { return wt_count(ctx, hash); }
+/* The map goes hash -> count, then (number_words) hash -> number. */
+static int count_word(void *ctx, uint32_t hash)
+{
+    uint32_t *count = u32map_put(ctx, hash, NULL);
+    if (!count)
+        return -1;
+    (*count)++;
+    return 0;
+}
 
 typedef struct ranked {
     uint32_t hash, count;
@@ -131,7 +78,7 @@ static int cmp_vocent(const void *a, const void *b)
 
 /* Number the words by frequency (t: hash -> number) and write the
  * vocabulary section. */
-static int number_words(wtable *t, tm_buf *vocab)
+static int number_words(u32map *t, tm_buf *vocab)
 {
     ranked *r = malloc((t->n + 1) * sizeof *r);
     if (!r)
@@ -144,7 +91,7 @@ static int number_words(wtable *t, tm_buf *vocab)
         qsort(r, n, sizeof *r, cmp_ranked);
     int rc = tm_buf_grow(vocab, n * VOCENT_SIZE);
     for (size_t k = 0; k < n && !rc; k++) {
-        t->val[wt_slot(t, r[k].hash)] = (uint32_t)k;
+        *u32map_get(t, r[k].hash) = (uint32_t)k;
         unsigned char e[VOCENT_SIZE];
         put_u32(e, r[k].hash);
         put_u32(e + 4, (uint32_t)k);
@@ -157,7 +104,7 @@ static int number_words(wtable *t, tm_buf *vocab)
 }
 
 /* One staged record into its final form. */
-static int recode_unit(const unsigned char *p, const unsigned char *end, const wtable *t,
+static int recode_unit(const unsigned char *p, const unsigned char *end, const u32map *t,
                        tm_buf *out, tm_buf *ids)
 {
     uint64_t date = 0, nv = 0, len = 0, nw = 0;
@@ -171,7 +118,7 @@ static int recode_unit(const unsigned char *p, const unsigned char *end, const w
         tm_varint_get(&p, end, &nw);
         tm_buf_clear(ids);
         for (uint64_t k = 0; k < nw; k++, p += 4)
-            rc |= tm_varint_put(ids, t->val[wt_slot(t, get_u32(p))]);
+            rc |= tm_varint_put(ids, *u32map_get(t, get_u32(p))); /* (counted: present) */
         rc |= tm_varint_put(out, nw) | tm_varint_put(out, ids->len) |
               tm_buf_append(out, ids->data, ids->len) | tm_buf_append(out, p, 16);
         p += 16;
@@ -183,10 +130,10 @@ tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
                           const uint32_t *order, tm_buf *fwd, uint64_t *new_offs, tm_buf *vocab,
                           tm_error *err)
 {
-    wtable t;
+    u32map t;
     tm_buf ids = TM_BUF_INIT;
     const unsigned char *base = (const unsigned char *)staged->data;
-    int rc = wt_init(&t, 1024);
+    int rc = u32map_init(&t, 1024);
     for (size_t u = 0; u < n && !rc; u++) {
         uint64_t a = offs[u], b = u + 1 < n ? offs[u + 1] : staged->len;
         rc = walk_unit(base + a, base + b, count_word, &t);
@@ -204,7 +151,7 @@ tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
         rc = recode_unit(base + a, base + b, &t, fwd, &ids);
     }
     new_offs[n] = fwd->len;
-    wt_free(&t);
+    u32map_free(&t);
     tm_buf_free(&ids);
     return rc ? tm_error_nomem(err) : TM_OK;
 }

@@ -1,0 +1,34 @@
+/*
+ * u32map.h — a map from 32-bit keys to 32-bit values, open addressing with
+ * linear probing, kept at most half full. Internal.
+ *
+ * The store's commit numbers things by their hashes with it: the words of
+ * the match data (store_vocab.c) and the posting terms (store_index.c).
+ * Keys are hashes already, so the slot is the key times a Fibonacci
+ * constant, masked. Every value starts at 0.
+ */
+#ifndef TM_U32MAP_H
+#define TM_U32MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct u32map {
+    uint32_t *key, *val;
+    unsigned char *used;
+    size_t mask; /* slots - 1 (a power of two) */
+    size_t n;    /* keys held */
+} u32map;
+
+/* An empty map of cap slots (a power of two). 0, or -1 when out of memory. */
+int u32map_init(u32map *m, size_t cap);
+void u32map_free(u32map *m);
+
+/* key's value, added as 0 when absent (*added says which; added may be
+ * NULL). The pointer holds until the next put. NULL when out of memory. */
+uint32_t *u32map_put(u32map *m, uint32_t key, int *added);
+
+/* key's value, or NULL when the map lacks it. */
+uint32_t *u32map_get(const u32map *m, uint32_t key);
+
+#endif
