@@ -39,20 +39,23 @@ struct tm_tmx_reader {
     FILE *fp;            /* the file, or stdin (not closed) */
     char *mem;           /* or the bytes of an in-memory document */
     size_t mem_len, mem_pos;
-    char *chunk;
+    char *chunk;         /* the last 64 KiB read from fp (files only) */
     int finished; /* the parser has had the whole input */
 };
 
-/* The next bytes of the input into r->chunk; 0 at the end. */
-static tm_status read_chunk(tm_tmx_reader *r, size_t want, size_t *got, tm_error *err)
+/* The next bytes of the input (at most want) in *data: read into r->chunk
+ * from a file, or pointed at in memory; *got = 0 at the end. */
+static tm_status read_chunk(tm_tmx_reader *r, size_t want, const char **data, size_t *got,
+                            tm_error *err)
 {
     if (r->mem) {
         size_t n = r->mem_len - r->mem_pos;
         *got = n < want ? n : want;
-        memcpy(r->chunk, r->mem + r->mem_pos, *got);
+        *data = r->mem + r->mem_pos;
         r->mem_pos += *got;
         return TM_OK;
     }
+    *data = r->chunk;
     *got = fread(r->chunk, 1, want, r->fp);
     if (*got < want && ferror(r->fp))
         return tm_error_at(err, TM_EIO, r->name, 0, "read error: %s", strerror(errno));
@@ -76,11 +79,12 @@ static void not_well_formed(tm_tmx_reader *r, int code)
 static tm_status feed(tm_tmx_reader *r, tm_error *err)
 {
     size_t n;
-    tm_status st = read_chunk(r, CHUNK, &n, err);
+    const char *data;
+    tm_status st = read_chunk(r, CHUNK, &data, &n, err);
     if (st != TM_OK)
         return st;
     r->finished = n == 0;
-    int rc = xmlParseChunk(r->ctxt, r->chunk, (int)n, r->finished);
+    int rc = xmlParseChunk(r->ctxt, data, (int)n, r->finished);
     if (r->finished)
         tmx_build_settle(&r->b);
     if (r->b.fail.code == TM_OK && (rc != 0 || !r->ctxt->wellFormed))
@@ -104,10 +108,11 @@ static tm_status start(tm_tmx_reader *r, tm_error *err)
     xmlSAXHandler sax;
     tmx_build_handlers(&sax);
     size_t n;
-    tm_status st = read_chunk(r, 4, &n, err);
+    const char *data;
+    tm_status st = read_chunk(r, 4, &data, &n, err);
     if (st != TM_OK)
         return st;
-    r->ctxt = xmlCreatePushParserCtxt(&sax, &r->b, r->chunk, (int)n, r->name);
+    r->ctxt = xmlCreatePushParserCtxt(&sax, &r->b, data, (int)n, r->name);
     if (!r->ctxt)
         return tm_error_nomem(err);
     xmlCtxtUseOptions(r->ctxt, READER_OPTIONS);
@@ -124,7 +129,7 @@ static tm_status start(tm_tmx_reader *r, tm_error *err)
 
 static tm_status open_reader(tm_tmx_reader *r, tm_tmx_reader **out, tm_error *err)
 {
-    tm_status st = r->chunk ? start(r, err) : tm_error_nomem(err);
+    tm_status st = start(r, err);
     if (st != TM_OK) {
         tm_tmx_reader_free(r);
         return st;
@@ -140,10 +145,8 @@ static tm_tmx_reader *reader_new(const char *name, int flags)
         free(r);
         return NULL;
     }
-    if (r) {
+    if (r)
         tmx_build_init(&r->b, r->name, flags & TM_TMX_LENIENT);
-        r->chunk = malloc(CHUNK);
-    }
     return r;
 }
 
@@ -156,12 +159,15 @@ tm_status tm_tmx_reader_open(tm_tmx_reader **out, const char *path, int flags,
     if (!fp)
         return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
     tm_tmx_reader *r = reader_new(is_stdin ? "<stdin>" : path, flags);
-    if (!r) {
-        if (!is_stdin)
+    if (r)
+        r->fp = fp; /* (closed by tm_tmx_reader_free from here on) */
+    if (!r || !(r->chunk = malloc(CHUNK))) {
+        if (r)
+            tm_tmx_reader_free(r);
+        else if (!is_stdin)
             fclose(fp);
         return tm_error_nomem(err);
     }
-    r->fp = fp;
     return open_reader(r, out, err);
 }
 
