@@ -474,6 +474,62 @@ END_TEST
 
 /* Random sorted sets (runs, single units, unit 0, the last unit, empty)
  * come back unit for unit; a truncated or overlong list is refused. */
+/* Each word's term carries its occurrence number: the same as counting
+ * the equal words before it, for a text short enough for the table on the
+ * stack and for one that needs a table of its own. */
+START_TEST(test_terms_number_occurrences)
+{
+    static uint32_t words[1000], terms[1000];
+    const size_t lens[] = {0, 1, 5, 128, 129, 1000};
+    unsigned seed = 7;
+    for (size_t li = 0; li < sizeof lens / sizeof *lens; li++) {
+        size_t n = lens[li];
+        for (size_t k = 0; k < n; k++)
+            words[k] = 1000u * (unsigned)(rand_r(&seed) % 12); /* many repeats, and collisions mod 2^k */
+        ck_assert_int_eq(tm_terms_of(tm_term_lang("vi"), words, n, terms), 0);
+        for (size_t k = 0; k < n; k++) {
+            uint32_t occ = 1;
+            for (size_t q = 0; q < k; q++)
+                occ += words[q] == words[k];
+            ck_assert_uint_eq(terms[k], tm_term32("vi", words[k], occ));
+        }
+    }
+}
+END_TEST
+
+/* A text of hundreds of words, most of them repeated many times, is found
+ * through the index exactly as a full scan finds it. */
+START_TEST(test_long_repetitive_text_equals_full_scan)
+{
+    static char a[8192], b[8192];
+    const char *w[] = {"hợp", "tác", "thương", "mại", "biên", "giới", "và", "của"};
+    size_t la = 0, lb = 0;
+    for (int k = 0; k < 300; k++) {
+        la += (size_t)snprintf(a + la, sizeof a - la, "%s%s", k ? " " : "", w[k % 8]);
+        lb += (size_t)snprintf(b + lb, sizeof b - lb, "%s%s", k ? " " : "", k % 37 ? w[k % 8] : "khác");
+    }
+    const char *pairs[2][2] = {{a, "Un long texte."}, {b, "Un autre long texte."}};
+    import(pairs, 2, "doc-long", "20240101T000000Z");
+    tm_store *s = open_store();
+    tm_store_hits idx, all;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_query(s, a, la, "vi", "fr", 70, 5, &idx, &err), TM_OK);
+    ck_assert_int_eq(tm_store_query(s, a, la, "vi", "fr", 0, 5, &all, &err), TM_OK);
+    ck_assert_uint_eq(idx.n, 2);
+    ck_assert_uint_eq(all.n, 2);
+    ck_assert_int_eq(idx.hit[0].score, 100);
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_int_eq(idx.hit[i].score, all.hit[i].score);
+        ck_assert_uint_eq(idx.hit[i].id, all.hit[i].id);
+    }
+    ck_assert_int_ge(idx.hit[1].score, 70);
+    ck_assert_int_lt(idx.hit[1].score, 100);
+    tm_store_hits_free(&idx);
+    tm_store_hits_free(&all);
+    tm_store_close(s);
+}
+END_TEST
+
 START_TEST(test_posting_lists_round_trip)
 {
     enum { N = 5000 };
@@ -892,6 +948,8 @@ static Suite *store_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_posting_lists_round_trip);
+    tcase_add_test(tc, test_terms_number_occurrences);
+    tcase_add_test(tc, test_long_repetitive_text_equals_full_scan);
     tcase_add_test(tc, test_two_variants_of_one_language);
     tcase_add_test(tc, test_take_moves_units_in);
     tcase_add_test(tc, test_many_variants);

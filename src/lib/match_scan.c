@@ -34,16 +34,26 @@
 
 #define FNV 16777619u
 
-/* One walk over a text. */
+/* One walk over a text. The positions in the text and in the key live in
+ * the walk's own variables (struct cursor, copied in and out of each
+ * step): stores to the key's bytes may alias anything a pointer reaches,
+ * so fields behind a pointer would be reloaded after every byte. */
 typedef struct scan {
     const unsigned char *p; /* the text */
-    size_t n, i;            /* its length, and where the walk is */
+    size_t n;               /* its length */
     const uint32_t *ascii;  /* the entries of U+0000..U+00FF (norm_fast.h) */
-    tm_buf *out;            /* the key being made */
+    tm_buf *out;            /* the key being made; its len is kept in a cursor meanwhile */
     tm_buf one;             /* a letter run normalized the general way */
     tm_mtext *mt;
     tm_error *err;
 } scan;
+
+/* Where the walk is: in the text (i) and in the key (o: its bytes, ol:
+ * their count). */
+typedef struct cursor {
+    size_t i, ol;
+    unsigned char *o;
+} cursor;
 
 /* A run of letters and marks inside a word. */
 typedef struct run {
@@ -74,134 +84,144 @@ static int all_word_chars(const tm_buf *b)
     return 1;
 }
 
-/* The run ends at the walk's position. When normalization may move its
- * tone, its folding in the key is replaced by the general path's result.
- * 1 done, 0 that result is not one piece of a word, -1 error. */
-static int close_run(scan *sc, run *r)
+/* The run ends at c->i. When normalization may move its tone, its folding
+ * in the key is replaced by the general path's result (the key's buffer
+ * may move: c->o is reloaded). 1 done, 0 that result is not one piece of a
+ * word, -1 error. */
+static int close_run(scan *sc, run *r, cursor *c)
 {
     r->open = 0;
     if (!r->marked && !(r->nch >= 2 && tm_nf_tone_candidate(r->b1, r->b2)))
         return 1;
-    if (tm_norm((const char *)sc->p + r->from, sc->i - r->from, TM_NORM_MATCH, &sc->one,
+    if (tm_norm((const char *)sc->p + r->from, c->i - r->from, TM_NORM_MATCH, &sc->one,
                 sc->err) != TM_OK)
         return -1;
     if (!all_word_chars(&sc->one))
         return 0;
-    size_t rest = sc->n - sc->i;
+    size_t rest = sc->n - c->i;
     sc->out->len = r->klen;
     if (tm_buf_append(sc->out, sc->one.data, sc->one.len) != 0 ||
         tm_buf_grow(sc->out, rest + rest / 2 + 4) != 0)
         return nomem(sc);
+    c->o = (unsigned char *)sc->out->data;
+    c->ol = sc->out->len;
     return 1;
 }
 
-/* The entry of the character at the walk's position, into *e (0 for
- * invalid UTF-8); its length. ASCII, most of any text, is looked up
- * without decoding. */
-static inline size_t next_char(const scan *sc, uint32_t *e)
+/* The entry of the character at i, into *e (0 for invalid UTF-8); its
+ * length. ASCII, most of any text, is looked up without decoding. */
+static inline size_t next_char(const scan *sc, size_t i, uint32_t *e)
 {
-    unsigned char b = sc->p[sc->i];
+    unsigned char b = sc->p[i];
     if (b < 0x80) {
         *e = sc->ascii[b];
         return 1;
     }
     uint32_t c;
-    size_t k = tm_utf8_decode(sc->p + sc->i, sc->n - sc->i, &c);
+    size_t k = tm_utf8_decode(sc->p + i, sc->n - i, &c);
     *e = k ? tm_nf_entry(c) : 0;
     return k;
 }
 
-/* A '.' or ',' at the walk's position, inside a word, joins two digits. */
-static int number_joint(const scan *sc)
+/* A '.' or ',' at i, inside a word, joins two digits. */
+static int number_joint(const scan *sc, size_t i)
 {
     const unsigned char *p = sc->p;
-    size_t i = sc->i;
     return (p[i] == '.' || p[i] == ',') && i + 1 < sc->n && p[i - 1] >= '0' && p[i - 1] <= '9' &&
            p[i + 1] >= '0' && p[i + 1] <= '9';
 }
 
-/* The word the walk is at (its first character is NF_ALNUM): folded into
- * the key, hashed, its span and case recorded. 1, 0 or -1 as close_run. */
-static int scan_word(scan *sc)
+/* The word at *at (its first character is NF_ALNUM): folded into the key,
+ * hashed, its span and case recorded. 1, 0 or -1 as close_run. */
+static int scan_word(scan *sc, cursor *at)
 {
     tm_mtext *mt = sc->mt;
-    size_t ws = sc->i, kws = sc->out->len;
+    cursor c = *at;
+    size_t ws = c.i, kws = c.ol;
     int number = sc->p[ws] >= '0' && sc->p[ws] <= '9';
     uint32_t cs = mt->case_sig;
     run r = {0, 0, 0, 0, 0, 0, 0};
     int rc;
-    while (sc->i < sc->n) {
+    while (c.i < sc->n) {
         uint32_t e;
-        size_t k = next_char(sc, &e);
+        size_t k = next_char(sc, c.i, &e);
         if (!(e & NF_TOK))
             return 0;
-        if (!(e & NF_ALNUM) && !number_joint(sc))
+        if (!(e & NF_ALNUM) && !number_joint(sc, c.i))
             break;
         if (e & NF_WORD) {
             if (!r.open)
-                r = (run){sc->i, sc->out->len, 0, 0, 0, 0, 1};
+                r = (run){c.i, c.ol, 0, 0, 0, 0, 1};
             r.marked |= (e & NF_MARK) != 0;
             r.b1 = r.b2;
             r.b2 = NF_BASE(e);
             r.nch++;
-        } else if (r.open && (rc = close_run(sc, &r)) != 1) {
+        } else if (r.open && (rc = close_run(sc, &r, &c)) != 1) {
             return rc;
         }
-        tm_nf_put_utf8((unsigned char *)sc->out->data, &sc->out->len, e & 0xFFFF);
+        tm_nf_put_utf8(c.o, &c.ol, e & 0xFFFF);
         if (e & (NF_UPPER | NF_LOWER))
             cs = (cs ^ ((e & NF_UPPER) ? 'U' : 'l')) * FNV;
-        sc->i += k;
+        c.i += k;
     }
-    if (r.open && (rc = close_run(sc, &r)) != 1)
+    if (r.open && (rc = close_run(sc, &r, &c)) != 1)
         return rc;
     size_t nw = mt->nwords;
     if (tm_mtext_grow(mt, nw + 1) != 0)
         return nomem(sc);
     mt->spans[2 * nw] = (uint32_t)ws;
-    mt->spans[2 * nw + 1] = (uint32_t)sc->i;
-    mt->words[nw] = tm_mtext_key_word(mt, sc->out->data + kws, sc->out->len - kws);
+    mt->spans[2 * nw + 1] = (uint32_t)c.i;
+    mt->words[nw] = tm_mtext_key_word(mt, (const char *)c.o + kws, c.ol - kws);
     if (!number)
         mt->case_sig = (cs ^ 0x1f) * FNV;
     mt->nwords = nw + 1;
+    *at = c;
     return 1;
 }
 
 /* Spaces collapse into one (none at either end), words go to scan_word,
- * anything else is punctuation: it folds to itself. */
+ * anything else is punctuation: it folds to itself. The key's length is
+ * left in sc->out->len. */
 static int walk(scan *sc)
 {
     int pending_space = 0;
-    while (sc->i < sc->n) {
+    uint32_t punct = sc->mt->punct_sig;
+    cursor c = {0, 0, (unsigned char *)sc->out->data};
+    int rc = 1;
+    while (c.i < sc->n) {
         uint32_t e;
-        size_t k = next_char(sc, &e);
-        if (!(e & NF_TOK))
-            return 0;
+        size_t k = next_char(sc, c.i, &e);
+        if (!(e & NF_TOK)) {
+            rc = 0;
+            break;
+        }
         if (e & NF_SPACE) {
-            pending_space |= sc->out->len > 0;
-            sc->i += k;
+            pending_space |= c.ol > 0;
+            c.i += k;
             continue;
         }
         if (pending_space) {
-            sc->out->data[sc->out->len++] = ' ';
+            c.o[c.ol++] = ' ';
             pending_space = 0;
         }
         if (e & NF_ALNUM) {
-            int rc = scan_word(sc);
-            if (rc != 1)
-                return rc;
+            if ((rc = scan_word(sc, &c)) != 1)
+                break;
             continue;
         }
-        sc->mt->punct_sig = tm_match_mix(sc->mt->punct_sig, (const char *)sc->p + sc->i, k);
-        memcpy(sc->out->data + sc->out->len, sc->p + sc->i, k);
-        sc->out->len += k;
-        sc->i += k;
+        punct = tm_match_mix(punct, (const char *)sc->p + c.i, k);
+        memcpy(c.o + c.ol, sc->p + c.i, k);
+        c.ol += k;
+        c.i += k;
     }
-    return 1;
+    sc->mt->punct_sig = punct;
+    sc->out->len = c.ol;
+    return rc;
 }
 
 int tm_mtext_scan(tm_mtext *mt, const char *text, size_t len, tm_error *err)
 {
-    scan sc = {(const unsigned char *)text, len, 0, NULL, &mt->key, TM_BUF_INIT, mt, err};
+    scan sc = {(const unsigned char *)text, len, NULL, &mt->key, TM_BUF_INIT, mt, err};
     tm_buf_clear(&mt->key);
     /* a folded character takes at most 3/2 of the bytes of the original */
     if (len > SIZE_MAX / 2 - 16 || tm_buf_grow(&mt->key, len + len / 2 + 4) != 0)

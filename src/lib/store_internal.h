@@ -282,6 +282,10 @@ uint32_t tm_term32(const char *lang, uint32_t word, uint32_t occurrence);
  * tm_term32(lang, w, o) == tm_term32_in(tm_term_lang(lang), w, o). */
 uint32_t tm_term_lang(const char *lang);
 uint32_t tm_term32_in(uint32_t lang_hash, uint32_t word, uint32_t occurrence);
+/* The posting terms of n words of one language, into terms[0, n): word k
+ * as tm_term32_in(lang_hash, words[k], its occurrence number among
+ * words[0..k]). 0, or -1 when memory runs out. */
+int tm_terms_of(uint32_t lang_hash, const uint32_t *words, size_t n, uint32_t *terms);
 /* The language part of a code, lower-cased, into out (for keys and stats). */
 void tm_lang_primary(const char *code, char *out, size_t cap);
 /* The place of lang's primary language in a list of NUL-separated primary

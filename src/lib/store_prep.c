@@ -106,20 +106,21 @@ static int put_match_data(tm_buf *b, const char *lang, const tm_mtext *mt)
  * (the second "le" is another term than the first), and the split marker. */
 static int put_terms(vec *terms, const char *lang, const tm_mtext *mt)
 {
-    uint32_t lh = tm_term_lang(lang), *t;
+    uint32_t *t;
     if (mt->split) {
         if (!(t = vec_push(terms)))
             return -1;
         *t = TM_SPLIT_TERM(lang);
     }
-    for (size_t k = 0; k < mt->nwords; k++) {
-        uint32_t occ = 1;
-        for (size_t q = 0; q < k; q++)
-            occ += mt->words[q] == mt->words[k];
-        if (!(t = vec_push(terms)))
-            return -1;
-        *t = tm_term32_in(lh, mt->words[k], occ);
-    }
+    if (mt->nwords == 0)
+        return 0;
+    if (terms->n + mt->nwords > terms->cap &&
+        tm_array_reserve(&terms->p, &terms->cap, terms->n + mt->nwords, terms->size, 1024))
+        return -1;
+    t = (uint32_t *)terms->p + terms->n;
+    if (tm_terms_of(tm_term_lang(lang), mt->words, mt->nwords, t) != 0)
+        return -1;
+    terms->n += mt->nwords;
     return 0;
 }
 

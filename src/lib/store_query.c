@@ -556,12 +556,18 @@ tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *
         out->hit = NULL;
         return tm_error_nomem(err);
     }
-    for (size_t k = 0; k < nq; k++) {
-        uint32_t occ = 1;
-        for (size_t q = 0; q < k; q++)
-            occ += s->mq.words[q] == s->mq.words[k];
-        terms[k].term = tm_term32(src, s->mq.words[k], occ);
+    uint32_t *t32 = malloc(nq * sizeof *t32);
+    if (!t32 || tm_terms_of(tm_term_lang(src), s->mq.words, nq, t32) != 0) {
+        free(t32);
+        free(terms);
+        free(p.v);
+        free(out->hit);
+        out->hit = NULL;
+        return tm_error_nomem(err);
     }
+    for (size_t k = 0; k < nq; k++)
+        terms[k].term = t32[k];
+    free(t32);
     for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++) {
         if (min != 100) /* (the exact path scores loaded text, not word numbers) */
             st = number_query(s, gi, err);

@@ -98,6 +98,34 @@ uint32_t tm_term32_in(uint32_t h, uint32_t word, uint32_t occurrence)
     return h;
 }
 
+/* The occurrence numbers come from a small open-addressing table of the
+ * words seen so far (on the stack for most texts): counting the earlier
+ * equal words of each word was quadratic, a fiftieth of an import. */
+#define TERMS_ON_STACK 128
+int tm_terms_of(uint32_t lang_hash, const uint32_t *words, size_t n, uint32_t *terms)
+{
+    typedef struct {
+        uint32_t word, count;
+    } seen;
+    seen stack[2 * TERMS_ON_STACK], *t = stack;
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    if (size > 2 * TERMS_ON_STACK && !(t = malloc(size * sizeof *t)))
+        return -1;
+    memset(t, 0, size * sizeof *t);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (words[k] * 2654435761u) & (size - 1);
+        while (t[i].count && t[i].word != words[k])
+            i = (i + 1) & (size - 1);
+        t[i].word = words[k];
+        terms[k] = tm_term32_in(lang_hash, words[k], ++t[i].count);
+    }
+    if (t != stack)
+        free(t);
+    return 0;
+}
+
 /* ---- encoding ---------------------------------------------------------------- */
 
 static int put_str(tm_buf *b, const char *s)
