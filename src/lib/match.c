@@ -8,6 +8,7 @@
  * is normalized on its own instead.
  */
 #include "match_internal.h"
+#include "hash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -82,9 +83,7 @@ static size_t myers(const struct tm_peq *peq, size_t n, const uint32_t *text, si
 
 uint32_t tm_match_word_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    uint32_t h = (uint32_t)(tm_hash_bytes(2, s, n) >> 32);
     return h == TM_NUM_TOKEN ? h + 1 : h;
 }
 

@@ -17,7 +17,7 @@
 #include "error.h"
 #include "tu.h"
 
-#define TM_STORE_FORMAT 7
+#define TM_STORE_FORMAT 8
 
 typedef struct tm_store tm_store;
 

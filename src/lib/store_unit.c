@@ -15,6 +15,7 @@
 
 #include <zlib.h>
 
+#include "hash.h"
 #include "store_internal.h"
 #include "varint.h"
 
@@ -49,15 +50,9 @@ int tm_langs_find(const void *list, size_t len, const char *lang, size_t *count)
 
 uint64_t tm_key64(const char *lang, const char *key, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
     char prim[16];
     tm_lang_primary(lang, prim, sizeof prim);
-    for (const char *p = prim; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    h = (h ^ 0xFF) * 1099511628211ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
-    return h;
+    return tm_hash_bytes(tm_hash_bytes(0, prim, strlen(prim)), key, n);
 }
 
 /* A unit's date as a number (YYYYMMDDhhmmss; 0 when it has none), so that
@@ -76,12 +71,9 @@ uint64_t tm_unit_date(const tm_tu *tu)
 
 uint32_t tm_term_lang(const char *lang)
 {
-    uint32_t h = 2166136261u;
     char prim[16];
     tm_lang_primary(lang, prim, sizeof prim);
-    for (const char *p = prim; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return h;
+    return (uint32_t)tm_hash_bytes(1, prim, strlen(prim));
 }
 
 uint32_t tm_term32(const char *lang, uint32_t word, uint32_t occurrence)
@@ -91,11 +83,8 @@ uint32_t tm_term32(const char *lang, uint32_t word, uint32_t occurrence)
 
 uint32_t tm_term32_in(uint32_t h, uint32_t word, uint32_t occurrence)
 {
-    for (int i = 0; i < 4; i++)
-        h = (h ^ ((word >> (8 * i)) & 0xFF)) * 16777619u;
-    for (int i = 0; i < 4; i++)
-        h = (h ^ ((occurrence >> (8 * i)) & 0xFF)) * 16777619u;
-    return h;
+    uint64_t x = tm_hash_word((uint64_t)h << 32 | 0x7465726d, (uint64_t)word << 32 | occurrence);
+    return (uint32_t)(tm_hash_fmix(x) >> 32);
 }
 
 /* The occurrence numbers come from a small open-addressing table of the
