@@ -284,7 +284,7 @@ static int build_lengths(const tm_buf *fwd, const uint64_t *offs, size_t n, cons
             return -1;
         for (uint64_t i = 0; i < nv; i++) {
             char code[64];
-            if (tm_fwd_variant_next(&p, end, &v) != 0)
+            if (tm_fwd_variant_next(&p, end, NULL, NULL, &v) != 0)
                 return -1;
             size_t cl = v.code_len < sizeof code - 1 ? v.code_len : sizeof code - 1;
             memcpy(code, v.code, cl);
@@ -315,45 +315,60 @@ static void match_sections_free(match_sections *md)
     tm_buf_free(&md->lens);
 }
 
-static tm_status make_match_data(tm_store_writer *w, match_sections *md, tm_error *err)
+/* Each group: its records deflated, then its variants' case signatures
+ * raw (FWDIDX_SIZE entry: offset, deflated size, raw size, case bytes). */
+static tm_status append_groups(match_sections *md, const zblock *bl, size_t ng,
+                               const tm_fwd_out *fo, tm_error *err)
 {
-    size_t n = w->fwd_off.n, ng = 0;
-    tm_buf fwd = TM_BUF_INIT, none = TM_BUF_INIT;
-    uint64_t *offs = malloc(8 * (n + 1));
-    size_t *off = malloc(sizeof *off * (n + 1)), *len = malloc(sizeof *len * (n + 1));
-    zblock *bl = NULL;
-    tm_status st = offs && off && len ? TM_OK : tm_error_nomem(err);
-    if (st == TM_OK)
-        st = tm_vocab_recode(&w->fwd, w->fwd_off.p, n, w->order, &fwd, offs, &md->vocab, err);
-    int lrc = st == TM_OK ? build_lengths(&fwd, offs, n, &w->langs, &md->lens) : 0;
-    if (lrc)
-        st = lrc == -2 ? tm_error_nomem(err)
-                       : tm_error_set(err, TM_EIO, "internal error: match data without its language");
-    for (size_t k = 0; k < n && st == TM_OK; k++) {
-        off[k] = (size_t)offs[k];
-        len[k] = (size_t)(offs[k + 1] - offs[k]);
-    }
-    zitems it = {fwd.data, off, len, n};
-    if (st == TM_OK && !(bl = cut_groups(&it, -FWD_GROUP, &ng)))
-        st = tm_error_nomem(err);
-    if (st == TM_OK)
-        st = compressed(compress_all(&it, &none, FWD_LEVEL, bl, ng), "the match data", err);
-    if (st == TM_OK && tm_buf_grow(&md->fwdidx, FWDIDX_SIZE * ng) != 0)
-        st = tm_error_nomem(err);
-    for (size_t i = 0; i < ng && st == TM_OK; i++) {
+    if (tm_buf_grow(&md->fwdidx, FWDIDX_SIZE * ng) != 0)
+        return tm_error_nomem(err);
+    for (size_t i = 0; i < ng; i++) {
+        uint64_t c0 = fo->case_offs[bl[i].first], c1 = fo->case_offs[bl[i].first + bl[i].count];
         unsigned char *e = (unsigned char *)md->fwdidx.data + FWDIDX_SIZE * i;
         put_u64(e, md->fwd.len);
         put_u32(e + 8, (uint32_t)bl[i].clen);
         put_u32(e + 12, (uint32_t)bl[i].rawlen);
+        put_u32(e + 16, (uint32_t)(c1 - c0)); /* (< rawlen: a variant's record is > 4 bytes) */
         md->fwdidx.len += FWDIDX_SIZE;
-        if (tm_buf_append(&md->fwd, bl[i].out, bl[i].clen) != 0)
-            st = tm_error_nomem(err);
+        if (tm_buf_append(&md->fwd, bl[i].out, bl[i].clen) != 0 ||
+            tm_buf_append(&md->fwd, fo->cases.data + c0, (size_t)(c1 - c0)) != 0)
+            return tm_error_nomem(err);
     }
+    return TM_OK;
+}
+
+static tm_status make_match_data(tm_store_writer *w, match_sections *md, tm_error *err)
+{
+    size_t n = w->fwd_off.n, ng = 0;
+    tm_buf none = TM_BUF_INIT;
+    tm_fwd_out fo = {TM_BUF_INIT, TM_BUF_INIT, malloc(8 * (n + 1)), malloc(8 * (n + 1))};
+    size_t *off = malloc(sizeof *off * (n + 1)), *len = malloc(sizeof *len * (n + 1));
+    zblock *bl = NULL;
+    tm_status st = fo.offs && fo.case_offs && off && len ? TM_OK : tm_error_nomem(err);
+    if (st == TM_OK)
+        st = tm_vocab_recode(&w->fwd, w->fwd_off.p, n, w->order, &fo, &md->vocab, err);
+    int lrc = st == TM_OK ? build_lengths(&fo.records, fo.offs, n, &w->langs, &md->lens) : 0;
+    if (lrc)
+        st = lrc == -2 ? tm_error_nomem(err)
+                       : tm_error_set(err, TM_EIO, "internal error: match data without its language");
+    for (size_t k = 0; k < n && st == TM_OK; k++) {
+        off[k] = (size_t)fo.offs[k];
+        len[k] = (size_t)(fo.offs[k + 1] - fo.offs[k]);
+    }
+    zitems it = {fo.records.data, off, len, n};
+    if (st == TM_OK && !(bl = cut_groups(&it, -FWD_GROUP, &ng)))
+        st = tm_error_nomem(err);
+    if (st == TM_OK)
+        st = compressed(compress_all(&it, &none, FWD_LEVEL, bl, ng), "the match data", err);
+    if (st == TM_OK)
+        st = append_groups(md, bl, ng, &fo, err);
     free_blocks(bl, ng);
-    free(offs);
+    free(fo.offs);
+    free(fo.case_offs);
     free(off);
     free(len);
-    tm_buf_free(&fwd);
+    tm_buf_free(&fo.records);
+    tm_buf_free(&fo.cases);
     return st;
 }
 

@@ -10,9 +10,16 @@
  * together, so the store keeps the last group it inflated (s->fwd) and
  * most candidates after the first of a group cost no inflate at all.
  *
+ * A group in the file is its records deflated, then the case signature of
+ * each of their variants (four bytes, in record order), raw: random
+ * 32-bit hashes, which deflate only spent time on and which cut the word
+ * numbers of neighbouring variants apart.
+ *
  * Invariant: s->fwd_valid implies s->fwd holds exactly the raw bytes of
- * group s->fwd_group of segment s->fwd_seg, its checksum chunks verified
- * and its length prefixes read to the end without overrunning it.
+ * group s->fwd_group of segment s->fwd_seg, its checksum chunks verified,
+ * its length prefixes and record heads read to the end without overrunning
+ * it, and s->fwd_cases (in the mapped file, verified) holds four bytes per
+ * variant of the group.
  */
 #include <string.h>
 
@@ -26,7 +33,9 @@ int tm_fwd_record(const unsigned char **p, const unsigned char *end, uint64_t *d
     return tm_varint_get(p, end, date) != 0 || tm_varint_get(p, end, nv) != 0 ? -1 : 0;
 }
 
-int tm_fwd_variant_next(const unsigned char **p, const unsigned char *end, tm_fwd_variant *v)
+int tm_fwd_variant_next(const unsigned char **p, const unsigned char *end,
+                        const unsigned char **cases, const unsigned char *cases_end,
+                        tm_fwd_variant *v)
 {
     uint64_t len, nw, idlen;
     if (tm_varint_get(p, end, &len) != 0 || len > (uint64_t)(end - *p))
@@ -35,14 +44,21 @@ int tm_fwd_variant_next(const unsigned char **p, const unsigned char *end, tm_fw
     v->code_len = (size_t)len;
     *p += len;
     if (tm_varint_get(p, end, &nw) != 0 || tm_varint_get(p, end, &idlen) != 0 ||
-        idlen > (uint64_t)(end - *p) || (uint64_t)(end - *p) - idlen < 16 || nw > idlen)
+        idlen > (uint64_t)(end - *p) || (uint64_t)(end - *p) - idlen < 12 || nw > idlen)
         return -1;
     v->nwords = (size_t)nw;
     v->ids = *p;
     v->ids_end = *p + idlen;
-    for (int k = 0; k < 4; k++)
-        v->sig[k] = get_u32(*p + idlen + 4 * (size_t)k);
-    *p += idlen + 16;
+    v->sig[0] = 0;
+    if (cases) {
+        if (cases_end - *cases < 4)
+            return -1;
+        v->sig[0] = get_u32(*cases);
+        *cases += 4;
+    }
+    for (int k = 1; k < 4; k++)
+        v->sig[k] = get_u32(*p + idlen + 4 * (size_t)(k - 1));
+    *p += idlen + 12;
     return 0;
 }
 
@@ -54,14 +70,22 @@ static tm_status fwd_damaged(const tm_store *s, const segment *g, tm_error *err)
                        (unsigned long long)g->off);
 }
 
-/* Every unit of the group has a length prefix and its bytes, and the
- * last one ends the group. */
-static int group_well_formed(const unsigned char *p, const unsigned char *end, size_t units)
+/* Every unit of the group has a length prefix and its bytes, its record
+ * starts with a readable head, and the last one ends the group; *nv gets
+ * the variants of all of them. */
+static int group_well_formed(const unsigned char *p, const unsigned char *end, size_t units,
+                             uint64_t *nv)
 {
+    *nv = 0;
     for (size_t k = 0; k < units; k++) {
-        uint64_t len;
+        uint64_t len, date, n;
+        const unsigned char *q;
         if (tm_varint_get(&p, end, &len) != 0 || len > (uint64_t)(end - p))
             return 0;
+        q = p;
+        if (tm_fwd_record(&q, p + len, &date, &n) != 0 || n > (uint64_t)len)
+            return 0;
+        *nv += n;
         p += len;
     }
     return p == end;
@@ -100,40 +124,48 @@ static tm_status load_group(tm_store *s, size_t gi, size_t gr, tm_error *err)
     if (tm_seg_verify(g, SEC_FWDIDX, (uint64_t)gr * FWDIDX_SIZE, FWDIDX_SIZE) != 0)
         return fwd_damaged(s, g, err);
     const unsigned char *e = g->sec[SEC_FWDIDX] + gr * FWDIDX_SIZE;
-    uint64_t off = get_u64(e);
-    uint32_t clen = get_u32(e + 8), rawlen = get_u32(e + 12);
+    uint64_t off = get_u64(e), nv;
+    uint32_t clen = get_u32(e + 8), rawlen = get_u32(e + 12), cases = get_u32(e + 16);
     if (off > g->sec_len[SEC_FWD] || clen > g->sec_len[SEC_FWD] - off || rawlen > RAW_MAX ||
-        tm_seg_verify(g, SEC_FWD, off, clen) != 0)
+        cases > g->sec_len[SEC_FWD] - off - clen ||
+        tm_seg_verify(g, SEC_FWD, off, (uint64_t)clen + cases) != 0)
         return fwd_damaged(s, g, err);
     int rc = inflate_group(s, g->sec[SEC_FWD] + off, clen, rawlen);
     if (rc == -1)
         return tm_error_nomem(err);
     size_t units = g->nunits - gr * FWD_GROUP < FWD_GROUP ? g->nunits - gr * FWD_GROUP : FWD_GROUP;
     const unsigned char *p = (const unsigned char *)s->fwd.data;
-    if (rc != 0 || !group_well_formed(p, p + s->fwd.len, units))
+    if (rc != 0 || !group_well_formed(p, p + s->fwd.len, units, &nv) || nv * 4 != cases)
         return fwd_damaged(s, g, err);
+    s->fwd_cases = g->sec[SEC_FWD] + off + clen;
+    s->fwd_cases_len = cases;
     s->fwd_seg = gi;
     s->fwd_group = gr;
     s->fwd_valid = 1;
     return TM_OK;
 }
 
-tm_status tm_fwd_unit(tm_store *s, size_t gi, uint32_t local, const unsigned char **p,
-                      const unsigned char **end, tm_error *err)
+tm_status tm_fwd_unit(tm_store *s, size_t gi, uint32_t local, tm_fwd_rec *r, tm_error *err)
 {
     tm_status st = load_group(s, gi, local / FWD_GROUP, err);
     if (st != TM_OK)
         return st;
     const unsigned char *q = (const unsigned char *)s->fwd.data, *stop = q + s->fwd.len;
-    uint64_t len = 0;
-    for (uint32_t k = 0;; k++) { /* (group_well_formed: every prefix reads) */
+    uint64_t len = 0, before = 0; /* variants of the units before it in the group */
+    for (uint32_t k = 0;; k++) { /* (group_well_formed: every prefix and head reads) */
         tm_varint_get(&q, stop, &len);
         if (k == local % FWD_GROUP)
             break;
+        const unsigned char *h = q;
+        uint64_t date = 0, nv = 0;
+        tm_fwd_record(&h, q + len, &date, &nv);
+        before += nv;
         q += len;
     }
-    *p = q;
-    *end = q + len;
+    r->p = q;
+    r->end = q + len;
+    r->cases = s->fwd_cases + 4 * before;
+    r->cases_end = s->fwd_cases + s->fwd_cases_len;
     return TM_OK;
 }
 

@@ -38,14 +38,16 @@
 #define RAW_MAX (64u << 20) /* the raw size of a block or group that readers accept (and writers
                                refuse to exceed): a damaged size cannot make a reader allocate more */
 #define FWD_LEVEL 6
-/* deflateTune for the match data (levels 4-9 only: lazy matching): level
- * 6's, but following hash chains 32 deep instead of 128 (and keeping
- * matches up to 32 bytes for the lazy step): a fifth less time for 0.3%
- * more bytes. */
-#define Z_GOOD 8
-#define Z_LAZY 32
-#define Z_NICE 128
-#define Z_CHAIN 32
+/* deflateTune for the match data (levels 4-9 only: lazy matching): hash
+ * chains followed 8 deep (level 6: 128), lazy matching only below 16
+ * bytes, a match of 64 taken at once. On the 1M bench memory's records
+ * (case signatures out, format 8) that deflated them in 1.58 s to 25.5 MB,
+ * against 1.77 s and 24.9 MB for the former setting (8, 32, 128, 32) and
+ * 1.54 s and 26.3 MB for level 4 (docs/store.md). */
+#define Z_GOOD 4
+#define Z_LAZY 16
+#define Z_NICE 64
+#define Z_CHAIN 8
 
 enum {
     SEC_BLOCKS,    /* raw-deflated blocks of serialized units */
@@ -57,7 +59,7 @@ enum {
     SEC_TOMBS,     /* u64 global ids of superseded units, sorted */
     SEC_LANGS,     /* language codes of the variants, NUL-separated */
     SEC_FWD,       /* match data (per unit, per variant: code, words, signatures), deflated
-                      FWD_GROUP units at a time */
+                      FWD_GROUP units at a time, each group followed by its case signatures */
     SEC_FWDIDX,    /* FWDIDX_SIZE per group: offset, deflated and raw size */
     SEC_DICT,      /* zlib preset dictionary of the blocks (empty: none) */
     SEC_VOCAB,     /* VOCENT_SIZE per word of the match data: (hash, number), by hash */
@@ -85,7 +87,7 @@ static inline int sec_is_lazy(int k)
                            a collision there would merge two units) */
 #define TERMENT_SIZE 24
 #define VOCENT_SIZE 8
-#define FWDIDX_SIZE 16 /* u64 offset, u32 deflated size, u32 raw size */
+#define FWDIDX_SIZE 20 /* u64 offset, u32 deflated size, u32 raw size, u32 case bytes */
 /* A unit's byte in SEC_LENS: its variant's word count in that language,
  * LEN_NONE without one, LEN_ANY when it has several there or 255 words or
  * more (the length filter then lets it through). */
@@ -176,6 +178,8 @@ struct tm_store {
     size_t fwd_seg, fwd_group;
     int fwd_valid;
     tm_buf fwd;
+    const unsigned char *fwd_cases; /* the group's case signatures, in the mapped file */
+    size_t fwd_cases_len;
     z_stream fz;
     int fz_ready;
     uint16_t *tally; /* per unit of the biggest segment, zero between queries (store_query.c) */
@@ -233,20 +237,32 @@ void tm_slot_encode(unsigned char *buf, const slot *sl);
  * fwd in the given order (order[k]: the staged unit that becomes unit k;
  * NULL: as staged), new_offs receiving n + 1 offsets, and write the
  * vocabulary section. */
+/* The final match data of n units: their records (unit k's at
+ * records[offs[k], offs[k + 1])) and their case signatures (unit k's at
+ * cases[case_offs[k], case_offs[k + 1]), four bytes per variant). offs and
+ * case_offs have room for n + 1 entries (the caller's). */
+typedef struct tm_fwd_out {
+    tm_buf records, cases;
+    uint64_t *offs, *case_offs;
+} tm_fwd_out;
 tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
-                          const uint32_t *order, tm_buf *fwd, uint64_t *new_offs, tm_buf *vocab,
-                          tm_error *err);
+                          const uint32_t *order, tm_fwd_out *out, tm_buf *vocab, tm_error *err);
 /* The segment's number for a word hash: 1 and *id, 0 when the segment has
  * no such word, -1 when the vocabulary is damaged. */
 int tm_vocab_number(segment *g, uint32_t hash, uint32_t *id);
 
-/* store_fwd.c: the match data of unit local of segment gi, as *p..*end
- * (valid until the next call). TM_EDATA when its group is damaged. */
-tm_status tm_fwd_unit(tm_store *s, size_t gi, uint32_t local, const unsigned char **p,
-                      const unsigned char **end, tm_error *err);
+/* store_fwd.c: the match data of unit local of segment gi: its record
+ * p..end and the case signatures of its variants from cases on (up to
+ * cases_end, the group's last); valid until the next call. TM_EDATA when
+ * its group is damaged. */
+typedef struct tm_fwd_rec {
+    const unsigned char *p, *end, *cases, *cases_end;
+} tm_fwd_rec;
+tm_status tm_fwd_unit(tm_store *s, size_t gi, uint32_t local, tm_fwd_rec *r, tm_error *err);
 /* One variant of a unit's match data (the record SEC_FWD holds per unit:
  * date, variant count, then per variant its code, word count, word
- * numbers and four signatures). */
+ * numbers and the punctuation, number and tag signatures; the case
+ * signature comes from the group's raw tail). */
 typedef struct tm_fwd_variant {
     const unsigned char *code; /* lower case, not NUL-terminated */
     size_t code_len;
@@ -255,9 +271,12 @@ typedef struct tm_fwd_variant {
     uint32_t sig[4];                    /* case, punctuation, numbers, tags */
 } tm_fwd_variant;
 /* Read a record's head, then its variants one by one: 0, or -1 when the
- * record does not hold what it says (the reader then stops). */
+ * record does not hold what it says (the reader then stops). A variant's
+ * case signature is read at *cases (advanced), or 0 when cases is NULL. */
 int tm_fwd_record(const unsigned char **p, const unsigned char *end, uint64_t *date, uint64_t *nv);
-int tm_fwd_variant_next(const unsigned char **p, const unsigned char *end, tm_fwd_variant *v);
+int tm_fwd_variant_next(const unsigned char **p, const unsigned char *end,
+                        const unsigned char **cases, const unsigned char *cases_end,
+                        tm_fwd_variant *v);
 
 /* Inflate and read through every group of segment gi (check). */
 tm_status tm_fwd_check(tm_store *s, size_t gi, tm_error *err);

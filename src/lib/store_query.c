@@ -126,18 +126,18 @@ typedef struct fwd_pick {
 static tm_status fwd_read(tm_store *s, size_t gi, uint32_t local, fwd_pick *pick, uint64_t *date,
                           tm_error *err)
 {
-    const unsigned char *p, *end;
-    tm_status st = tm_fwd_unit(s, gi, local, &p, &end, err);
+    tm_fwd_rec r;
+    tm_status st = tm_fwd_unit(s, gi, local, &r, err);
     if (st != TM_OK)
         return st;
     uint64_t nv;
     tm_fwd_variant v;
-    if (tm_fwd_record(&p, end, date, &nv) != 0)
+    if (tm_fwd_record(&r.p, r.end, date, &nv) != 0)
         return fwd_malformed(s, err);
     for (int j = 0; j < 2; j++)
         pick[j].rank = 0, pick[j].index = -1;
     for (uint64_t i = 0; i < nv; i++) {
-        if (tm_fwd_variant_next(&p, end, &v) != 0)
+        if (tm_fwd_variant_next(&r.p, r.end, &r.cases, r.cases_end, &v) != 0)
             return fwd_malformed(s, err);
         for (int j = 0; j < 2; j++) {
             int r = code_rank(v.code, v.code_len, pick[j].lang);
@@ -148,7 +148,7 @@ static tm_status fwd_read(tm_store *s, size_t gi, uint32_t local, fwd_pick *pick
             }
         }
     }
-    return p == end ? TM_OK : fwd_malformed(s, err);
+    return r.p == r.end ? TM_OK : fwd_malformed(s, err);
 }
 
 /* A variant's words as numbers into view (grown as needed). 0, -1 for

@@ -14,8 +14,12 @@
  *
  * Staged record of a unit: varint date, varint variants, then per variant
  * varint code length, code, varint word count, u32 hash per word, 16 bytes
- * of signatures. Final record: the same, but after the word count a varint
- * byte length and the word numbers as varints.
+ * of signatures (case, punctuation, numbers, tags). Final record: the
+ * same, but after the word count a varint byte length and the word numbers
+ * as varints, and only the last three signatures; the case signatures,
+ * random 32-bit hashes that deflate would only spend time on, go to a
+ * buffer of their own, four bytes per variant in record order (the commit
+ * stores them raw after each deflated group, store_commit.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -103,9 +107,9 @@ static int number_words(u32map *t, tm_buf *vocab)
     return rc;
 }
 
-/* One staged record into its final form. */
+/* One staged record into its final form, its case signatures to cases. */
 static int recode_unit(const unsigned char *p, const unsigned char *end, const u32map *t,
-                       tm_buf *out, tm_buf *ids)
+                       tm_buf *out, tm_buf *cases, tm_buf *ids)
 {
     uint64_t date = 0, nv = 0, len = 0, nw = 0;
     tm_varint_get(&p, end, &date); /* (walk_unit has checked the record) */
@@ -120,15 +124,15 @@ static int recode_unit(const unsigned char *p, const unsigned char *end, const u
         for (uint64_t k = 0; k < nw; k++, p += 4)
             rc |= tm_varint_put(ids, *u32map_get(t, get_u32(p))); /* (counted: present) */
         rc |= tm_varint_put(out, nw) | tm_varint_put(out, ids->len) |
-              tm_buf_append(out, ids->data, ids->len) | tm_buf_append(out, p, 16);
+              tm_buf_append(out, ids->data, ids->len) | tm_buf_append(cases, p, 4) |
+              tm_buf_append(out, p + 4, 12);
         p += 16;
     }
     return rc;
 }
 
 tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
-                          const uint32_t *order, tm_buf *fwd, uint64_t *new_offs, tm_buf *vocab,
-                          tm_error *err)
+                          const uint32_t *order, tm_fwd_out *out, tm_buf *vocab, tm_error *err)
 {
     u32map t;
     tm_buf ids = TM_BUF_INIT;
@@ -147,10 +151,12 @@ tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
         if (order && k + PREFETCH_AHEAD < n)
             TM_PREFETCH(base + offs[order[k + PREFETCH_AHEAD]]);
         uint64_t a = offs[u], b = u + 1 < n ? offs[u + 1] : staged->len;
-        new_offs[k] = fwd->len;
-        rc = recode_unit(base + a, base + b, &t, fwd, &ids);
+        out->offs[k] = out->records.len;
+        out->case_offs[k] = out->cases.len;
+        rc = recode_unit(base + a, base + b, &t, &out->records, &out->cases, &ids);
     }
-    new_offs[n] = fwd->len;
+    out->offs[n] = out->records.len;
+    out->case_offs[n] = out->cases.len;
     u32map_free(&t);
     tm_buf_free(&ids);
     return rc ? tm_error_nomem(err) : TM_OK;
