@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # store.sh — the translation-memory store at scale, beside translate-toolkit's
 # tmdb, in one run. Usage: bench/store.sh BUILDDIR SRCDIR (or `make bench-store`).
-# STORE_BENCH_UNITS sets the memory size (default 1000000). translate-toolkit
+# STORE_BENCH_UNITS sets the memory size (default 1000000), STORE_IMPORT_RUNS how many
+# times it is imported (default 3; the median is reported). translate-toolkit
 # is compared on a smaller memory of TT_UNITS units (default 20000) with
 # TT_QUERIES queries per kind (default 5): it takes tens of seconds a query
 # there, so the full size is out of its reach; tmkit runs on that memory too.
@@ -19,8 +20,18 @@ trap 'rm -rf "$tmp"' EXIT
 
 $py "$src/bench/make_memory.py" "$src/corpora" $([ -d "$ntrex" ] && echo "$ntrex") "$units" \
     "$tmp/memory.tmx" "$tmp/queries.tsv" --seed 1
-/usr/bin/time -f '%e %M' -o "$tmp/t" "$tmkit" import -q "$tmp/tm.tmdb" "$tmp/memory.tmx"
-read -r isecs ikb <"$tmp/t"
+# The import runs STORE_IMPORT_RUNS times (default 3), each into a new store: this machine is
+# shared and its speed drifts, so the median is reported, with every run and the best.
+runs=${STORE_IMPORT_RUNS:-3}
+: >"$tmp/runs"
+for _ in $(seq "$runs"); do
+    rm -f "$tmp/tm.tmdb"
+    /usr/bin/time -f '%e %M %U %S' -o "$tmp/t" "$tmkit" import -q "$tmp/tm.tmdb" "$tmp/memory.tmx"
+    cat "$tmp/t" >>"$tmp/runs"
+done
+read -r isecs ikb < <(sort -n "$tmp/runs" | awk -v m=$(((runs + 1) / 2)) 'NR == m { print $1, $2 }')
+ibest=$(sort -n "$tmp/runs" | awk 'NR == 1 { print $1 }')
+iall=$(awk '{ printf "%s%.1f s (CPU %.1f s)", (NR > 1 ? ", " : ""), $1, $3 + $4 }' "$tmp/runs")
 tmx_bytes=$(stat -c %s "$tmp/memory.tmx")
 gz_bytes=$(gzip -9 -c "$tmp/memory.tmx" | wc -c)
 db_bytes=$(stat -c %s "$tmp/tm.tmdb")
@@ -51,7 +62,7 @@ echo "and 1000 fuzzy ones (a perturbed source). Latencies in-process (bench/stor
 echo
 echo "| measure | tmkit | target |"
 echo "|---|---|---|"
-echo "| import | $(awk -v u=$units -v s=$isecs 'BEGIN{printf "%.0f units/s (%.1f s)", u/s, s}'), peak $(( ikb / 1024 )) MB | ≥ 100 000 units/s |"
+echo "| import, median of $runs runs | $(awk -v u=$units -v s=$isecs 'BEGIN{printf "%.0f units/s (%.1f s)", u/s, s}'), peak $(( ikb / 1024 )) MB; best $(awk -v u=$units -v s=$ibest 'BEGIN{printf "%.0f units/s", u/s}'); runs: $iall | ≥ 100 000 units/s |"
 echo "| exact query (\`--min 100\`, top 5) p50 / p99 | $(field p50_us "$exact") / $(field p99_us "$exact") µs | p50 ≤ 50 µs |"
 echo "| fuzzy query (\`--min 70\`, top 5) p50 / p99 | $(field p50_us "$fuzzy") / $(field p99_us "$fuzzy") µs | p50 ≤ 5 ms, p99 ≤ 50 ms |"
 echo "| query memory | $(field anon_mb "$fuzzy") MB anonymous (heap); peak RSS $(field peak_rss_mb "$fuzzy") MB counts the mmap'd file pages the queries touched (kernel page cache, reclaimable) | bounded |"
