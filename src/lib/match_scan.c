@@ -58,9 +58,10 @@ typedef struct cursor {
 /* A run of letters and marks inside a word. */
 typedef struct run {
     size_t from, klen; /* where it starts in the text, and in the key */
-    size_t nch;        /* its characters */
-    unsigned b1, b2;   /* the base letters of its last two */
-    int marked, open;  /* it holds a mark; a run is being read */
+    uint32_t flags;    /* its characters' entries or-ed: NF_MARK when it holds a mark */
+    uint32_t bases;    /* the base letters of its last two characters, a byte each (the
+                          one before the last is 0 in a run of one) */
+    int open;          /* a run is being read */
 } run;
 
 static int nomem(scan *sc)
@@ -91,7 +92,7 @@ static int all_word_chars(const tm_buf *b)
 static int close_run(scan *sc, run *r, cursor *c)
 {
     r->open = 0;
-    if (!r->marked && !(r->nch >= 2 && tm_nf_tone_candidate(r->b1, r->b2)))
+    if (!(r->flags & NF_MARK) && !tm_nf_tone_candidate((r->bases >> 8) & 0xFF, r->bases & 0xFF))
         return 1;
     if (tm_norm((const char *)sc->p + r->from, c->i - r->from, TM_NORM_MATCH, &sc->one,
                 sc->err) != TM_OK)
@@ -140,7 +141,7 @@ static int scan_word(scan *sc, cursor *at)
     size_t ws = c.i, kws = c.ol;
     int number = sc->p[ws] >= '0' && sc->p[ws] <= '9';
     uint32_t cs = mt->case_sig;
-    run r = {0, 0, 0, 0, 0, 0, 0};
+    run r = {0, 0, 0, 0, 0};
     int rc;
     while (c.i < sc->n) {
         uint32_t e;
@@ -151,11 +152,9 @@ static int scan_word(scan *sc, cursor *at)
             break;
         if (e & NF_WORD) {
             if (!r.open)
-                r = (run){c.i, c.ol, 0, 0, 0, 0, 1};
-            r.marked |= (e & NF_MARK) != 0;
-            r.b1 = r.b2;
-            r.b2 = NF_BASE(e);
-            r.nch++;
+                r = (run){c.i, c.ol, 0, 0, 1};
+            r.flags |= e;
+            r.bases = r.bases << 8 | NF_BASE(e);
         } else if (r.open && (rc = close_run(sc, &r, &c)) != 1) {
             return rc;
         }
