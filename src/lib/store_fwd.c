@@ -18,8 +18,9 @@
  * Invariant: s->fwd_valid implies s->fwd holds exactly the raw bytes of
  * group s->fwd_group of segment s->fwd_seg, its checksum chunks verified,
  * its length prefixes and record heads read to the end without overrunning
- * it, and s->fwd_cases (in the mapped file, verified) holds four bytes per
- * variant of the group.
+ * it, s->fwd_unit holding where each of its units' records lies, and
+ * s->fwd_cases (in the mapped file, verified) holds four bytes per variant
+ * of the group.
  */
 #include <string.h>
 
@@ -71,11 +72,14 @@ static tm_status fwd_damaged(const tm_store *s, const segment *g, tm_error *err)
 }
 
 /* Every unit of the group has a length prefix and its bytes, its record
- * starts with a readable head, and the last one ends the group; *nv gets
- * the variants of all of them. */
-static int group_well_formed(const unsigned char *p, const unsigned char *end, size_t units,
-                             uint64_t *nv)
+ * starts with a readable head, and the last one ends the group. Each
+ * unit's record bounds and its variants' place among the group's go to
+ * s->fwd_unit (so a lookup is an index, not a walk); *nv gets the variants
+ * of all of them. */
+static int group_well_formed(tm_store *s, size_t units, uint64_t *nv)
 {
+    const unsigned char *base = (const unsigned char *)s->fwd.data, *p = base;
+    const unsigned char *end = base + s->fwd.len;
     *nv = 0;
     for (size_t k = 0; k < units; k++) {
         uint64_t len, date, n;
@@ -85,6 +89,7 @@ static int group_well_formed(const unsigned char *p, const unsigned char *end, s
         q = p;
         if (tm_fwd_record(&q, p + len, &date, &n) != 0 || n > (uint64_t)len)
             return 0;
+        s->fwd_unit[k] = (fwd_place){(size_t)(p - base), (size_t)len, *nv};
         *nv += n;
         p += len;
     }
@@ -134,8 +139,7 @@ static tm_status load_group(tm_store *s, size_t gi, size_t gr, tm_error *err)
     if (rc == -1)
         return tm_error_nomem(err);
     size_t units = g->nunits - gr * FWD_GROUP < FWD_GROUP ? g->nunits - gr * FWD_GROUP : FWD_GROUP;
-    const unsigned char *p = (const unsigned char *)s->fwd.data;
-    if (rc != 0 || !group_well_formed(p, p + s->fwd.len, units, &nv) || nv * 4 != cases)
+    if (rc != 0 || !group_well_formed(s, units, &nv) || nv * 4 != cases)
         return fwd_damaged(s, g, err);
     s->fwd_cases = g->sec[SEC_FWD] + off + clen;
     s->fwd_cases_len = cases;
@@ -150,21 +154,10 @@ tm_status tm_fwd_unit(tm_store *s, size_t gi, uint32_t local, tm_fwd_rec *r, tm_
     tm_status st = load_group(s, gi, local / FWD_GROUP, err);
     if (st != TM_OK)
         return st;
-    const unsigned char *q = (const unsigned char *)s->fwd.data, *stop = q + s->fwd.len;
-    uint64_t len = 0, before = 0; /* variants of the units before it in the group */
-    for (uint32_t k = 0;; k++) { /* (group_well_formed: every prefix and head reads) */
-        tm_varint_get(&q, stop, &len);
-        if (k == local % FWD_GROUP)
-            break;
-        const unsigned char *h = q;
-        uint64_t date = 0, nv = 0;
-        tm_fwd_record(&h, q + len, &date, &nv);
-        before += nv;
-        q += len;
-    }
-    r->p = q;
-    r->end = q + len;
-    r->cases = s->fwd_cases + 4 * before;
+    const fwd_place *u = &s->fwd_unit[local % FWD_GROUP]; /* (set by group_well_formed) */
+    r->p = (const unsigned char *)s->fwd.data + u->off;
+    r->end = r->p + u->len;
+    r->cases = s->fwd_cases + 4 * u->first_variant;
     r->cases_end = s->fwd_cases + s->fwd_cases_len;
     return TM_OK;
 }

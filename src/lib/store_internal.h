@@ -158,6 +158,14 @@ typedef struct segment {
     unsigned char *verified;         /* one bit per chunk of SEC_CHUNKS: checked */
 } segment;
 
+/* Where a unit's record lies in an inflated match-data group (its bytes
+ * fwd[off, off + len)) and the place of its first variant among the
+ * group's (its case signature is the first_variant-th of the tail). */
+typedef struct fwd_place {
+    size_t off, len;
+    uint64_t first_variant;
+} fwd_place;
+
 struct tm_store {
     char *path;
     int fd;
@@ -180,6 +188,7 @@ struct tm_store {
     tm_buf fwd;
     const unsigned char *fwd_cases; /* the group's case signatures, in the mapped file */
     size_t fwd_cases_len;
+    fwd_place fwd_unit[FWD_GROUP];  /* each unit's record in fwd, its first case signature */
     z_stream fz;
     int fz_ready;
     uint16_t *tally; /* per unit of the biggest segment, zero between queries (store_query.c) */
@@ -233,10 +242,6 @@ uint64_t tm_store_next_id(const tm_store *s);
 void tm_slot_encode(unsigned char *buf, const slot *sl);
 
 /* store_vocab.c: word numbers of the match data */
-/* Renumber the staged match data of n units (offs: where each starts) into
- * fwd in the given order (order[k]: the staged unit that becomes unit k;
- * NULL: as staged), new_offs receiving n + 1 offsets, and write the
- * vocabulary section. */
 /* The final match data of n units: their records (unit k's at
  * records[offs[k], offs[k + 1])) and their case signatures (unit k's at
  * cases[case_offs[k], case_offs[k + 1]), four bytes per variant). offs and
@@ -245,6 +250,9 @@ typedef struct tm_fwd_out {
     tm_buf records, cases;
     uint64_t *offs, *case_offs;
 } tm_fwd_out;
+/* Renumber the staged match data of n units (offs: where each starts) into
+ * out in the given order (order[k]: the staged unit that becomes unit k;
+ * NULL: as staged), and write the vocabulary section. */
 tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
                           const uint32_t *order, tm_fwd_out *out, tm_buf *vocab, tm_error *err);
 /* The segment's number for a word hash: 1 and *id, 0 when the segment has
