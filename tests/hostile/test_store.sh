@@ -150,11 +150,15 @@ done
 crc32_le() { gzip -c | tail -c 8 | head -c 4; }
 cur=$("$TMKIT" stats "$W/good.tmdb" | sed -n 's/^format: //p')
 fut=$((cur + 1))
-cp "$W/good.tmdb" "$D"
-for base in 0 4096; do
-    printf "\\$(printf '%03o' "$fut")\\000\\000\\000" | dd of="$D" bs=1 seek=$((base + 8)) conv=notrunc status=none
-    dd if="$D" bs=1 skip=$base count=52 status=none | crc32_le | dd of="$D" bs=1 seek=$((base + 52)) conv=notrunc status=none
-done
+# D = good.tmdb with both slots claiming format $1, their CRCs fixed
+set_format() {
+    cp "$W/good.tmdb" "$D"
+    for base in 0 4096; do
+        printf "\\$(printf '%03o' "$1")\\000\\000\\000" | dd of="$D" bs=1 seek=$((base + 8)) conv=notrunc status=none
+        dd if="$D" bs=1 skip=$base count=52 status=none | crc32_le | dd of="$D" bs=1 seek=$((base + 52)) conv=notrunc status=none
+    done
+}
+set_format "$fut"
 [ "$(cmp -l "$D" "$W/good.tmdb" | awk '$1 != 9 && $1 != 4105 && !($1 >= 53 && $1 <= 56) && !($1 >= 4149 && $1 <= 4152)' | wc -l)" = 0 ] \
     && ok || fail "only the version and the CRCs should differ"
 judge "format version $fut"
@@ -169,6 +173,21 @@ run "$TMKIT" import "$D" "$W/b.tmx"
 expect_error 2 "$D"
 expect_stderr "format version $fut"
 cmp -s "$D" "$W/future.tmdb" && ok || fail "import must not touch a store of a newer format"
+
+# --- an older format version (a store from before a format change): refused, untouched -------------
+old=$((cur - 1))
+set_format "$old"
+judge "format version $old"
+for c in check stats query1 query2 export; do
+    s=${c}_status
+    [ "${!s}" = 2 ] && ok || fail "format $old: $c should fail"
+done
+run "$TMKIT" check "$D"
+expect_stderr '^tmkit: .*d\.tmdb: store written by format version '"$old"', which this tmkit \(version '"$cur"'\) no longer reads: export it with the tmkit that wrote it and import the TMX$'
+cp "$D" "$W/older.tmdb"
+run "$TMKIT" import "$D" "$W/b.tmx"
+expect_error 2 "$D"
+cmp -s "$D" "$W/older.tmdb" && ok || fail "import must not touch a store of an older format"
 
 # --- not stores at all ----------------------------------------------------------------------------
 printf 'not a store\n' >"$W/text.tmdb"
