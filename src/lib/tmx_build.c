@@ -45,7 +45,7 @@ typedef struct element {
 
 static unsigned long line_now(tmx_build *b)
 {
-    return (unsigned long)xmlSAX2GetLineNumber(b->ctxt);
+    return b->ctxt ? (unsigned long)xmlSAX2GetLineNumber(b->ctxt) : b->line;
 }
 
 /* A problem that ends the read whatever the mode. */

@@ -30,7 +30,8 @@
 typedef struct tmx_build {
     const char *name; /* file name for messages */
     int lenient;      /* skip and count a broken unit instead of failing */
-    xmlParserCtxtPtr ctxt;
+    xmlParserCtxtPtr ctxt; /* NULL while the fast path reads (tmx_fast.c) */
+    unsigned long line;    /* then the line of the event, as libxml2 would say */
 
     int depth;       /* depth of the next element to open (the root is 0) */
     int ignore;      /* depth of the subtree being skipped, or -1 */

@@ -22,15 +22,19 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
 
 #include "tmx_build.h"
+#include "tmx_fast.h"
 
 #define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | \
                         XML_PARSE_NOWARNING)
 #define CHUNK (64 * 1024)
+#define FAST_CHUNK (256 * 1024)
+#define FAST_MAX_TOKEN (4 << 20) /* a longer token goes to libxml2 */
 
 struct tm_tmx_reader {
     tmx_build b;
@@ -41,6 +45,19 @@ struct tm_tmx_reader {
     size_t mem_len, mem_pos;
     char *chunk;         /* the last 64 KiB read from fp (files only) */
     int finished; /* the parser has had the whole input */
+    int lenient;
+
+    /* The fast path (tmx_fast.c), while it reads: the input must be a file
+     * or memory, to be read again by libxml2 when the fast path gives up.
+     * Then the units it handed out (delivered) are skipped (skip). */
+    int fast;
+    tmx_fast fx;
+    char *fbuf;            /* file bytes not consumed yet: [fpos, flen) */
+    size_t fpos, flen, fcap;
+    size_t fchunk;         /* bytes read (or offered from memory) at a time */
+    size_t fwin;           /* memory: how much is offered now */
+    size_t delivered, skip;
+    int bailed;
 };
 
 /* The next bytes of the input (at most want) in *data: read into r->chunk
@@ -103,7 +120,7 @@ static tm_status fail(tm_tmx_reader *r, tm_error *err)
 
 /* Create the parser on the first bytes (they tell UTF-16 from UTF-8) and
  * parse up to the start of <body>. */
-static tm_status start(tm_tmx_reader *r, tm_error *err)
+static tm_status start_libxml2(tm_tmx_reader *r, tm_error *err)
 {
     xmlSAXHandler sax;
     tmx_build_handlers(&sax);
@@ -119,6 +136,89 @@ static tm_status start(tm_tmx_reader *r, tm_error *err)
     r->b.ctxt = r->ctxt;
     while (!r->b.body_seen && !r->finished)
         if ((st = feed(r, err)) != TM_OK)
+            return st;
+    return TM_OK;
+}
+
+/* The fast path gave up: everything is read again by libxml2 from the
+ * first byte, and the units already handed out are skipped. */
+static tm_status restart(tm_tmx_reader *r, tm_error *err)
+{
+    tmx_fast_free(&r->fx);
+    r->fast = 0;
+    r->bailed = 1;
+    tmx_build_free(&r->b);
+    tmx_build_init(&r->b, r->name, r->lenient);
+    r->skip = r->delivered;
+    r->finished = 0;
+    r->mem_pos = 0;
+    if (r->fp) {
+        clearerr(r->fp);
+        if (fseek(r->fp, 0, SEEK_SET) != 0)
+            return tm_error_at(err, TM_EIO, r->name, 0, "cannot read again: %s", strerror(errno));
+    }
+    return start_libxml2(r, err);
+}
+
+/* The fast path's next input: from memory a window of it, from a file
+ * what is left unconsumed and the next chunk. */
+static tm_status fast_input(tm_tmx_reader *r, const char **p, size_t *n, int *last, tm_error *err)
+{
+    if (r->mem) {
+        size_t left = r->mem_len - r->mem_pos;
+        *n = left < r->fwin ? left : r->fwin;
+        *p = r->mem + r->mem_pos;
+        *last = *n == left;
+        return TM_OK;
+    }
+    memmove(r->fbuf, r->fbuf + r->fpos, r->flen - r->fpos);
+    r->flen -= r->fpos;
+    r->fpos = 0;
+    if (tm_array_reserve(&r->fbuf, &r->fcap, r->flen + r->fchunk, 1, FAST_CHUNK) != 0)
+        return tm_error_nomem(err);
+    size_t got = fread(r->fbuf + r->flen, 1, r->fchunk, r->fp);
+    if (got < r->fchunk && ferror(r->fp))
+        return tm_error_at(err, TM_EIO, r->name, 0, "read error: %s", strerror(errno));
+    r->flen += got;
+    *p = r->fbuf;
+    *n = r->flen;
+    *last = got < r->fchunk;
+    return TM_OK;
+}
+
+/* Tokens of the next input through the fast path, or the switch to
+ * libxml2 when it gives up. */
+static tm_status fast_feed(tm_tmx_reader *r, tm_error *err)
+{
+    const char *p = NULL;
+    size_t n = 0, used;
+    int last = 0;
+    tm_status st = fast_input(r, &p, &n, &last, err);
+    if (st != TM_OK)
+        return st;
+    int rc = tmx_fast_feed(&r->fx, p, n, last, &used);
+    if (rc == 0 && used == 0 && !last && n >= FAST_MAX_TOKEN)
+        rc = -1;
+    if (rc != 0)
+        return restart(r, err);
+    if (r->mem) {
+        r->mem_pos += used;
+        r->fwin = used ? r->fchunk : r->fwin * 2; /* (a token longer than the window) */
+    } else {
+        r->fpos = used;
+    }
+    r->finished = last;
+    return TM_OK;
+}
+
+/* Read up to the start of <body>. */
+static tm_status start(tm_tmx_reader *r, tm_error *err)
+{
+    tm_status st;
+    if (!r->fast && (st = start_libxml2(r, err)) != TM_OK)
+        return st;
+    while (r->fast && !r->b.body_seen && !r->finished)
+        if ((st = fast_feed(r, err)) != TM_OK)
             return st;
     if (!r->b.body_seen && r->b.fail.code != TM_OK)
         return fail(r, err); /* (a later error comes after the units before it) */
@@ -145,8 +245,12 @@ static tm_tmx_reader *reader_new(const char *name, int flags)
         free(r);
         return NULL;
     }
-    if (r)
-        tmx_build_init(&r->b, r->name, flags & TM_TMX_LENIENT);
+    if (r) {
+        r->lenient = flags & TM_TMX_LENIENT;
+        tmx_build_init(&r->b, r->name, r->lenient);
+        tmx_fast_init(&r->fx, &r->b);
+        r->fchunk = r->fwin = flags & TMX_READ_SMALL_CHUNKS ? 7 : FAST_CHUNK;
+    }
     return r;
 }
 
@@ -159,8 +263,12 @@ tm_status tm_tmx_reader_open(tm_tmx_reader **out, const char *path, int flags,
     if (!fp)
         return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
     tm_tmx_reader *r = reader_new(is_stdin ? "<stdin>" : path, flags);
-    if (r)
+    struct stat sb;
+    if (r) {
         r->fp = fp; /* (closed by tm_tmx_reader_free from here on) */
+        r->fast = !is_stdin && !(flags & TMX_READ_NO_FAST) && fstat(fileno(fp), &sb) == 0 &&
+                  S_ISREG(sb.st_mode);
+    }
     if (!r || !(r->chunk = malloc(CHUNK))) {
         if (r)
             tm_tmx_reader_free(r);
@@ -183,6 +291,7 @@ tm_status tm_tmx_reader_open_mem(tm_tmx_reader **out, const char *name,
     }
     memcpy(r->mem, data, len);
     r->mem_len = len;
+    r->fast = !(flags & TMX_READ_NO_FAST);
     return open_reader(r, out, err);
 }
 
@@ -191,24 +300,33 @@ tm_status tm_tmx_reader_next(tm_tmx_reader *r, tm_tu *tu, int *got, tm_error *er
     tm_tu_clear(tu);
     *got = 0;
     tmx_build *b = &r->b;
-    while (b->qhead == b->qlen) {
-        if (b->fail.code != TM_OK)
-            return fail(r, err);
-        if (r->finished)
-            return TM_OK;
-        b->qhead = b->qlen = 0;
-        tm_status st = feed(r, err);
-        if (st != TM_OK)
-            return st;
+    for (;;) {
+        while (b->qhead == b->qlen) {
+            if (b->fail.code != TM_OK)
+                return fail(r, err);
+            if (r->finished)
+                return TM_OK;
+            b->qhead = b->qlen = 0;
+            tm_status st = r->fast ? fast_feed(r, err) : feed(r, err);
+            if (st != TM_OK)
+                return st;
+        }
+        tm_tu *next = &b->queue[b->qhead++];
+        if (r->skip == 0)
+            break;
+        r->skip--; /* (handed out before libxml2 took over) */
+        tm_tu_clear(next);
     }
-    *tu = b->queue[b->qhead++];
+    *tu = b->queue[b->qhead - 1];
     *got = 1;
+    r->delivered++;
     return TM_OK;
 }
 
 const char *tm_tmx_reader_version(const tm_tmx_reader *r) { return r->b.version; }
 const tm_annot *tm_tmx_reader_header(const tm_tmx_reader *r) { return &r->b.header; }
 size_t tm_tmx_reader_skipped(const tm_tmx_reader *r) { return r->b.skipped; }
+int tmx_reader_bailed(const tm_tmx_reader *r) { return r->bailed; }
 
 void tm_tmx_reader_free(tm_tmx_reader *r)
 {
@@ -224,6 +342,8 @@ void tm_tmx_reader_free(tm_tmx_reader *r)
     if (r->fp && r->fp != stdin)
         fclose(r->fp);
     tmx_build_free(&r->b);
+    tmx_fast_free(&r->fx);
+    free(r->fbuf);
     free(r->chunk);
     free(r->mem);
     free(r->name);
