@@ -90,6 +90,10 @@ static const doc_case CASES[] = {
     {"a second segment", HEAD "<tu><tuv xml:lang=\"vi\"><seg>a</seg><seg>b</seg></tuv></tu>\n" UNIT("c", "d") TAIL, 0},
     {"not TMX", "<html><body/></html>", 0},
     {"empty CDATA", HEAD UNIT("<ph><![CDATA[]]></ph>", "b") TAIL, 0},
+    {"no space after SYSTEM", "<!DOCTYPE tmx SYSTEM\"t.dtd\"><tmx version=\"1.4\"><header/><body>"
+                              UNIT("a", "b") "</body></tmx>", 0},
+    {"no space between PUBLIC literals", "<!DOCTYPE tmx PUBLIC \"p\"\"t.dtd\"><tmx version=\"1.4\"><header/>"
+                                         "<body>" UNIT("a", "b") "</body></tmx>", 0},
     {"UTF-16", "\xFF\xFE<\0t\0m\0x\0/\0>\0", 0},
 };
 

@@ -347,6 +347,14 @@ static int literal(scan *s, int pubid)
             return rc_;                                                                          \
     } while (0)
 
+/* White space that must be there. */
+static int need_space(scan *s)
+{
+    size_t before = s->i;
+    TRY(skip_space(s));
+    return s->i > before ? DONE : BAIL;
+}
+
 /* <!DOCTYPE name [SYSTEM "..." | PUBLIC "..." "..."]>, no internal subset. */
 static int doctype(tmx_fast *f, scan *s)
 {
@@ -354,24 +362,21 @@ static int doctype(tmx_fast *f, scan *s)
         return BAIL;
     size_t at, len;
     s->i += 9;
-    size_t before = s->i;
-    TRY(skip_space(s));
-    if (s->i == before)
-        return BAIL;
+    TRY(need_space(s));
     TRY(name(s, &at, &len, 1));
-    before = s->i;
+    size_t before = s->i;
     TRY(skip_space(s));
     if (s->i > before && starts(s, "SYSTEM") != BAIL) {
         TRY(starts(s, "SYSTEM"));
         s->i += 6;
-        TRY(skip_space(s));
+        TRY(need_space(s));
         TRY(literal(s, 0));
     } else if (s->i > before && starts(s, "PUBLIC") != BAIL) {
         TRY(starts(s, "PUBLIC"));
         s->i += 6;
-        TRY(skip_space(s));
+        TRY(need_space(s));
         TRY(literal(s, 1));
-        TRY(skip_space(s));
+        TRY(need_space(s));
         TRY(literal(s, 0));
     }
     TRY(skip_space(s));

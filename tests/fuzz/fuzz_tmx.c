@@ -1,16 +1,36 @@
 /*
  * fuzz_tmx.c — libFuzzer harness: arbitrary bytes as a TMX file, read
  * strictly or leniently (first byte), every unit written back through the
- * TMX writer, and the same bytes through the validator.
+ * TMX writer, and the same bytes through the validator. The reader's fast
+ * path is held to libxml2: the bytes are read with it (whole and 7 bytes at
+ * a time) and without it, and the outcomes must be equal (abort if not).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "../tmx_outcome.h"
 #include "tmkit.h"
 
 static char path[64];
+
+static void same_as_libxml2(const uint8_t *data, size_t size, int lenient)
+{
+    int bailed;
+    char *ref = tmx_outcome((const char *)data, size, NULL, lenient | TMX_READ_NO_FAST, &bailed);
+    for (int flags = 0; flags <= TMX_READ_SMALL_CHUNKS; flags += TMX_READ_SMALL_CHUNKS) {
+        char *got = tmx_outcome((const char *)data, size, NULL, lenient | flags, &bailed);
+        if (strcmp(ref, got) != 0) {
+            fprintf(stderr, "fast path and libxml2 differ (flags %x):\nlibxml2:\n%s\nfast:\n%s\n",
+                    flags, ref, got);
+            abort();
+        }
+        free(got);
+    }
+    free(ref);
+}
 
 static void validate(const uint8_t *data, size_t size)
 {
@@ -56,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fclose(sink);
         tm_tmx_reader_free(r);
     }
+    same_as_libxml2(data + 1, size - 1, flags);
     validate(data + 1, size - 1);
     return 0;
 }
