@@ -171,9 +171,11 @@ static tm_status fast_input(tm_tmx_reader *r, const char **p, size_t *n, int *la
         *last = *n == left;
         return TM_OK;
     }
-    memmove(r->fbuf, r->fbuf + r->fpos, r->flen - r->fpos);
-    r->flen -= r->fpos;
-    r->fpos = 0;
+    if (r->fpos) {
+        memmove(r->fbuf, r->fbuf + r->fpos, r->flen - r->fpos);
+        r->flen -= r->fpos;
+        r->fpos = 0;
+    }
     if (tm_array_reserve(&r->fbuf, &r->fcap, r->flen + r->fchunk, 1, FAST_CHUNK) != 0)
         return tm_error_nomem(err);
     size_t got = fread(r->fbuf + r->flen, 1, r->fchunk, r->fp);
