@@ -67,7 +67,17 @@ static const doc_case CASES[] = {
     {"elements outside the shape",
      "<tmx version=\"1.4\"><header><note>h</note><prop type=\"t\">p</prop><x><y/></x></header>"
      "<extra a=\"1\">text<z/></extra><body>" UNIT("a", "b") "</body><after/></tmx>", 1},
+    {"long runs", HEAD UNIT("a long run of plain ASCII text, then ạ ệ ổ and more text\nnext line after "
+                            "a break, \xEF\xBF\xBD and \xEF\xA4\x80 are characters, ] ]] ]>",
+                            "Une longue phrase française avec des accents é è ê à ç, assez longue") TAIL, 1},
     /* given up on: libxml2 reads them, or reports them */
+    {"U+FFFF in a long run", HEAD UNIT("a long run of plain text \xEF\xBF\xBF here", "x") TAIL, 0},
+    {"U+FFFE in a long run", HEAD UNIT("a long run of plain text \xEF\xBF\xBE here", "x") TAIL, 0},
+    {"bad byte in a long run", HEAD UNIT("a long run of plain text ạ \xFF here and more", "x") TAIL, 0},
+    {"surrogate in a long run", HEAD UNIT("a long run of plain text \xED\xA0\x80 here and more", "x") TAIL, 0},
+    {"cut character in a long run", HEAD UNIT("a long run of plain text \xE1\xBA here and more", "x") TAIL, 0},
+    {"control in a long run", HEAD UNIT("a long run of plain text \x0B here and more", "x") TAIL, 0},
+    {"]]> in a long run", HEAD UNIT("a long run of plain text ]]> here and more", "x") TAIL, 0},
     {"latin-1", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><tmx version=\"1.4\"><header/><body>"
                 UNIT("caf\xE9", "x") "</body></tmx>", 0},
     {"internal subset",

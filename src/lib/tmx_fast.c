@@ -20,6 +20,9 @@
 #include "tmx_fast.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "utf8.h"
 
@@ -217,6 +220,36 @@ static int characters(tmx_fast *f, const void *p, size_t n)
 
 /* ---- text and references -------------------------------------------------- */
 
+/* Bytes that end a plain stretch of text: markup, references, "]]>",
+ * controls (line ends included: they are counted) and 0xEF (U+FFFE and
+ * U+FFFF are not XML characters). */
+static int stops_text(unsigned c)
+{
+    return c < 0x20 || c == '<' || c == '&' || c == ']' || c == 0xEF;
+}
+
+/* How many bytes at p are not stops_text, 16 at a time where SSE2 is. */
+static size_t plain_run(uchar *p, size_t n)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), rb = _mm_set1_epi8(']'),
+                  ef = _mm_set1_epi8((char)0xEF), ctl = _mm_set1_epi8(0x1F);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
+                                    _mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, ef)));
+        stop = _mm_or_si128(stop, _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v)); /* (v <= 0x1F) */
+        unsigned m = (unsigned)_mm_movemask_epi8(stop);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < n && !stops_text(p[i]))
+        i++;
+    return i;
+}
+
 /* Character data from s->i up to the next markup, handed over in runs.
  * What was handed over is consumed: a character cut by the end of the
  * input ends the token there (DONE), and is MORE only when it comes
@@ -227,7 +260,10 @@ static int text(tmx_fast *f, scan *s)
     int rc = DONE;
     while (s->i < s->n && rc == DONE) {
         unsigned c = s->p[s->i];
-        if (c >= 0x20 && c < 0x80 && c != '<' && c != '&' && c != ']') {
+        size_t plain = plain_run(s->p + s->i, s->n - s->i), valid;
+        if (plain >= 16 && (valid = tm_utf8_valid_prefix((const char *)s->p + s->i, plain)) > 0) {
+            s->i += valid; /* (what follows, a character cut or not valid, one at a time) */
+        } else if (c >= 0x20 && c < 0x80 && c != '<' && c != '&' && c != ']') {
             s->i++;
         } else if (c == '<' || c == '&') {
             break;
