@@ -89,8 +89,8 @@ static int number_words(u32map *t, tm_buf *vocab)
         return -1;
     size_t n = 0;
     for (size_t i = 0; i <= t->mask; i++)
-        if (t->used[i])
-            r[n++] = (ranked){t->key[i], t->val[i]};
+        if (t->slot[i].used)
+            r[n++] = (ranked){t->slot[i].key, t->slot[i].val};
     if (n > 1)
         qsort(r, n, sizeof *r, cmp_ranked);
     int rc = tm_buf_grow(vocab, n * VOCENT_SIZE);

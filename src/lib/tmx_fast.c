@@ -4,8 +4,9 @@
  *
  * Why: libxml2 decodes Vietnamese text one character at a time, and on the
  * bench memory its tokenizer alone was 2.8 s of an import's 22 s of CPU.
- * This tokenizer walks ASCII with a table and validates the rest as UTF-8
- * in one pass, and hands the builder the same SAX2 events.
+ * This tokenizer finds the end of a text 16 bytes at a time (plain_run),
+ * validates it with the SIMD UTF-8 validator, and hands the builder the
+ * same SAX2 events.
  *
  * Every token is parsed from its first byte to its last before anything is
  * called: a token cut by the end of the input is left for the next feed,
