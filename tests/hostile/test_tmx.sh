@@ -107,6 +107,26 @@ refused html.tmx 2 'not a TMX file: root element is <html>'
 # XInclude is not processed: <xi:include> is an unknown element in <seg>
 refused xinclude.tmx 2 'unexpected <include> in <seg>'
 
+# an error after many 256 KiB chunks: the reader's fast path has handed out thousands of units
+# when it meets it and gives up, libxml2 reads the file again and reports it; from standard
+# input (libxml2 alone) the message and its line are the same
+{ printf '<?xml version="1.0" encoding="UTF-8"?>\n%s\n' "$HEAD"
+  for i in $(seq 1 4000); do
+      tu "$i" "Câu số $i: hợp tác thương mại biên giới giai đoạn 2024 - 2026 giữa hai tỉnh." \
+         "Phrase n° $i : coopération en matière de commerce frontalier pour 2024-2026."
+  done
+  tu bad 'Kim ngạch &nbsp; tăng.' 'Hausse.'
+  tu 4001 'Cảm ơn.' 'Merci.'
+  printf '%s\n' "$TAIL"; } >"$W/late-error.tmx"
+refused late-error.tmx 2 "not well-formed XML .*Entity 'nbsp' not defined"
+run "$TMKIT" tmx convert --to tsv "$W/late-error.tmx"
+from_file=$(printf '%s' "$err" | sed 's/^tmkit: [^:]*://')
+run "$TMKIT" tmx convert --to tsv - <"$W/late-error.tmx"
+from_stdin=$(printf '%s' "$err" | sed 's/^tmkit: [^:]*://')
+[ -n "$from_file" ] && [ "$from_file" = "$from_stdin" ] && ok ||
+    fail "a late error: '$from_file' from the file, '$from_stdin' from standard input"
+printf '%s' "$from_file" | grep -q '^4003: ' && ok || fail "a late error is on line 4003, said '$from_file'"
+
 # nothing of /etc/passwd or of the secret in any output, nor in the store
 for f in xxe-passwd xxe-secret xxe-param xxe-extdtd xinclude; do
     for args in "tmx validate" "tmx convert --to tsv" "tmx convert --to tmx" "tmx convert --to jsonl"; do
