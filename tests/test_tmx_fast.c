@@ -165,6 +165,34 @@ START_TEST(test_utf16_fixture_goes_to_libxml2)
 }
 END_TEST
 
+/* The fixtures in the shapes CAT tools write: the same outcome both ways,
+ * and OmegaT's, memoQ's and Okapi's read by the fast path to the end. */
+START_TEST(test_cat_tool_fixtures)
+{
+    static const struct {
+        const char *file;
+        int fast;
+    } F[] = {{"omegat.tmx", 1}, {"memoq.tmx", 1}, {"okapi.tmx", 1}, {"trados-utf16.tmx", 0},
+             {"invalid.tmx", -1}};
+    for (size_t i = 0; i < sizeof F / sizeof F[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/tests/fixtures/tmx/%s", test_srcdir(), F[i].file);
+        int ref_bailed, bailed;
+        char *ref = tmx_outcome(NULL, 0, path, TMX_READ_NO_FAST, &ref_bailed);
+        for (int flags = 0; flags <= TMX_READ_SMALL_CHUNKS; flags += TMX_READ_SMALL_CHUNKS) {
+            char *got = tmx_outcome(NULL, 0, path, flags, &bailed);
+            ck_assert_msg(strcmp(ref, got) == 0, "%s (flags %x):\nlibxml2:\n%s\nfast path:\n%s",
+                          F[i].file, flags, ref, got);
+            if (F[i].fast >= 0)
+                ck_assert_msg(bailed == !F[i].fast, "%s: the fast path %s", F[i].file,
+                              bailed ? "gave up" : "read it all");
+            free(got);
+        }
+        free(ref);
+    }
+}
+END_TEST
+
 /* A document of many chunks: every token kind cut by the chunk ends
  * somewhere, CRLF and multi-byte characters across them. */
 START_TEST(test_large_document_across_chunks)
@@ -227,6 +255,7 @@ static Suite *tmx_fast_suite(void)
     tcase_add_loop_test(tc, test_documents_read_as_libxml2_reads_them, 0,
                         (int)(sizeof CASES / sizeof CASES[0]));
     tcase_add_test(tc, test_utf16_fixture_goes_to_libxml2);
+    tcase_add_test(tc, test_cat_tool_fixtures);
     tcase_add_test(tc, test_large_document_across_chunks);
     tcase_add_test(tc, test_late_error_hands_out_each_unit_once);
     suite_add_tcase(s, tc);
