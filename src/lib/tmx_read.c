@@ -8,6 +8,14 @@
  * file, and no DOM is built: an import spends its parsing time in the
  * tokenizer, not in building and freeing trees.
  *
+ * A regular file or an in-memory document goes first through the fast
+ * path (tmx_fast.c), 256 KiB at a time, which feeds the same handlers.
+ * When it gives up, the document is read again from its first byte by
+ * libxml2, and the units already handed out are skipped (delivered,
+ * skip): the caller sees one stream of units, and every error is
+ * libxml2's or the builder's. Standard input, which cannot be read again,
+ * goes to libxml2 alone.
+ *
  * The whole document is parsed, to its last byte: a file cut after
  * </body> is reported as not well-formed, like one cut anywhere else.
  * Units before an error are still handed out, then the error.
