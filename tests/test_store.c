@@ -932,12 +932,66 @@ START_TEST(test_not_a_store)
 }
 END_TEST
 
+/* tm_seg_lower_bound starts where evenly spread keys would put the key and
+ * gallops from there: on keys that are not spread (all small, all large,
+ * clustered, repeated) it must still find the first key >= the target,
+ * as a linear scan does. */
+START_TEST(test_lower_bound_on_uneven_keys)
+{
+    enum { N = 3000 };
+    static unsigned char sec[N * TERMENT_SIZE];
+    uint32_t keys[N];
+    for (int shape = 0; shape < 5; shape++) {
+        uint32_t x = 12345u + (uint32_t)shape;
+        for (int i = 0; i < N; i++) {
+            x = x * 1103515245u + 12345u;
+            keys[i] = shape == 0 ? (uint32_t)i * 3u                      /* all small */
+                      : shape == 1 ? 0xFFFFF000u + (uint32_t)i             /* all large */
+                      : shape == 2 ? (i < N / 2 ? 7u : 0x80000000u + (x >> 24)) /* two clusters */
+                      : shape == 3 ? (uint32_t)(i / 100) * 0x01000000u     /* long runs */
+                                   : x;                                   /* spread */
+        }
+        for (int i = 1; i < N; i++) /* (insertion sort: the shapes are nearly sorted) */
+            for (int j = i; j > 0 && keys[j - 1] > keys[j]; j--) {
+                uint32_t t = keys[j];
+                keys[j] = keys[j - 1];
+                keys[j - 1] = t;
+            }
+        for (int i = 0; i < N; i++) {
+            unsigned char *e = sec + (size_t)i * TERMENT_SIZE;
+            memset(e, 0, TERMENT_SIZE);
+            e[0] = (unsigned char)keys[i], e[1] = (unsigned char)(keys[i] >> 8);
+            e[2] = (unsigned char)(keys[i] >> 16), e[3] = (unsigned char)(keys[i] >> 24);
+        }
+        for (int n = 0; n <= N; n += n < 40 ? 1 : 997) {
+            segment g;
+            memset(&g, 0, sizeof g);
+            g.sec[SEC_TERMS] = sec;
+            g.sec_len[SEC_TERMS] = (uint64_t)n * TERMENT_SIZE;
+            for (int t = 0; t < 400; t++) {
+                x = x * 1103515245u + 12345u;
+                uint32_t target = t % 3 == 0 && n ? keys[(x >> 8) % (uint32_t)n] + (uint32_t)(t % 2)
+                                  : t % 3 == 1    ? x >> (t % 32)
+                                                  : x;
+                size_t want = 0, got = 99999;
+                while (want < (size_t)n && keys[want] < target)
+                    want++;
+                ck_assert_int_eq(tm_seg_lower_bound(&g, SEC_TERMS, TERMENT_SIZE, 4, target, &got), 0);
+                ck_assert_msg(got == want, "shape %d, %d keys, target %u: %zu, not %zu", shape, n,
+                              target, got, want);
+            }
+        }
+    }
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
     TCase *tc = tcase_create("basics");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_import_and_read_back);
+    tcase_add_test(tc, test_lower_bound_on_uneven_keys);
     tcase_add_test(tc, test_each_returns_units_whole);
     tcase_add_test(tc, test_duplicates_merge_across_imports);
     tcase_add_test(tc, test_duplicates_within_one_import);

@@ -167,15 +167,63 @@ int tm_seg_verify(segment *g, int k, uint64_t off, uint64_t len)
     return 0;
 }
 
+/* The key of entry i of section k, its chunk verified first (lazy
+ * sections): 0, or -1 when the chunk fails its checksum. */
+static int key_at(segment *g, int k, size_t ent, int keybytes, size_t i, uint64_t *key)
+{
+    if (sec_is_lazy(k) && tm_seg_verify(g, k, (uint64_t)i * ent, ent) != 0)
+        return -1;
+    const unsigned char *p = g->sec[k] + i * ent;
+    *key = keybytes == 8 ? get_u64(p) : get_u32(p);
+    return 0;
+}
+
+/* The keys are hashes, spread evenly over their range: the search starts
+ * where that spread puts the key, gallops out to bracket it, and ends with
+ * a binary search of the bracket. On a million exact keys it reads one or
+ * two chunks, where a plain binary search read a dozen (each verified
+ * against its checksum on first use: a third of an exact query's time).
+ * The spread only decides where to look first: any sorted section is
+ * searched correctly, in O(log n) probes at worst. */
 int tm_seg_lower_bound(segment *g, int k, size_t ent, int keybytes, uint64_t key, size_t *pos)
 {
-    const unsigned char *t = g->sec[k];
-    size_t lo = 0, hi = g->sec_len[k] / ent;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (sec_is_lazy(k) && tm_seg_verify(g, k, (uint64_t)mid * ent, ent) != 0)
+    size_t n = g->sec_len[k] / ent, lo = 0, hi = n; /* the answer lies in [lo, hi] */
+    uint64_t at;
+    if (n > 0 && (uint64_t)n < ((uint64_t)1 << 32)) {
+        uint64_t top = keybytes == 8 ? key >> 32 : key & 0xFFFFFFFFu;
+        size_t i = (size_t)((top * n) >> 32);
+        if (key_at(g, k, ent, keybytes, i, &at) != 0)
             return -1;
-        uint64_t at = keybytes == 8 ? get_u64(t + mid * ent) : get_u32(t + mid * ent);
+        if (at < key) {
+            lo = i + 1;
+            for (size_t step = 1; lo + step - 1 < n; step *= 2) {
+                size_t j = lo + step - 1;
+                if (key_at(g, k, ent, keybytes, j, &at) != 0)
+                    return -1;
+                if (at >= key) {
+                    hi = j;
+                    break;
+                }
+                lo = j + 1;
+            }
+        } else {
+            hi = i;
+            for (size_t step = 1; hi >= step; step *= 2) {
+                size_t j = hi - step;
+                if (key_at(g, k, ent, keybytes, j, &at) != 0)
+                    return -1;
+                if (at < key) {
+                    lo = j + 1;
+                    break;
+                }
+                hi = j;
+            }
+        }
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (key_at(g, k, ent, keybytes, mid, &at) != 0)
+            return -1;
         if (at < key)
             lo = mid + 1;
         else
