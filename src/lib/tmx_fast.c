@@ -301,20 +301,16 @@ static int content_reference(tmx_fast *f, scan *s)
 
 /* ---- comments, CDATA, the prologue ------------------------------------------ */
 
-/* <!-- ... -->: handed to the builder inside the document element. */
-static int comment(tmx_fast *f, scan *s)
+/* Characters from s->i up to the three-byte end ("-->" or "]]>"), s->i
+ * left on it. A CR is left to libxml2; in a comment "--" may only end it. */
+static int scan_to(scan *s, const char *end)
 {
-    size_t from = s->i + 4;
-    s->i = from;
     for (;;) {
         if (s->i + 3 > s->n)
             return s->last ? BAIL : MORE;
-        if (s->p[s->i] == '-' && s->p[s->i + 1] == '-') {
-            if (s->p[s->i + 2] != '>')
-                return BAIL;
-            break;
-        }
-        if (s->p[s->i] == '\r')
+        if (memcmp(s->p + s->i, end, 3) == 0)
+            return DONE;
+        if (s->p[s->i] == '\r' || (end[0] == '-' && s->p[s->i] == '-' && s->p[s->i + 1] == '-'))
             return BAIL;
         size_t len;
         int rc = one_char(s, &len);
@@ -322,6 +318,16 @@ static int comment(tmx_fast *f, scan *s)
             return rc;
         s->i += len;
     }
+}
+
+/* <!-- ... -->: handed to the builder inside the document element. */
+static int comment(tmx_fast *f, scan *s)
+{
+    size_t from = s->i + 4;
+    s->i = from;
+    int rc = scan_to(s, "-->");
+    if (rc != DONE)
+        return rc;
     size_t n = s->i - from;
     s->i += 3;
     if (f->where != CONTENT)
@@ -338,19 +344,9 @@ static int cdata(tmx_fast *f, scan *s)
 {
     size_t from = s->i + 9;
     s->i = from;
-    for (;;) {
-        if (s->i + 3 > s->n)
-            return s->last ? BAIL : MORE;
-        if (memcmp(s->p + s->i, "]]>", 3) == 0)
-            break;
-        if (s->p[s->i] == '\r')
-            return BAIL;
-        size_t len;
-        int rc = one_char(s, &len);
-        if (rc != DONE)
-            return rc;
-        s->i += len;
-    }
+    int rc = scan_to(s, "]]>");
+    if (rc != DONE)
+        return rc;
     size_t n = s->i - from;
     s->i += 3;
     if (n == 0 || f->where != CONTENT)
