@@ -59,6 +59,8 @@ START_TEST(test_one_pass_cases)
     static const char *const texts[] = {
         "253,9 tỷ đồng", "1.245,6", "a1.5b", ".5 và 5.", "Hoà bình, hòa BÌNH!", "KHOẺ khỏe",
         "  thuỷ   lợi  ", "Quý I/2023", "x,1", "1,x", "ﬁn ß", "",
+        /* letter runs cut by digits, the tone move after an ASCII stretch */
+        "xo1a", "HOA1oa", "thuy2uỳ", "KhOÀ hoa", "ạo3OE", "a",
     };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
         scan_agrees(texts[i], strlen(texts[i]));

@@ -33,6 +33,7 @@
 #include "utf8.h"
 
 #define FNV 16777619u
+#define IS_ASCII_LETTER(b) ((unsigned)(((b) | 0x20) - 'a') < 26u)
 
 /* One walk over a text. The positions in the text and in the key live in
  * the walk's own variables (struct cursor, copied in and out of each
@@ -62,6 +63,7 @@ typedef struct run {
     uint32_t bases;    /* the base letters of its last two characters, a byte each (the
                           one before the last is 0 in a run of one) */
     int open;          /* a run is being read */
+    int replaced;      /* a run of the word was replaced by the general path's result */
 } run;
 
 static int nomem(scan *sc)
@@ -100,6 +102,7 @@ static int close_run(scan *sc, run *r, cursor *c)
     if (!all_word_chars(&sc->one))
         return 0;
     size_t rest = sc->n - c->i;
+    r->replaced = 1;
     sc->out->len = r->klen;
     if (tm_buf_append(sc->out, sc->one.data, sc->one.len) != 0 ||
         tm_buf_grow(sc->out, rest + rest / 2 + 4) != 0)
@@ -132,6 +135,37 @@ static int number_joint(const scan *sc, size_t i)
            p[i + 1] >= '0' && p[i + 1] <= '9';
 }
 
+/* A stretch of ASCII letters at c->i, inside run r (opened if need be):
+ * folded to lower case, hashed, their case into *cs. ASCII letters are
+ * most of the characters of any Latin-script text, and the general step
+ * below spends a table entry, a branchy UTF-8 emitter and a run update on
+ * each. Their entries are NF_TOK word letters folding to their lower case,
+ * which is also their base letter, and hold no mark (the only flag a run
+ * keeps is NF_MARK), so none of that is needed here. */
+static inline void ascii_letters(const scan *sc, cursor *c, run *r, uint32_t *h, uint32_t *cs)
+{
+    const unsigned char *p = sc->p;
+    unsigned char *o = c->o;
+    size_t i = c->i, ol = c->ol, n = sc->n;
+    unsigned b = p[i];
+    if (!r->open)
+        *r = (run){i, ol, 0, 0, 1, r->replaced};
+    uint32_t hh = *h, cc = *cs, bases = r->bases;
+    do {
+        unsigned l = b | 0x20;
+        o[ol++] = (unsigned char)l;
+        hh = (hh ^ l) * FNV;
+        cc = (cc ^ (b == l ? 'l' : 'U')) * FNV;
+        bases = bases << 8 | l;
+        b = ++i < n ? p[i] : 0;
+    } while (IS_ASCII_LETTER(b));
+    c->i = i;
+    c->ol = ol;
+    r->bases = bases;
+    *h = hh;
+    *cs = cc;
+}
+
 /* The word at *at (its first character is NF_ALNUM): folded into the key,
  * hashed, its span and case recorded. 1, 0 or -1 as close_run. */
 static int scan_word(scan *sc, cursor *at)
@@ -140,10 +174,14 @@ static int scan_word(scan *sc, cursor *at)
     cursor c = *at;
     size_t ws = c.i, kws = c.ol;
     int number = sc->p[ws] >= '0' && sc->p[ws] <= '9';
-    uint32_t cs = mt->case_sig;
-    run r = {0, 0, 0, 0, 0};
+    uint32_t cs = mt->case_sig, h = 2166136261u; /* h: tm_match_word_hash of the key so far */
+    run r = {0, 0, 0, 0, 0, 0};
     int rc;
     while (c.i < sc->n) {
+        if (IS_ASCII_LETTER(sc->p[c.i])) {
+            ascii_letters(sc, &c, &r, &h, &cs);
+            continue;
+        }
         uint32_t e;
         size_t k = next_char(sc, c.i, &e);
         if (!(e & NF_TOK))
@@ -152,13 +190,16 @@ static int scan_word(scan *sc, cursor *at)
             break;
         if (e & NF_WORD) {
             if (!r.open)
-                r = (run){c.i, c.ol, 0, 0, 1};
+                r = (run){c.i, c.ol, 0, 0, 1, r.replaced};
             r.flags |= e;
             r.bases = r.bases << 8 | NF_BASE(e);
         } else if (r.open && (rc = close_run(sc, &r, &c)) != 1) {
             return rc;
         }
+        size_t from = c.ol;
         tm_nf_put_utf8(c.o, &c.ol, e & 0xFFFF);
+        for (; from < c.ol; from++)
+            h = (h ^ c.o[from]) * FNV;
         if (e & (NF_UPPER | NF_LOWER))
             cs = (cs ^ ((e & NF_UPPER) ? 'U' : 'l')) * FNV;
         c.i += k;
@@ -170,7 +211,10 @@ static int scan_word(scan *sc, cursor *at)
         return nomem(sc);
     mt->spans[2 * nw] = (uint32_t)ws;
     mt->spans[2 * nw + 1] = (uint32_t)c.i;
-    mt->words[nw] = tm_mtext_key_word(mt, (const char *)c.o + kws, c.ol - kws);
+    if (number || r.replaced)
+        mt->words[nw] = tm_mtext_key_word(mt, (const char *)c.o + kws, c.ol - kws);
+    else
+        mt->words[nw] = h == TM_NUM_TOKEN ? h + 1 : h;
     if (!number)
         mt->case_sig = (cs ^ 0x1f) * FNV;
     mt->nwords = nw + 1;
