@@ -129,9 +129,14 @@ static uint64_t unit_ident(const uint64_t *vkeys, size_t nkeys)
 {
     uint64_t keys[64];
     size_t n = nkeys < 64 ? nkeys : 64;
-    memcpy(keys, vkeys, n * sizeof *keys);
-    if (n > 1) /* (qsort must not get a NULL base, even for 0 items) */
-        qsort(keys, n, sizeof *keys, tm_cmp_u64);
+    /* insertion sort: a unit has two or three variants, and qsort's setup
+     * and calls per comparison cost more than the sorting */
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        for (; j > 0 && keys[j - 1] > vkeys[i]; j--)
+            keys[j] = keys[j - 1];
+        keys[j] = vkeys[i];
+    }
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++)
         for (int b = 0; b < 8; b++)

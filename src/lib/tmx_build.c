@@ -17,6 +17,7 @@
  */
 #include "tmx_build.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,8 +243,11 @@ static void annot_start(tmx_build *b, int depth, const element *el, tm_annot *an
     int nomem = 0;
     b->annot_is_prop = named(el, "prop");
     b->annot_lang = dup_attr(b, find_attr(el, "lang", (const char *)XML_XML_NAMESPACE), &nomem);
-    if (b->annot_is_prop)
+    if (b->annot_is_prop) {
         b->annot_type = dup_attr(b, find_attr(el, "type", NULL), &nomem);
+        if (!b->annot_type && !nomem && !(b->annot_type = strdup("")))
+            nomem = 1;
+    }
     if (nomem) {
         fail_nomem(b);
         return;
@@ -255,13 +259,10 @@ static void annot_start(tmx_build *b, int depth, const element *el, tm_annot *an
 
 static void annot_end(tmx_build *b)
 {
-    const char *text = b->text.data ? b->text.data : "";
-    int rc = b->annot_is_prop
-                 ? tm_annot_add_prop(b->annot, b->annot_type, b->annot_lang, text)
-                 : tm_annot_add_note(b->annot, b->annot_lang, text);
-    free(b->annot_type);
-    free(b->annot_lang);
-    b->annot_type = b->annot_lang = NULL;
+    char *text = strdup(b->text.data ? b->text.data : "");
+    int rc = b->annot_is_prop ? tm_annot_take_prop(b->annot, b->annot_type, b->annot_lang, text)
+                              : tm_annot_take_note(b->annot, b->annot_lang, text);
+    b->annot_type = b->annot_lang = NULL; /* taken (or freed) */
     b->annot_depth = -1;
     if (rc != 0)
         fail_nomem(b);
@@ -478,6 +479,8 @@ static void tu_end(tmx_build *b)
         fail_nomem(b);
         return;
     }
+    for (size_t i = 0; i < b->tu.ntuvs; i++)
+        assert(b->tu.tuvs[i].text); /* tuv_end refused a <tuv> without <seg> */
     b->tu.line = b->tu_line;
     b->queue[b->qlen++] = b->tu;
     memset(&b->tu, 0, sizeof b->tu);
@@ -497,7 +500,7 @@ static void tuv_start(tmx_build *b, const element *el)
         unit_fail(b, line_now(b), "<tuv> without xml:lang");
         return;
     }
-    tm_tuv *v = tm_tu_add_tuv(&b->tu, lang, "", NULL);
+    tm_tuv *v = tm_tu_open_tuv(&b->tu, lang); /* its text comes at </seg> */
     if (!v || read_attrs(b, el, &v->an, 1) != 0) {
         fail_nomem(b);
         return;

@@ -152,6 +152,42 @@ int tm_annot_add_note(tm_annot *an, const char *lang, const char *text)
     return 0;
 }
 
+int tm_annot_take_prop(tm_annot *an, char *type, char *lang, char *value)
+{
+    if (!type || !value || grow((void **)&an->props, an->nprops, sizeof *an->props) != 0) {
+        free(type);
+        free(lang);
+        free(value);
+        return -1;
+    }
+    an->props[an->nprops++] = (tm_prop){type, lang, value};
+    return 0;
+}
+
+int tm_annot_take_note(tm_annot *an, char *lang, char *text)
+{
+    if (!text || grow((void **)&an->notes, an->nnotes, sizeof *an->notes) != 0) {
+        free(lang);
+        free(text);
+        return -1;
+    }
+    an->notes[an->nnotes++] = (tm_note){lang, text};
+    return 0;
+}
+
+tm_tuv *tm_tu_open_tuv(tm_tu *tu, const char *lang)
+{
+    char *l = strdup(lang);
+    if (!l || grow((void **)&tu->tuvs, tu->ntuvs, sizeof *tu->tuvs) != 0) {
+        free(l);
+        return NULL;
+    }
+    tm_tuv *v = &tu->tuvs[tu->ntuvs++];
+    memset(v, 0, sizeof *v);
+    v->lang = l;
+    return v;
+}
+
 tm_tuv *tm_tu_add_tuv(tm_tu *tu, const char *lang, const char *text,
                       const char *markup)
 {

@@ -80,6 +80,15 @@ int tm_annot_add_note(tm_annot *an, const char *lang, const char *text);
 tm_tuv *tm_tu_add_tuv(tm_tu *tu, const char *lang, const char *text,
                       const char *markup);
 
+/* For readers building units: the same as tm_annot_add_prop/_note and
+ * tm_tu_add_tuv without copying. The take functions own the strings they
+ * are given, and free them when they fail (-1; a NULL type, value or text
+ * is taken for a copy that failed). tm_tu_open_tuv leaves the variant's
+ * text NULL: the reader must set it before the unit leaves it. */
+int tm_annot_take_prop(tm_annot *an, char *type, char *lang, char *value);
+int tm_annot_take_note(tm_annot *an, char *lang, char *text);
+tm_tuv *tm_tu_open_tuv(tm_tu *tu, const char *lang);
+
 /* The variant for a language: an exact (case-insensitive) match of the
  * code first, else the first whose primary subtag matches ("vi" finds
  * "vi-VN", "fr-CA" finds "FR-fr" when there is no fr-CA). NULL if none. */
