@@ -24,6 +24,7 @@
  */
 #include "match_internal.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -87,15 +88,11 @@ static int all_word_chars(const tm_buf *b)
     return 1;
 }
 
-/* The run ends at c->i. When normalization may move its tone, its folding
- * in the key is replaced by the general path's result (the key's buffer
- * may move: c->o is reloaded). 1 done, 0 that result is not one piece of a
- * word, -1 error. */
-static int close_run(scan *sc, run *r, cursor *c)
+/* The run ends at c->i and its folding is replaced in the key by the
+ * general path's result (the key's buffer may move: c->o is reloaded).
+ * 1 done, 0 that result is not one piece of a word, -1 error. */
+static int renormalize_run(scan *sc, run *r, cursor *c)
 {
-    r->open = 0;
-    if (!(r->flags & NF_MARK) && !tm_nf_tone_candidate((r->bases >> 8) & 0xFF, r->bases & 0xFF))
-        return 1;
     if (tm_norm((const char *)sc->p + r->from, c->i - r->from, TM_NORM_MATCH, &sc->one,
                 sc->err) != TM_OK)
         return -1;
@@ -110,6 +107,17 @@ static int close_run(scan *sc, run *r, cursor *c)
     c->o = (unsigned char *)sc->out->data;
     c->ol = sc->out->len;
     return 1;
+}
+
+/* The run ends at c->i: it goes the general way only when normalization
+ * may move its tone (most runs do not; the test is inline). 1, 0 or -1 as
+ * renormalize_run. */
+static inline int close_run(scan *sc, run *r, cursor *c)
+{
+    r->open = 0;
+    if (!(r->flags & NF_MARK) && !tm_nf_tone_candidate((r->bases >> 8) & 0xFF, r->bases & 0xFF))
+        return 1;
+    return renormalize_run(sc, r, c);
 }
 
 /* The entry of the character at i, into *e (0 for invalid UTF-8); its
@@ -207,8 +215,7 @@ static int scan_word(scan *sc, cursor *at)
     if (r.open && (rc = close_run(sc, &r, &c)) != 1)
         return rc;
     size_t nw = mt->nwords;
-    if (tm_mtext_grow(mt, nw + 1) != 0)
-        return nomem(sc);
+    assert(nw < mt->cap); /* tm_mtext_scan made room for every word */
     mt->spans[2 * nw] = (uint32_t)ws;
     mt->spans[2 * nw + 1] = (uint32_t)c.i;
     if (number || r.replaced)
@@ -273,6 +280,9 @@ int tm_mtext_scan(tm_mtext *mt, const char *text, size_t len, tm_error *err)
     if (!(sc.ascii = tm_nf_page(0)))
         return nomem(&sc);
     mt->nwords = 0;
+    /* words are at least one byte apart: room for all of them up front */
+    if (tm_mtext_grow(mt, len / 2 + 1) != 0)
+        return nomem(&sc);
     int rc = walk(&sc);
     tm_buf_free(&sc.one);
     if (rc == 1) {
