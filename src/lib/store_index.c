@@ -10,6 +10,7 @@
  * posting vectors, which nothing else touches meanwhile, and writes only
  * to the tm_index_sections.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,29 +18,61 @@
 #include "u32map.h"
 #include "varint.h"
 
-static int cmp_keyent(const void *a, const void *b)
+static int keyent_less(const keyent *x, const keyent *y)
 {
-    const keyent *x = a, *y = b;
-    if (x->hash != y->hash)
-        return x->hash < y->hash ? -1 : 1;
-    return x->local < y->local ? -1 : x->local > y->local;
+    return x->hash != y->hash ? x->hash < y->hash : x->local < y->local;
+}
+
+/* v sorted by (hash, local) into out. The hashes are uniform, so a
+ * counting sort on their top bits leaves buckets of about eight entries,
+ * which insertion sort finishes: two passes over the entries instead of
+ * qsort's log n with a call per comparison. */
+static void sort_keyents(const keyent *v, size_t n, keyent *out, size_t *count, int bits)
+{
+    size_t nb = (size_t)1 << bits;
+    memset(count, 0, (nb + 1) * sizeof *count);
+    for (size_t i = 0; i < n; i++)
+        count[(v[i].hash >> (64 - bits)) + 1]++;
+    for (size_t b = 0; b < nb; b++)
+        count[b + 1] += count[b];
+    for (size_t i = 0; i < n; i++)
+        out[count[v[i].hash >> (64 - bits)]++] = v[i];
+    /* count[b] is now the end of bucket b */
+    for (size_t b = 0, from = 0; b < nb; from = count[b++]) {
+        for (size_t i = from + 1; i < count[b]; i++) {
+            keyent e = out[i];
+            size_t j = i;
+            for (; j > from && keyent_less(&e, &out[j - 1]); j--)
+                out[j] = out[j - 1];
+            out[j] = e;
+        }
+    }
 }
 
 /* Exact key entries sorted by hash, as SEC_EXACT stores them: the high
  * half of the hash (sorted by the full hash: by its high half too), unit. */
-static int exact_section(vec *v, tm_buf *out)
+static int exact_section(const vec *v, tm_buf *out)
 {
-    if (v->n > 1) /* (qsort must not get a NULL base, even for 0 items) */
-        qsort(v->p, v->n, sizeof(keyent), cmp_keyent);
-    if (tm_buf_grow(out, v->n * EXACTENT_SIZE) != 0)
+    int bits = 1;
+    while (bits < 24 && ((size_t)8 << bits) < v->n)
+        bits++;
+    keyent *sorted = malloc((v->n + 1) * sizeof *sorted);
+    size_t *count = malloc((((size_t)1 << bits) + 1) * sizeof *count);
+    if (!sorted || !count || tm_buf_grow(out, v->n * EXACTENT_SIZE) != 0) {
+        free(sorted);
+        free(count);
         return -1;
+    }
+    sort_keyents(v->p, v->n, sorted, count, bits);
     unsigned char *o = (unsigned char *)out->data;
     for (size_t i = 0; i < v->n; i++) {
-        const keyent *e = &((keyent *)v->p)[i];
-        put_u32(o + i * EXACTENT_SIZE, (uint32_t)(e->hash >> 32));
-        put_u32(o + i * EXACTENT_SIZE + 4, e->local);
+        assert(i == 0 || !keyent_less(&sorted[i], &sorted[i - 1]));
+        put_u32(o + i * EXACTENT_SIZE, (uint32_t)(sorted[i].hash >> 32));
+        put_u32(o + i * EXACTENT_SIZE + 4, sorted[i].local);
     }
     out->len = v->n * EXACTENT_SIZE;
+    free(sorted);
+    free(count);
     return 0;
 }
 
