@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 #include "tmkit.h"
+#include "tmx_outcome.h"
 
 static char *fixture(const char *name)
 {
@@ -618,6 +619,44 @@ START_TEST(test_take_helpers_own_their_strings)
 }
 END_TEST
 
+/* A packed unit holds the same as the unit it was packed from, in one
+ * allocation that tm_tu_clear frees (ASan checks the rest); a copy of it
+ * is an ordinary unit again. */
+START_TEST(test_packed_unit_holds_the_same)
+{
+    tm_tu tu = TM_TU_INIT, copy = TM_TU_INIT;
+    tm_annot_set_attr(&tu.an, "tuid", "7");
+    tm_annot_add_prop(&tu.an, "x-document", NULL, "báo cáo");
+    tm_annot_add_note(&tu.an, NULL, "ghi chú");
+    tm_tuv *vi = tm_tu_add_tuv(&tu, "vi-VN", "Hoà bình", "<ph x=\"1\"/>Hoà bình");
+    tm_annot_add_prop(&vi->an, "x-a", "fr", "");
+    tm_annot_set_attr(&vi->an, "creationid", "lan");
+    tm_tu_add_tuv(&tu, "fr", "", NULL);
+    tu.line = 42;
+    char *before = unit_outcome(&tu);
+    ck_assert_int_eq(tm_tu_pack(&tu), 0);
+    ck_assert_ptr_nonnull(tu.block);
+    ck_assert_int_eq(tm_tu_pack(&tu), 0); /* packing a packed unit changes nothing */
+    char *after = unit_outcome(&tu);
+    ck_assert_str_eq(before, after);
+    ck_assert_uint_eq(tu.line, 42);
+    ck_assert_ptr_null(tu.tuvs[1].markup);
+    ck_assert_ptr_null(tu.an.props[0].lang);
+    ck_assert_int_eq(tm_tu_copy(&copy, &tu), 0);
+    ck_assert_ptr_null(copy.block);
+    ck_assert_int_eq(tm_annot_set_attr(&copy.an, "tuid", "8"), 0);
+    tm_tu_clear(&tu);
+    ck_assert_ptr_null(tu.block);
+    ck_assert_uint_eq(tu.ntuvs, 0);
+    tm_tu empty = TM_TU_INIT; /* a unit with nothing packs too */
+    ck_assert_int_eq(tm_tu_pack(&empty), 0);
+    tm_tu_clear(&empty);
+    free(before);
+    free(after);
+    tm_tu_clear(&copy);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
     tm_tmx_reader *r;
@@ -656,6 +695,7 @@ static Suite *tmx_suite(void)
     tcase_add_test(tc, test_external_dtd_not_fetched);
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_take_helpers_own_their_strings);
+    tcase_add_test(tc, test_packed_unit_holds_the_same);
     suite_add_tcase(s, tc);
     tc = tcase_create("streaming reader");
     tcase_add_test(tc, test_inline_markup_serialized);

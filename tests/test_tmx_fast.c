@@ -149,6 +149,9 @@ static void compare_all_ways(const doc_case *c, size_t len)
             compare_one(c, len, NULL, flags, lenient);
             compare_one(c, len, path, flags, lenient);
         }
+    /* packed units (the import's) read the same */
+    compare_one(c, len, path, TM_TMX_PACKED, 0);
+    compare_one(c, len, NULL, TM_TMX_PACKED | TMX_READ_SMALL_CHUNKS, TM_TMX_LENIENT);
     unlink(path);
 }
 

@@ -14,7 +14,7 @@
 #include "tmkit.h"
 #include "tmx_fast.h"
 
-static void outcome_annot(FILE *fp, const tm_annot *an)
+static inline void outcome_annot(FILE *fp, const tm_annot *an)
 {
     for (size_t i = 0; i < an->nattrs; i++)
         fprintf(fp, " @%s=[%s]", an->attrs[i].name, an->attrs[i].value);
@@ -26,10 +26,36 @@ static void outcome_annot(FILE *fp, const tm_annot *an)
                 an->notes[i].text);
 }
 
+static inline void outcome_unit(FILE *fp, const tm_tu *tu)
+{
+    fprintf(fp, "tu line %lu", tu->line);
+    outcome_annot(fp, &tu->an);
+    for (size_t i = 0; i < tu->ntuvs; i++) {
+        const tm_tuv *v = &tu->tuvs[i];
+        fprintf(fp, "\n  tuv %s [%s] markup [%s]", v->lang, v->text,
+                v->markup ? v->markup : "(none)");
+        outcome_annot(fp, &v->an);
+    }
+    fputc('\n', fp);
+}
+
+/* One unit as the outcome writes it; the caller frees the string. */
+static inline char *unit_outcome(const tm_tu *tu)
+{
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *fp = open_memstream(&out, &outlen);
+    if (!fp)
+        abort();
+    outcome_unit(fp, tu);
+    fclose(fp);
+    return out;
+}
+
 /* The outcome of reading doc (len bytes) from memory, or from the file
  * path when path is set (the caller wrote doc there). *bailed: whether
  * the fast path gave up. The caller frees the string. */
-static char *tmx_outcome(const char *doc, size_t len, const char *path, int flags, int *bailed)
+static inline char *tmx_outcome(const char *doc, size_t len, const char *path, int flags, int *bailed)
 {
     char *out = NULL;
     size_t outlen = 0;
@@ -48,15 +74,7 @@ static char *tmx_outcome(const char *doc, size_t len, const char *path, int flag
         tm_tu tu = TM_TU_INIT;
         int got = 1;
         while ((st = tm_tmx_reader_next(r, &tu, &got, &err)) == TM_OK && got) {
-            fprintf(fp, "tu line %lu", tu.line);
-            outcome_annot(fp, &tu.an);
-            for (size_t i = 0; i < tu.ntuvs; i++) {
-                const tm_tuv *v = &tu.tuvs[i];
-                fprintf(fp, "\n  tuv %s [%s] markup [%s]", v->lang, v->text,
-                        v->markup ? v->markup : "(none)");
-                outcome_annot(fp, &v->an);
-            }
-            fputc('\n', fp);
+            outcome_unit(fp, &tu);
         }
         tm_tu_clear(&tu);
         fprintf(fp, "skipped %zu\n", tm_tmx_reader_skipped(r));

@@ -124,7 +124,7 @@ static tm_status import_file(tm_store_writer *w, const char *file, int lenient, 
                              size_t *units, tm_error *err)
 {
     tm_tmx_reader *r;
-    tm_status st = tm_tmx_reader_open(&r, file, lenient ? TM_TMX_LENIENT : 0, err);
+    tm_status st = tm_tmx_reader_open(&r, file, TM_TMX_PACKED | (lenient ? TM_TMX_LENIENT : 0), err);
     if (st != TM_OK)
         return st;
     tm_tu tu = TM_TU_INIT;

@@ -64,6 +64,9 @@ void tm_tmx_writer_free(tm_tmx_writer *w);
 
 enum {
     TM_TMX_LENIENT = 1 << 0, /* skip and count a broken <tu> instead of failing */
+    /* Hand out packed units (tm_tu_pack): one allocation each, read-only.
+     * For a caller that frees units on another thread (the store import). */
+    TM_TMX_PACKED = 1 << 1,
 };
 
 typedef struct tm_tmx_reader tm_tmx_reader;

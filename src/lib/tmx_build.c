@@ -482,6 +482,10 @@ static void tu_end(tmx_build *b)
     for (size_t i = 0; i < b->tu.ntuvs; i++)
         assert(b->tu.tuvs[i].text); /* tuv_end refused a <tuv> without <seg> */
     b->tu.line = b->tu_line;
+    if (b->pack && tm_tu_pack(&b->tu) != 0) {
+        fail_nomem(b);
+        return;
+    }
     b->queue[b->qlen++] = b->tu;
     memset(&b->tu, 0, sizeof b->tu);
 }
@@ -655,7 +659,7 @@ void tmx_build_free(tmx_build *b)
         tm_tu_clear(&b->queue[i]);
     free(b->queue);
     free(b->version);
-    tm_tu h = {b->header, NULL, 0, 0};
+    tm_tu h = {b->header, NULL, 0, 0, NULL};
     tm_tu_clear(&h);
     tm_buf_free(&b->text);
     tm_buf_free(&b->xml);

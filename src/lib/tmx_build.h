@@ -30,6 +30,7 @@
 typedef struct tmx_build {
     const char *name; /* file name for messages */
     int lenient;      /* skip and count a broken unit instead of failing */
+    int pack;         /* pack each finished unit into one allocation (TM_TMX_PACKED) */
     xmlParserCtxtPtr ctxt; /* NULL while the fast path reads (tmx_fast.c) */
     unsigned long line;    /* then the line of the event, as libxml2 would say */
 

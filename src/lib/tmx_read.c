@@ -53,7 +53,7 @@ struct tm_tmx_reader {
     size_t mem_len, mem_pos;
     char *chunk;         /* the last 64 KiB read from fp (files only) */
     int finished; /* the parser has had the whole input */
-    int lenient;
+    int lenient, pack;
 
     /* The fast path (tmx_fast.c), while it reads: the input must be a file
      * or memory, to be read again by libxml2 when the fast path gives up.
@@ -67,6 +67,13 @@ struct tm_tmx_reader {
     size_t delivered, skip;
     int bailed;
 };
+
+/* The builder, fresh, with the reader's options. */
+static void build_init(tm_tmx_reader *r)
+{
+    tmx_build_init(&r->b, r->name, r->lenient);
+    r->b.pack = r->pack;
+}
 
 /* The next bytes of the input (at most want) in *data: read into r->chunk
  * from a file, or pointed at in memory; *got = 0 at the end. */
@@ -156,7 +163,7 @@ static tm_status restart(tm_tmx_reader *r, tm_error *err)
     r->fast = 0;
     r->bailed = 1;
     tmx_build_free(&r->b);
-    tmx_build_init(&r->b, r->name, r->lenient);
+    build_init(r);
     r->skip = r->delivered;
     r->finished = 0;
     r->mem_pos = 0;
@@ -257,7 +264,8 @@ static tm_tmx_reader *reader_new(const char *name, int flags)
     }
     if (r) {
         r->lenient = flags & TM_TMX_LENIENT;
-        tmx_build_init(&r->b, r->name, r->lenient);
+        r->pack = (flags & TM_TMX_PACKED) != 0;
+        build_init(r);
         tmx_fast_init(&r->fx, &r->b);
         r->fchunk = r->fwin = flags & TMX_READ_SMALL_CHUNKS ? 7 : FAST_CHUNK;
     }

@@ -3,6 +3,7 @@
  */
 #include "tu.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,11 @@ static void annot_clear(tm_annot *an)
 
 void tm_tu_clear(tm_tu *tu)
 {
+    if (tu->block) { /* packed: everything is in the block */
+        free(tu->block);
+        *tu = (tm_tu)TM_TU_INIT;
+        return;
+    }
     annot_clear(&tu->an);
     for (size_t i = 0; i < tu->ntuvs; i++) {
         free(tu->tuvs[i].lang);
@@ -177,6 +183,7 @@ int tm_annot_take_note(tm_annot *an, char *lang, char *text)
 
 tm_tuv *tm_tu_open_tuv(tm_tu *tu, const char *lang)
 {
+    assert(!tu->block); /* packed units are read-only */
     char *l = strdup(lang);
     if (!l || grow((void **)&tu->tuvs, tu->ntuvs, sizeof *tu->tuvs) != 0) {
         free(l);
@@ -191,6 +198,7 @@ tm_tuv *tm_tu_open_tuv(tm_tu *tu, const char *lang)
 tm_tuv *tm_tu_add_tuv(tm_tu *tu, const char *lang, const char *text,
                       const char *markup)
 {
+    assert(!tu->block); /* packed units are read-only */
     if (grow((void **)&tu->tuvs, tu->ntuvs, sizeof *tu->tuvs) != 0)
         return NULL;
     int fail = 0;

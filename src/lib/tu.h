@@ -59,12 +59,19 @@ typedef struct tm_tu {
     tm_tuv *tuvs;
     size_t ntuvs;
     unsigned long line; /* line of <tu> in its file, 0 if not from a file */
+    void *block; /* a packed unit's one allocation (tm_tu_pack), else NULL */
 } tm_tu;
 
-#define TM_TU_INIT {{NULL, 0, NULL, 0, NULL, 0}, NULL, 0, 0}
+#define TM_TU_INIT {{NULL, 0, NULL, 0, NULL, 0}, NULL, 0, 0, NULL}
 
 /* Release everything the unit holds; it is empty and reusable after. */
 void tm_tu_clear(tm_tu *tu);
+
+/* Move everything the unit holds into one allocation (tu_pack.c): cheaper
+ * to free, above all on another thread. A packed unit is read-only: read
+ * it, copy it (tm_tu_copy) or clear it, nothing else. 0, or -1 when out of
+ * memory (the unit is unchanged). */
+int tm_tu_pack(tm_tu *tu);
 
 /* Set (or replace) an attribute. value NULL removes it. 0 or -1 (memory). */
 int tm_annot_set_attr(tm_annot *an, const char *name, const char *value);
