@@ -657,6 +657,43 @@ START_TEST(test_packed_unit_holds_the_same)
 }
 END_TEST
 
+/* Many units packed one after the other share chunks (a hundred or so
+ * in 64 KiB), one larger than a chunk gets its own; clearing them in any
+ * order, the packer first, frees every chunk once (ASan checks). */
+START_TEST(test_packed_units_share_chunks)
+{
+    enum { N = 3000 };
+    static tm_tu tus[N];
+    tm_tu_packer pk = TM_TU_PACKER_INIT;
+    char *big = malloc(100000);
+    memset(big, 'a', 99999);
+    big[99999] = '\0';
+    for (int i = 0; i < N; i++) {
+        char text[64], tuid[16];
+        snprintf(text, sizeof text, "câu số %d", i);
+        snprintf(tuid, sizeof tuid, "%d", i);
+        tus[i] = (tm_tu)TM_TU_INIT;
+        tm_annot_set_attr(&tus[i].an, "tuid", tuid);
+        tm_tu_add_tuv(&tus[i], "vi", i == 1234 ? big : text, NULL);
+        ck_assert_int_eq(tm_tu_pack_with(&pk, &tus[i]), 0);
+    }
+    ck_assert_ptr_eq(tus[0].block, tus[1].block);
+    ck_assert_ptr_ne(tus[0].block, tus[N - 1].block);
+    ck_assert_ptr_ne(tus[1233].block, tus[1234].block);
+    ck_assert_ptr_ne(tus[1234].block, tus[1235].block);
+    ck_assert_str_eq(tus[1234].tuvs[0].text, big);
+    tm_tu_packer_free(&pk);
+    for (int i = 0; i < N; i++) { /* a scattered order: 7 is prime to N */
+        int k = (int)((7L * i) % N);
+        char want[64];
+        snprintf(want, sizeof want, "%d", k);
+        ck_assert_str_eq(tm_annot_attr(&tus[k].an, "tuid"), want);
+        tm_tu_clear(&tus[k]);
+    }
+    free(big);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
     tm_tmx_reader *r;
@@ -696,6 +733,7 @@ static Suite *tmx_suite(void)
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_take_helpers_own_their_strings);
     tcase_add_test(tc, test_packed_unit_holds_the_same);
+    tcase_add_test(tc, test_packed_units_share_chunks);
     suite_add_tcase(s, tc);
     tc = tcase_create("streaming reader");
     tcase_add_test(tc, test_inline_markup_serialized);

@@ -482,7 +482,7 @@ static void tu_end(tmx_build *b)
     for (size_t i = 0; i < b->tu.ntuvs; i++)
         assert(b->tu.tuvs[i].text); /* tuv_end refused a <tuv> without <seg> */
     b->tu.line = b->tu_line;
-    if (b->pack && tm_tu_pack(&b->tu) != 0) {
+    if (b->pack && tm_tu_pack_with(&b->packer, &b->tu) != 0) {
         fail_nomem(b);
         return;
     }
@@ -664,5 +664,6 @@ void tmx_build_free(tmx_build *b)
     tm_buf_free(&b->text);
     tm_buf_free(&b->xml);
     tm_buf_free(&b->scratch);
+    tm_tu_packer_free(&b->packer);
     memset(b, 0, sizeof *b);
 }

@@ -30,7 +30,8 @@
 typedef struct tmx_build {
     const char *name; /* file name for messages */
     int lenient;      /* skip and count a broken unit instead of failing */
-    int pack;         /* pack each finished unit into one allocation (TM_TMX_PACKED) */
+    int pack;         /* pack each finished unit (TM_TMX_PACKED) ... */
+    tm_tu_packer packer; /* ... with this */
     xmlParserCtxtPtr ctxt; /* NULL while the fast path reads (tmx_fast.c) */
     unsigned long line;    /* then the line of the event, as libxml2 would say */
 

@@ -58,8 +58,8 @@ static void annot_clear(tm_annot *an)
 
 void tm_tu_clear(tm_tu *tu)
 {
-    if (tu->block) { /* packed: everything is in the block */
-        free(tu->block);
+    if (tu->block) { /* packed: everything is in the chunk's area */
+        tm_tu_block_release(tu->block);
         *tu = (tm_tu)TM_TU_INIT;
         return;
     }

@@ -59,7 +59,7 @@ typedef struct tm_tu {
     tm_tuv *tuvs;
     size_t ntuvs;
     unsigned long line; /* line of <tu> in its file, 0 if not from a file */
-    void *block; /* a packed unit's one allocation (tm_tu_pack), else NULL */
+    void *block; /* a packed unit's chunk (tu_pack.c), else NULL */
 } tm_tu;
 
 #define TM_TU_INIT {{NULL, 0, NULL, 0, NULL, 0}, NULL, 0, 0, NULL}
@@ -67,11 +67,22 @@ typedef struct tm_tu {
 /* Release everything the unit holds; it is empty and reusable after. */
 void tm_tu_clear(tm_tu *tu);
 
-/* Move everything the unit holds into one allocation (tu_pack.c): cheaper
- * to free, above all on another thread. A packed unit is read-only: read
- * it, copy it (tm_tu_copy) or clear it, nothing else. 0, or -1 when out of
- * memory (the unit is unchanged). */
+/* Move everything the unit holds into one area of a shared chunk
+ * (tu_pack.c): cheaper to free, above all on another thread. A packed unit
+ * is read-only: read it, copy it (tm_tu_copy) or clear it, nothing else.
+ * 0, or -1 when out of memory (the unit is unchanged). tm_tu_pack_with
+ * cuts the areas of many units from the packer's chunks, one after the
+ * other; tm_tu_pack gives the unit a chunk of its own. */
+typedef struct tm_tu_packer {
+    struct tm_pack_chunk *chunk; /* being filled, or NULL */
+} tm_tu_packer;
+#define TM_TU_PACKER_INIT {NULL}
+int tm_tu_pack_with(tm_tu_packer *pk, tm_tu *tu);
 int tm_tu_pack(tm_tu *tu);
+/* Drop the packer's hold on its chunk (units packed keep theirs). */
+void tm_tu_packer_free(tm_tu_packer *pk);
+/* Drop a packed unit's hold on its chunk (tm_tu_clear). */
+void tm_tu_block_release(void *block);
 
 /* Set (or replace) an attribute. value NULL removes it. 0 or -1 (memory). */
 int tm_annot_set_attr(tm_annot *an, const char *name, const char *value);

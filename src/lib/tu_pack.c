@@ -1,31 +1,78 @@
 /*
- * tu_pack.c — a translation unit packed into one allocation.
+ * tu_pack.c — translation units packed into shared chunks.
  *
  * A unit as the TMX reader builds it holds a dozen small heap blocks: its
  * arrays of variants, attributes, props and notes, and each string. An
  * import hands units from the parsing thread to a helper that frees them,
  * and glibc's malloc takes its slow path (arena lock, no per-thread cache)
  * for every block allocated on one thread and freed on another: that was
- * about a tenth of an import's CPU. Packed, a unit is a single block:
+ * about a tenth of an import's CPU. Packed, a unit is one contiguous area:
  *
  *   [tuvs][attrs, props, notes of the unit, then of each variant][strings]
  *
  * arrays first (every element is pointers and sizes, so each array stays
  * pointer-aligned), then the NUL-terminated strings. The unit's pointers
- * point into the block and tu->block owns it; tm_tu_clear frees it alone.
+ * point into the area.
+ *
+ * Areas are cut from chunks of about 64 KiB, one after the other (a packer
+ * keeps the chunk being filled), so a hundred units share one malloc and
+ * one free. A chunk counts its references: one per unit in it, one for the
+ * packer while it fills it. tm_tu_clear drops the unit's, on whatever
+ * thread; the last one out frees the chunk. tu->block is the unit's chunk.
  * The reader packs each unit on the thread that built it, so the dozen
- * frees of the loose blocks hit that thread's cache.
+ * frees of its loose blocks hit that thread's cache.
  *
  * Invariant: a packed unit is read-only. Only tm_tu_clear may change it
  * (tm_tu_add_tuv and tm_tu_open_tuv assert so; the tm_annot_* functions
- * cannot tell an annotation inside a block from a loose one). Copy it with
+ * cannot tell an annotation inside a chunk from a loose one). Copy it with
  * tm_tu_copy to get a unit that may change.
  */
 #include <assert.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tu.h"
+
+#define CHUNK_BYTES (64u << 10)
+
+struct tm_pack_chunk {
+    atomic_size_t refs;
+    size_t used, cap; /* bytes of the areas, after the header */
+};
+
+/* The areas start after the header, at a pointer-aligned offset. */
+#define CHUNK_HEADER ((sizeof(struct tm_pack_chunk) + 15) & ~(size_t)15)
+
+static char *chunk_data(struct tm_pack_chunk *c)
+{
+    return (char *)c + CHUNK_HEADER;
+}
+
+static struct tm_pack_chunk *chunk_new(size_t cap)
+{
+    struct tm_pack_chunk *c = malloc(CHUNK_HEADER + cap);
+    if (c) {
+        atomic_init(&c->refs, 1);
+        c->used = 0;
+        c->cap = cap;
+    }
+    return c;
+}
+
+void tm_tu_block_release(void *block)
+{
+    struct tm_pack_chunk *c = block;
+    if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) == 1)
+        free(c);
+}
+
+void tm_tu_packer_free(tm_tu_packer *pk)
+{
+    if (pk->chunk)
+        tm_tu_block_release(pk->chunk);
+    pk->chunk = NULL;
+}
 
 /* Where the next array and the next string go. */
 typedef struct packer {
@@ -96,7 +143,25 @@ static void pack_annot(packer *p, tm_annot *dst, const tm_annot *src)
     }
 }
 
-int tm_tu_pack(tm_tu *tu)
+/* Room for bytes (a multiple of 8) in the packer's chunk, or a new one.
+ * The caller takes a reference. NULL when out of memory. */
+static char *reserve(tm_tu_packer *pk, size_t bytes)
+{
+    struct tm_pack_chunk *c = pk->chunk;
+    if (!c || c->cap - c->used < bytes) {
+        struct tm_pack_chunk *fresh = chunk_new(bytes > CHUNK_BYTES ? bytes : CHUNK_BYTES);
+        if (!fresh)
+            return NULL;
+        tm_tu_packer_free(pk);
+        pk->chunk = c = fresh;
+    }
+    char *at = chunk_data(c) + c->used;
+    c->used += bytes;
+    atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
+    return at;
+}
+
+int tm_tu_pack_with(tm_tu_packer *pk, tm_tu *tu)
 {
     if (tu->block)
         return 0;
@@ -108,10 +173,10 @@ int tm_tu_pack(tm_tu *tu)
         strings += string_bytes(v->lang) + string_bytes(v->text) + string_bytes(v->markup) +
                    annot_string_bytes(&v->an);
     }
-    char *block = malloc(arrays + strings + 1);
-    if (!block)
+    char *area = reserve(pk, (arrays + strings + 7) & ~(size_t)7);
+    if (!area)
         return -1;
-    packer p = {block, block + arrays};
+    packer p = {area, area + arrays};
     tm_tu packed = TM_TU_INIT;
     pack_annot(&p, &packed.an, &tu->an);
     packed.tuvs = put_array(&p, tu->tuvs, tu->ntuvs * sizeof *tu->tuvs);
@@ -123,11 +188,19 @@ int tm_tu_pack(tm_tu *tu)
         d->markup = put_string(&p, s->markup);
         pack_annot(&p, &d->an, &s->an);
     }
-    assert(p.arr == block + arrays && p.str == block + arrays + strings);
+    assert(p.arr == area + arrays && p.str == area + arrays + strings);
     packed.ntuvs = tu->ntuvs;
     packed.line = tu->line;
-    packed.block = block;
+    packed.block = pk->chunk;
     tm_tu_clear(tu);
     *tu = packed;
     return 0;
+}
+
+int tm_tu_pack(tm_tu *tu)
+{
+    tm_tu_packer pk = TM_TU_PACKER_INIT;
+    int rc = tm_tu_pack_with(&pk, tu);
+    tm_tu_packer_free(&pk); /* the unit keeps the chunk alive */
+    return rc;
 }
