@@ -74,42 +74,65 @@ static void sort_run(sortkey *a, size_t n, sortkey *tmp)
         a[o++] = j == n || cmp_keys(&tmp[i], &a[j]) < 0 ? tmp[i++] : a[j++];
 }
 
-typedef struct sort_half {
-    sortkey *keys, *tmp;
-    size_t n;
-} sort_half;
-
-static void *sort_one(void *arg)
+/* The bucket of a key: its first word's top bits, after the units with
+ * no word (which cmp_keys puts first). Keys in a lower bucket are less. */
+#define BUCKET_BITS 16
+#define NBUCKETS ((1u << BUCKET_BITS) + 1)
+static inline uint32_t bucket_of(const sortkey *k)
 {
-    sort_half *r = arg;
-    sort_run(r->keys, r->n, r->tmp);
+    return k->nwords ? 1 + (k->prefix[0] >> (32 - BUCKET_BITS)) : 0;
+}
+
+/* Sort buckets [from, to) of a, each in place (tmp: scratch). */
+typedef struct bucket_job {
+    sortkey *a, *tmp;
+    const size_t *start; /* bucket b is a[start[b], start[b + 1]) */
+    uint32_t from, to;
+} bucket_job;
+
+static void *sort_buckets(void *arg)
+{
+    bucket_job *j = arg;
+    for (uint32_t b = j->from; b < j->to; b++)
+        sort_run(j->a + j->start[b], j->start[b + 1] - j->start[b], j->tmp + j->start[b]);
     return NULL;
 }
 
-/* Sort keys: each half on its own thread (out as their scratch), then
- * merged into out and copied back. */
-static int sort_keys(sortkey *keys, size_t n)
+/* Sort keys into out: a counting sort on the first word's top bits, then
+ * each bucket by sort_run (most hold a few keys; one first word shared by
+ * many units makes a big one, which sort_run takes in n log n), the
+ * buckets split between two threads by their keys' count. keys is scratch
+ * after. */
+static int sort_keys(sortkey *keys, size_t n, sortkey *out)
 {
-    sortkey *out = malloc((n + 1) * sizeof *out);
-    if (!out)
+    size_t *start = calloc(NBUCKETS + 1, sizeof *start);
+    if (!start)
         return -1;
-    sort_half a = {keys, out, n / 2}, b = {keys + n / 2, out + n / 2, n - n / 2};
+    for (size_t i = 0; i < n; i++)
+        start[bucket_of(&keys[i]) + 1]++;
+    for (uint32_t b = 0; b < NBUCKETS; b++)
+        start[b + 1] += start[b];
+    size_t *next = malloc(NBUCKETS * sizeof *next);
+    if (!next) {
+        free(start);
+        return -1;
+    }
+    memcpy(next, start, NBUCKETS * sizeof *next);
+    for (size_t i = 0; i < n; i++)
+        out[next[bucket_of(&keys[i])]++] = keys[i];
+    free(next);
+    uint32_t mid = 0;
+    while (mid < NBUCKETS && start[mid + 1] <= n / 2)
+        mid++;
+    bucket_job one = {out, keys, start, 0, mid}, two = {out, keys, start, mid, NBUCKETS};
     pthread_t t;
-    int threaded = n >= 4096 && pthread_create(&t, NULL, sort_one, &b) == 0;
-    sort_one(&a);
+    int threaded = n >= 4096 && pthread_create(&t, NULL, sort_buckets, &two) == 0;
+    sort_buckets(&one);
     if (threaded)
         pthread_join(t, NULL);
     else
-        sort_one(&b);
-    size_t i = 0, j = 0, o = 0;
-    while (i < a.n && j < b.n)
-        out[o++] = cmp_keys(&a.keys[i], &b.keys[j]) < 0 ? a.keys[i++] : b.keys[j++];
-    while (i < a.n)
-        out[o++] = a.keys[i++];
-    while (j < b.n)
-        out[o++] = b.keys[j++];
-    memcpy(keys, out, n * sizeof *out);
-    free(out);
+        sort_buckets(&two);
+    free(start);
     return 0;
 }
 
@@ -152,26 +175,29 @@ static int permute_sizes(vec *v, const uint32_t *order)
 tm_status tm_writer_reorder(tm_store_writer *w, tm_error *err)
 {
     size_t n = w->unit_off.n;
-    sortkey *keys = malloc((n + 1) * sizeof *keys);
+    sortkey *keys = malloc((n + 1) * sizeof *keys), *sorted = malloc((n + 1) * sizeof *sorted);
     uint32_t *inv = malloc((n + 1) * sizeof *inv);
     w->order = malloc((n + 1) * sizeof *w->order);
-    if (!keys || !inv || !w->order) {
+    if (!keys || !sorted || !inv || !w->order) {
         free(keys);
+        free(sorted);
         free(inv);
         return tm_error_nomem(err);
     }
     for (size_t u = 0; u < n; u++)
         first_words(w, u, &keys[u]);
-    if (sort_keys(keys, n) != 0) {
+    if (sort_keys(keys, n, sorted) != 0) {
         free(keys);
+        free(sorted);
         free(inv);
         return tm_error_nomem(err);
     }
-    for (size_t i = 0; i < n; i++) {
-        w->order[i] = keys[i].unit;
-        inv[keys[i].unit] = (uint32_t)i;
-    }
     free(keys);
+    for (size_t i = 0; i < n; i++) {
+        w->order[i] = sorted[i].unit;
+        inv[sorted[i].unit] = (uint32_t)i;
+    }
+    free(sorted);
     int rc = permute_sizes(&w->unit_off, w->order) | permute_sizes(&w->unit_len, w->order);
     keyent *e = w->exact.p;
     for (size_t i = 0; i < w->exact.n; i++)
