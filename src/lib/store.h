@@ -93,7 +93,7 @@ tm_status tm_store_check(const char *path, tm_error *err);
 typedef struct tm_store_hit {
     uint64_t id;
     int score;      /* percent */
-    tm_tu tu;       /* the unit (owned by the hit list) */
+    tm_tu tu;       /* the unit (owned by the hit list; packed, read-only: tu_pack.c) */
     size_t src_var, tgt_var; /* index of the source and target variants in tu.tuvs */
 } tm_store_hit;
 

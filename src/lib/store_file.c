@@ -464,6 +464,7 @@ void tm_store_close(tm_store *s)
     free(s->seg);
     free(s->tombs);
     tm_buf_free(&s->cache);
+    tm_tu_packer_free(&s->packer); /* (units loaded keep their chunks) */
     if (s->z_ready)
         inflateEnd(&s->z);
     tm_buf_free(&s->fwd);

@@ -182,6 +182,7 @@ struct tm_store {
     int cache_valid;
     z_stream z;
     int z_ready;
+    tm_tu_packer packer; /* loaded units are packed into its chunks (store_unit.c) */
     /* one group of match data, inflated whole (store_fwd.c) */
     size_t fwd_seg, fwd_group;
     int fwd_valid;

@@ -79,6 +79,12 @@ typedef struct tm_tu_packer {
 #define TM_TU_PACKER_INIT {NULL}
 int tm_tu_pack_with(tm_tu_packer *pk, tm_tu *tu);
 int tm_tu_pack(tm_tu *tu);
+/* For a maker that fills a unit's area itself (store_unit.c decodes into
+ * one): room for bytes (a multiple of 8) in the packer's chunk, or in a new
+ * one, with a reference taken for the unit; NULL when out of memory. The
+ * unit's block is then tm_tu_packer_chunk(pk). */
+char *tm_tu_pack_reserve(tm_tu_packer *pk, size_t bytes);
+void *tm_tu_packer_chunk(const tm_tu_packer *pk);
 /* Drop the packer's hold on its chunk (units packed keep theirs). */
 void tm_tu_packer_free(tm_tu_packer *pk);
 /* Drop a packed unit's hold on its chunk (tm_tu_clear). */

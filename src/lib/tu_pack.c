@@ -143,9 +143,7 @@ static void pack_annot(packer *p, tm_annot *dst, const tm_annot *src)
     }
 }
 
-/* Room for bytes (a multiple of 8) in the packer's chunk, or a new one.
- * The caller takes a reference. NULL when out of memory. */
-static char *reserve(tm_tu_packer *pk, size_t bytes)
+char *tm_tu_pack_reserve(tm_tu_packer *pk, size_t bytes)
 {
     struct tm_pack_chunk *c = pk->chunk;
     if (!c || c->cap - c->used < bytes) {
@@ -161,6 +159,11 @@ static char *reserve(tm_tu_packer *pk, size_t bytes)
     return at;
 }
 
+void *tm_tu_packer_chunk(const tm_tu_packer *pk)
+{
+    return pk->chunk;
+}
+
 int tm_tu_pack_with(tm_tu_packer *pk, tm_tu *tu)
 {
     if (tu->block)
@@ -173,7 +176,7 @@ int tm_tu_pack_with(tm_tu_packer *pk, tm_tu *tu)
         strings += string_bytes(v->lang) + string_bytes(v->text) + string_bytes(v->markup) +
                    annot_string_bytes(&v->an);
     }
-    char *area = reserve(pk, (arrays + strings + 7) & ~(size_t)7);
+    char *area = tm_tu_pack_reserve(pk, (arrays + strings + 7) & ~(size_t)7);
     if (!area)
         return -1;
     packer p = {area, area + arrays};
