@@ -76,11 +76,9 @@ static void sort_run(sortkey *a, size_t n, sortkey *tmp)
 
 /* The bucket of a key: its first word's top bits, after the units with
  * no word (which cmp_keys puts first). Keys in a lower bucket are less. */
-#define BUCKET_BITS 16
-#define NBUCKETS ((1u << BUCKET_BITS) + 1)
-static inline uint32_t bucket_of(const sortkey *k)
+static inline uint32_t bucket_of(const sortkey *k, int bits)
 {
-    return k->nwords ? 1 + (k->prefix[0] >> (32 - BUCKET_BITS)) : 0;
+    return k->nwords ? 1 + (k->prefix[0] >> (32 - bits)) : 0;
 }
 
 /* Sort buckets [from, to) of a, each in place (tmp: scratch). */
@@ -98,33 +96,36 @@ static void *sort_buckets(void *arg)
     return NULL;
 }
 
-/* Sort keys into out: a counting sort on the first word's top bits, then
+/* Sort keys into out: a counting sort on the first word's top bits (about
+ * eight keys a bucket: a small import pays for few buckets), then
  * each bucket by sort_run (most hold a few keys; one first word shared by
  * many units makes a big one, which sort_run takes in n log n), the
  * buckets split between two threads by their keys' count. keys is scratch
  * after. */
 static int sort_keys(sortkey *keys, size_t n, sortkey *out)
 {
-    size_t *start = calloc(NBUCKETS + 1, sizeof *start);
-    if (!start)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        start[bucket_of(&keys[i]) + 1]++;
-    for (uint32_t b = 0; b < NBUCKETS; b++)
-        start[b + 1] += start[b];
-    size_t *next = malloc(NBUCKETS * sizeof *next);
-    if (!next) {
+    int bits = 1; /* about eight keys a bucket, up to 2^16 buckets */
+    while (bits < 16 && ((size_t)8 << bits) < n)
+        bits++;
+    uint32_t nbuckets = (1u << bits) + 1;
+    size_t *start = calloc(nbuckets + 1, sizeof *start), *next = malloc(nbuckets * sizeof *next);
+    if (!start || !next) {
         free(start);
+        free(next);
         return -1;
     }
-    memcpy(next, start, NBUCKETS * sizeof *next);
     for (size_t i = 0; i < n; i++)
-        out[next[bucket_of(&keys[i])]++] = keys[i];
+        start[bucket_of(&keys[i], bits) + 1]++;
+    for (uint32_t b = 0; b < nbuckets; b++)
+        start[b + 1] += start[b];
+    memcpy(next, start, nbuckets * sizeof *next);
+    for (size_t i = 0; i < n; i++)
+        out[next[bucket_of(&keys[i], bits)]++] = keys[i];
     free(next);
     uint32_t mid = 0;
-    while (mid < NBUCKETS && start[mid + 1] <= n / 2)
+    while (mid < nbuckets && start[mid + 1] <= n / 2)
         mid++;
-    bucket_job one = {out, keys, start, 0, mid}, two = {out, keys, start, mid, NBUCKETS};
+    bucket_job one = {out, keys, start, 0, mid}, two = {out, keys, start, mid, nbuckets};
     pthread_t t;
     int threaded = n >= 4096 && pthread_create(&t, NULL, sort_buckets, &two) == 0;
     sort_buckets(&one);
