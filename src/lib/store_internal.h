@@ -293,6 +293,10 @@ tm_status tm_fwd_check(tm_store *s, size_t gi, tm_error *err);
 /* store_unit.c: unit (de)serialization */
 int tm_unit_encode(tm_buf *out, const tm_tu *tu);
 int tm_unit_decode(const unsigned char *p, size_t n, tm_tu *tu);
+/* The same into a packed unit (tu_pack.c), its area cut from pk's chunks:
+ * what loads hand out. 0, -1 when the bytes are not a unit, -2 out of
+ * memory. */
+int tm_unit_decode_packed(const unsigned char *p, size_t n, tm_tu_packer *pk, tm_tu *tu);
 /* A unit's date as a number (YYYYMMDDhhmmss; 0 when it has none). */
 uint64_t tm_unit_date(const tm_tu *tu);
 tm_status tm_store_load(tm_store *s, size_t segi, uint32_t local, tm_tu *tu, tm_error *err);

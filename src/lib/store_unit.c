@@ -348,9 +348,7 @@ static void fill_unit(filler *f, const unsigned char *p, size_t n, tm_tu *tu)
     }
 }
 
-/* Decode into a packed unit, its area cut from pk's chunks. 0, -1 when
- * the bytes are not a unit, -2 out of memory. */
-static int unit_decode_packed(const unsigned char *p, size_t n, tm_tu_packer *pk, tm_tu *tu)
+int tm_unit_decode_packed(const unsigned char *p, size_t n, tm_tu_packer *pk, tm_tu *tu)
 {
     tm_tu_clear(tu);
     filler f = {p, p + n, 0, NULL, NULL, 0, 0};
@@ -470,7 +468,7 @@ tm_status tm_store_load(tm_store *s, size_t gi, uint32_t local, tm_tu *tu, tm_er
             if ((st = inflate_to(s, g, pos + (size_t)n, err)) != TM_OK)
                 break;
             const unsigned char *u = (const unsigned char *)s->cache.data + pos;
-            int rc = unit_decode_packed(u, (size_t)n, &s->packer, tu);
+            int rc = tm_unit_decode_packed(u, (size_t)n, &s->packer, tu);
             return rc == 0    ? TM_OK
                    : rc == -2 ? tm_error_nomem(err)
                               : damaged(s, g, "a unit does not decode", err);
