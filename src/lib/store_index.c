@@ -53,9 +53,7 @@ static void sort_keyents(const keyent *v, size_t n, keyent *out, size_t *count, 
  * half of the hash (sorted by the full hash: by its high half too), unit. */
 static int exact_section(const vec *v, tm_buf *out)
 {
-    int bits = 1;
-    while (bits < 24 && ((size_t)8 << bits) < v->n)
-        bits++;
+    int bits = tm_bucket_bits(v->n, 24);
     keyent *sorted = malloc((v->n + 1) * sizeof *sorted);
     size_t *count = malloc((((size_t)1 << bits) + 1) * sizeof *count);
     if (!sorted || !count || tm_buf_grow(out, v->n * EXACTENT_SIZE) != 0) {

@@ -293,6 +293,17 @@ tm_status tm_fwd_check(tm_store *s, size_t gi, tm_error *err);
 /* store_unit.c: unit (de)serialization */
 int tm_unit_encode(tm_buf *out, const tm_tu *tu);
 int tm_unit_decode(const unsigned char *p, size_t n, tm_tu *tu);
+/* The bits of a counting sort's buckets for n uniform keys (the commit's
+ * unit order and exact keys): about eight keys a bucket, 2 to 2^max
+ * buckets. */
+static inline int tm_bucket_bits(size_t n, int max)
+{
+    int bits = 1;
+    while (bits < max && ((size_t)8 << bits) < n)
+        bits++;
+    return bits;
+}
+
 /* The same into a packed unit (tu_pack.c), its area cut from pk's chunks:
  * what loads hand out. 0, -1 when the bytes are not a unit, -2 out of
  * memory. */

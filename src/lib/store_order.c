@@ -104,9 +104,7 @@ static void *sort_buckets(void *arg)
  * after. */
 static int sort_keys(sortkey *keys, size_t n, sortkey *out)
 {
-    int bits = 1; /* about eight keys a bucket, up to 2^16 buckets */
-    while (bits < 16 && ((size_t)8 << bits) < n)
-        bits++;
+    int bits = tm_bucket_bits(n, 16);
     uint32_t nbuckets = (1u << bits) + 1;
     size_t *start = calloc(nbuckets + 1, sizeof *start), *next = malloc(nbuckets * sizeof *next);
     if (!start || !next) {

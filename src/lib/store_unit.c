@@ -153,100 +153,15 @@ int tm_unit_encode(tm_buf *out, const tm_tu *tu)
     return rc ? -1 : 0;
 }
 
-/* ---- decoding (bounds-checked: damaged bytes are an error, not a crash) ---- */
-
-typedef struct cursor {
-    const unsigned char *p, *end;
-    int bad;
-    char *tmp[3];
-} cursor;
-
-/* A string as a fresh NUL-terminated copy in c->tmp[k] (NULL when empty
- * and nullable). */
-static const char *get_str(cursor *c, int k, int nullable)
-{
-    uint64_t n;
-    free(c->tmp[k]);
-    c->tmp[k] = NULL;
-    if (c->bad || tm_varint_get(&c->p, c->end, &n) != 0 || n > (uint64_t)(c->end - c->p)) {
-        c->bad = 1;
-        return "";
-    }
-    if (n == 0 && nullable)
-        return NULL;
-    c->tmp[k] = malloc(n + 1);
-    if (!c->tmp[k]) {
-        c->bad = 1;
-        return "";
-    }
-    memcpy(c->tmp[k], c->p, n);
-    c->tmp[k][n] = '\0';
-    c->p += n;
-    return c->tmp[k];
-}
-
-static uint64_t get_count(cursor *c)
-{
-    uint64_t n = 0;
-    if (c->bad || tm_varint_get(&c->p, c->end, &n) != 0 || n > (uint64_t)(c->end - c->p))
-        c->bad = 1;
-    return c->bad ? 0 : n;
-}
-
-static void get_annot(cursor *c, tm_annot *an)
-{
-    uint64_t n = get_count(c);
-    for (uint64_t i = 0; i < n && !c->bad; i++) {
-        const char *k = get_str(c, 0, 0), *v = get_str(c, 1, 0);
-        if (!c->bad && tm_annot_set_attr(an, k, v) != 0)
-            c->bad = 1;
-    }
-    n = get_count(c);
-    for (uint64_t i = 0; i < n && !c->bad; i++) {
-        const char *t = get_str(c, 0, 0), *l = get_str(c, 1, 1), *v = get_str(c, 2, 0);
-        if (!c->bad && tm_annot_add_prop(an, t, l, v) != 0)
-            c->bad = 1;
-    }
-    n = get_count(c);
-    for (uint64_t i = 0; i < n && !c->bad; i++) {
-        const char *l = get_str(c, 0, 1), *t = get_str(c, 1, 0);
-        if (!c->bad && tm_annot_add_note(an, l, t) != 0)
-            c->bad = 1;
-    }
-}
-
-int tm_unit_decode(const unsigned char *p, size_t n, tm_tu *tu)
-{
-    cursor c = {p, p + n, 0, {NULL, NULL, NULL}};
-    tm_tu_clear(tu);
-    get_annot(&c, &tu->an);
-    uint64_t nv = get_count(&c);
-    for (uint64_t i = 0; i < nv && !c.bad; i++) {
-        const char *lang = get_str(&c, 0, 0), *text = get_str(&c, 1, 0);
-        uint64_t has_markup = get_count(&c);
-        const char *markup = has_markup ? get_str(&c, 2, 0) : NULL;
-        tm_tuv *v = c.bad ? NULL : tm_tu_add_tuv(tu, lang, text, markup);
-        if (!v)
-            c.bad = 1;
-        else
-            get_annot(&c, &v->an);
-    }
-    for (int k = 0; k < 3; k++)
-        free(c.tmp[k]);
-    if (c.bad || c.p != c.end || tu->ntuvs == 0) {
-        tm_tu_clear(tu);
-        return -1;
-    }
-    return 0;
-}
-
-/* ---- decoding into a packed unit ------------------------------------------------
+/* ---- decoding (bounds-checked: damaged bytes are an error, not a crash) ----
  *
- * A loaded unit goes to a query's hits or to a reader's callback, which
- * only read it: decoded straight into one area of a packed chunk
- * (tu_pack.c), it costs one pass to size it and one to fill it, instead of
- * two heap blocks and a copy for each of its dozen strings, a fifth of an
- * exact query. The bytes are checked as tm_unit_decode checks them. */
+ * A unit is decoded straight into a packed area (tu_pack.c): one pass
+ * sizes it, a second fills it, instead of a heap block for each of its
+ * dozen strings (a fifth of an exact query). Loads hand the packed unit
+ * out (query hits and readers only read it); tm_unit_decode, for the
+ * writer's merges, copies it into an ordinary unit. Every element is
+ * pointers and sizes, so the arrays, laid out in the order they are read,
+ * stay pointer-aligned. */
 
 typedef struct filler {
     const unsigned char *p, *end;
@@ -318,24 +233,12 @@ static void fill_annot(filler *f, tm_annot *an)
     }
 }
 
-/* One pass: sizes only (f->arr NULL) or filling tu. The unit's variants
- * array comes first, so that the arrays stay pointer-aligned. */
-static void fill_unit(filler *f, const unsigned char *p, size_t n, tm_tu *tu)
+/* One pass over the bytes: sizes only (f->arr NULL), or filling tu. */
+static void fill_unit(filler *f, tm_tu *tu)
 {
-    const unsigned char *q = p;
-    uint64_t nv;
-    /* the variant count follows the unit's annotations: find it first */
-    filler skip = {p, p + n, 0, NULL, NULL, 0, 0};
-    tm_annot scratch;
-    fill_annot(&skip, &scratch);
-    nv = fill_count(&skip);
-    f->bad |= skip.bad;
-    tu->tuvs = fill_array(f, nv, sizeof *tu->tuvs);
-    tu->ntuvs = f->bad ? 0 : (size_t)nv;
-    f->p = q;
-    f->end = p + n;
     fill_annot(f, &tu->an);
-    fill_count(f); /* (nv, read above) */
+    tu->ntuvs = (size_t)fill_count(f);
+    tu->tuvs = fill_array(f, tu->ntuvs, sizeof *tu->tuvs);
     for (size_t i = 0; i < tu->ntuvs && !f->bad; i++) {
         tm_tuv v = {NULL, NULL, NULL, {NULL, 0, NULL, 0, NULL, 0}};
         v.lang = fill_str(f, 0); /* (in this order: each call moves on) */
@@ -353,7 +256,7 @@ int tm_unit_decode_packed(const unsigned char *p, size_t n, tm_tu_packer *pk, tm
     tm_tu_clear(tu);
     filler f = {p, p + n, 0, NULL, NULL, 0, 0};
     tm_tu sized = TM_TU_INIT;
-    fill_unit(&f, p, n, &sized);
+    fill_unit(&f, &sized);
     if (f.bad || f.p != f.end || sized.ntuvs == 0)
         return -1;
     size_t arrays = f.arrays, bytes = (f.arrays + f.strings + 7) & ~(size_t)7;
@@ -361,10 +264,25 @@ int tm_unit_decode_packed(const unsigned char *p, size_t n, tm_tu_packer *pk, tm
     if (!area)
         return -2;
     filler g = {p, p + n, 0, area, area + arrays, 0, 0};
-    fill_unit(&g, p, n, tu);
+    fill_unit(&g, tu);
     assert(!g.bad && g.arr == area + arrays && g.str == area + arrays + f.strings);
     tu->block = tm_tu_packer_chunk(pk);
     return 0;
+}
+
+int tm_unit_decode(const unsigned char *p, size_t n, tm_tu *tu)
+{
+    tm_tu_packer one = TM_TU_PACKER_ONE;
+    tm_tu packed = TM_TU_INIT;
+    int rc = tm_unit_decode_packed(p, n, &one, &packed);
+    tm_tu_packer_free(&one);
+    tm_tu_clear(tu);
+    if (rc == 0 && tm_tu_copy(tu, &packed) != 0) {
+        tm_tu_clear(tu);
+        rc = -1;
+    }
+    tm_tu_clear(&packed);
+    return rc == 0 ? 0 : -1;
 }
 
 /* ---- loading a unit from a segment --------------------------------------------- */

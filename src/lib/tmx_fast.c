@@ -301,15 +301,18 @@ static int content_reference(tmx_fast *f, scan *s)
 
 /* ---- comments, CDATA, the prologue ------------------------------------------ */
 
-/* Characters from s->i up to the three-byte end ("-->" or "]]>"), s->i
- * left on it. A CR is left to libxml2; in a comment "--" may only end it. */
-static int scan_to(scan *s, const char *end)
+/* The body of a construct whose opener (skip bytes) is at s->i and whose
+ * end is three bytes ("-->" or "]]>"): [*from, *from + *n), s->i left
+ * after the end. A CR is left to libxml2; in a comment "--" may only end
+ * it. */
+static int enclosed(scan *s, size_t skip, const char *end, size_t *from, size_t *n)
 {
-    for (;;) {
+    *from = s->i + skip;
+    for (s->i = *from;;) {
         if (s->i + 3 > s->n)
             return s->last ? BAIL : MORE;
         if (memcmp(s->p + s->i, end, 3) == 0)
-            return DONE;
+            break;
         if (s->p[s->i] == '\r' || (end[0] == '-' && s->p[s->i] == '-' && s->p[s->i + 1] == '-'))
             return BAIL;
         size_t len;
@@ -318,20 +321,18 @@ static int scan_to(scan *s, const char *end)
             return rc;
         s->i += len;
     }
+    *n = s->i - *from;
+    s->i += 3;
+    return DONE;
 }
 
 /* <!-- ... -->: handed to the builder inside the document element. */
 static int comment(tmx_fast *f, scan *s)
 {
-    size_t from = s->i + 4;
-    s->i = from;
-    int rc = scan_to(s, "-->");
-    if (rc != DONE)
+    size_t from, n;
+    int rc = enclosed(s, 4, "-->", &from, &n);
+    if (rc != DONE || f->where != CONTENT)
         return rc;
-    size_t n = s->i - from;
-    s->i += 3;
-    if (f->where != CONTENT)
-        return DONE;
     tm_buf_clear(&f->text);
     if (tm_buf_append(&f->text, s->p + from, n) != 0)
         return BAIL;
@@ -342,13 +343,10 @@ static int comment(tmx_fast *f, scan *s)
 /* <![CDATA[ ... ]]>: its text, inside the document element only. */
 static int cdata(tmx_fast *f, scan *s)
 {
-    size_t from = s->i + 9;
-    s->i = from;
-    int rc = scan_to(s, "]]>");
+    size_t from, n;
+    int rc = enclosed(s, 9, "]]>", &from, &n);
     if (rc != DONE)
         return rc;
-    size_t n = s->i - from;
-    s->i += 3;
     if (n == 0 || f->where != CONTENT)
         return BAIL; /* (libxml2 reports an empty section: left to it) */
     return characters(f, s->p + from, n);

@@ -72,11 +72,15 @@ void tm_tu_clear(tm_tu *tu);
  * is read-only: read it, copy it (tm_tu_copy) or clear it, nothing else.
  * 0, or -1 when out of memory (the unit is unchanged). tm_tu_pack_with
  * cuts the areas of many units from the packer's chunks, one after the
- * other; tm_tu_pack gives the unit a chunk of its own. */
+ * other (TM_TU_PACKER_INIT: 64 KiB chunks; TM_TU_PACKER_ONE: a chunk of
+ * the unit's size, for a packer used once); tm_tu_pack gives the unit a
+ * chunk of its own. */
 typedef struct tm_tu_packer {
     struct tm_pack_chunk *chunk; /* being filled, or NULL */
+    int one;                     /* for one unit: a chunk of its size, not 64 KiB */
 } tm_tu_packer;
-#define TM_TU_PACKER_INIT {NULL}
+#define TM_TU_PACKER_INIT {NULL, 0}
+#define TM_TU_PACKER_ONE {NULL, 1}
 int tm_tu_pack_with(tm_tu_packer *pk, tm_tu *tu);
 int tm_tu_pack(tm_tu *tu);
 /* For a maker that fills a unit's area itself (store_unit.c decodes into

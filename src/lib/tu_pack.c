@@ -147,7 +147,7 @@ char *tm_tu_pack_reserve(tm_tu_packer *pk, size_t bytes)
 {
     struct tm_pack_chunk *c = pk->chunk;
     if (!c || c->cap - c->used < bytes) {
-        struct tm_pack_chunk *fresh = chunk_new(bytes > CHUNK_BYTES ? bytes : CHUNK_BYTES);
+        struct tm_pack_chunk *fresh = chunk_new(bytes > CHUNK_BYTES || pk->one ? bytes : CHUNK_BYTES);
         if (!fresh)
             return NULL;
         tm_tu_packer_free(pk);
@@ -202,7 +202,7 @@ int tm_tu_pack_with(tm_tu_packer *pk, tm_tu *tu)
 
 int tm_tu_pack(tm_tu *tu)
 {
-    tm_tu_packer pk = TM_TU_PACKER_INIT;
+    tm_tu_packer pk = TM_TU_PACKER_ONE;
     int rc = tm_tu_pack_with(&pk, tu);
     tm_tu_packer_free(&pk); /* the unit keeps the chunk alive */
     return rc;
