@@ -54,7 +54,7 @@ out="$tmp/section.md"
 {
 echo "## Translation-memory store"
 echo
-echo "Machine: $(machine_line). Command: \`STORE_BENCH_UNITS=$units TT_UNITS=$ttu TT_QUERIES=$ttq make bench-store\`"
+echo "Machine: $(machine_line). Command: \`STORE_IMPORT_RUNS=$runs STORE_BENCH_UNITS=$units TT_UNITS=$ttu TT_QUERIES=$ttq make bench-store\`"
 echo "(bench/store.sh). Memory: $units units"
 echo "built by bench/make_memory.py (seed 1) from the corpus and NTREX sentence pairs with random"
 echo "perturbations (many near-duplicates, as in real memories); 1000 exact queries (a stored source)"
