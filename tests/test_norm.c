@@ -219,11 +219,69 @@ START_TEST(test_fast_path_on_random_text)
 }
 END_TEST
 
+/* The same for the fold key (norm_fold.c). */
+static int fold_fast_agrees(const char *s, size_t n)
+{
+    tm_buf fast = TM_BUF_INIT, slow = TM_BUF_INIT;
+    tm_error e1 = {TM_OK, ""}, e2 = {TM_OK, ""};
+    int took = tm_norm_fold_fast(s, n, &fast, &e1);
+    ck_assert_int_ge(took, 0);
+    tm_status st = tm_norm(s, n, TM_NORM_FOLD, &slow, &e2);
+    if (took) {
+        ck_assert_int_eq(st, TM_OK);
+        ck_assert_msg(fast.len == slow.len && memcmp(fast.data, slow.data, fast.len) == 0,
+                      "fast fold '%s' != general fold '%s' of '%.*s'", fast.data, slow.data,
+                      (int)n, s);
+        ck_assert(fast.data[fast.len] == '\0');
+    }
+    tm_buf_free(&fast);
+    tm_buf_free(&slow);
+    return took;
+}
+
+START_TEST(test_fold_fast_path_on_corpora)
+{
+    size_t lines, fast = test_corpus_taken(fold_fast_agrees, &lines);
+    ck_assert_uint_gt(lines, 1000);
+    ck_assert_msg(fast * 100 >= lines * 95, "fold fast path took %zu of %zu lines", fast, lines);
+}
+END_TEST
+
+START_TEST(test_fold_fast_path_on_random_text)
+{
+    size_t fast = test_random_taken(fold_fast_agrees, 4242, 40000);
+    ck_assert_uint_gt(fast, 4000); /* both paths were taken often */
+    ck_assert_uint_lt(fast, 36000);
+}
+END_TEST
+
+/* Every BMP character alone, after a letter and a space, and before a
+ * letter: the table entry of each one is held to the general path (a
+ * character the fast path refuses only has to be refused consistently). */
+START_TEST(test_fold_fast_path_on_every_bmp_character)
+{
+    size_t taken = 0;
+    for (uint32_t c = 1; c < 0x10000; c++) {
+        if (c >= 0xD800 && c < 0xE000)
+            continue;
+        char t[16] = "a ";
+        size_t k = tm_utf8_encode(c, t + 2);
+        ck_assert_uint_gt(k, 0);
+        t[2 + k] = 'b';
+        taken += fold_fast_agrees(t + 2, k) != 0;
+        fold_fast_agrees(t, 2 + k + 1);
+        fold_fast_agrees(t + 2, k + 1);
+    }
+    ck_assert_uint_gt(taken, 40000); /* most of the BMP has an entry */
+}
+END_TEST
+
 START_TEST(test_invalid_utf8_refused)
 {
     tm_buf out = TM_BUF_INIT;
     tm_error err = {TM_OK, ""};
     ck_assert_int_eq(tm_norm_match("a\xFF", 2, &out, &err), TM_EDATA);
+    ck_assert_int_eq(tm_norm_fold("a\xFF", 2, &out, &err), TM_EDATA);
     tm_buf_free(&out);
 }
 END_TEST
@@ -244,6 +302,9 @@ static Suite *norm_suite(void)
     tcase_add_test(tc, test_invalid_utf8_refused);
     tcase_add_test(tc, test_fast_path_on_corpora);
     tcase_add_test(tc, test_fast_path_on_random_text);
+    tcase_add_test(tc, test_fold_fast_path_on_corpora);
+    tcase_add_test(tc, test_fold_fast_path_on_random_text);
+    tcase_add_test(tc, test_fold_fast_path_on_every_bmp_character);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -91,7 +91,10 @@ static tm_status copy_lines(tm_reader *r, const norm_opts *o, FILE *fp,
         const char *s = line.text;
         size_t n = line.len;
         if (o->flags) {
-            if ((st = tm_norm(s, n, o->flags, &key, err)) != TM_OK)
+            st = o->flags == TM_NORM_MATCH  ? tm_norm_match(s, n, &key, err)
+                 : o->flags == TM_NORM_FOLD ? tm_norm_fold(s, n, &key, err)
+                                            : tm_norm(s, n, o->flags, &key, err);
+            if (st != TM_OK)
                 break;
             s = key.data;
             n = key.len;

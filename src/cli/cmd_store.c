@@ -359,6 +359,7 @@ typedef struct concord_ctx {
     const store_opts *o;
     uint32_t term[64];
     size_t nterm;
+    tm_buf needle; /* the term's longest word: a key without it holds no term */
     concord_hit *hit;
     size_t n, cap;
     tm_buf key;
@@ -368,12 +369,33 @@ typedef struct concord_ctx {
 
 #define MAX_WORDS 4096
 
+/* The key concord compares words on: the match key, or the fold key. */
+static tm_status concord_key(const store_opts *o, const char *s, tm_buf *out, tm_error *err)
+{
+    return o->fold ? tm_norm_fold(s, strlen(s), out, err) : tm_norm_match(s, strlen(s), out, err);
+}
+
+/* Does h (n bytes) contain the m > 0 bytes of w? */
+static int contains(const char *h, size_t n, const char *w, size_t m)
+{
+    for (const char *p = h, *end = h + n; (size_t)(end - p) >= m; p++) {
+        if (!(p = memchr(p, w[0], (size_t)(end - p) - m + 1)))
+            return 0;
+        if (memcmp(p, w, m) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* Does text hold the term's words in a row? Marks them in mark when given. */
 static int holds(concord_ctx *c, const char *text, unsigned char *mark, uint32_t *spans, size_t *nw)
 {
     static uint32_t h[MAX_WORDS];
-    int flags = c->o->fold ? TM_NORM_FOLD : TM_NORM_MATCH;
-    if (tm_norm(text, strlen(text), flags, &c->key, c->err) != TM_OK)
+    if (concord_key(c->o, text, &c->key, c->err) != TM_OK)
+        return 0;
+    /* words are hashed as their bytes are (tm_match_words), so a key that
+     * holds the term holds its longest word's bytes: most keys stop here */
+    if (!mark && !contains(c->key.data, c->key.len, c->needle.data, c->needle.len))
         return 0;
     size_t n = tm_match_words(c->key.data ? c->key.data : "", c->key.len, h, NULL, MAX_WORDS);
     if (n > MAX_WORDS)
@@ -468,14 +490,30 @@ int cmd_concord(int argc, char **argv, cli_ctx *ctx)
     memset(&c, 0, sizeof c);
     c.o = &o;
     c.err = &err;
-    if (tm_norm(term, strlen(term), o.fold ? TM_NORM_FOLD : TM_NORM_MATCH, &c.key, &err) != TM_OK)
+    if (concord_key(&o, term, &c.key, &err) != TM_OK)
         return cli_report(&err);
-    c.nterm = tm_match_words(c.key.data ? c.key.data : "", c.key.len, c.term, NULL, 64);
-    if (c.nterm == 0 || c.nterm > 64)
+    uint32_t spans[2 * 64];
+    c.nterm = tm_match_words(c.key.data ? c.key.data : "", c.key.len, c.term, spans, 64);
+    if (c.nterm == 0 || c.nterm > 64) {
+        tm_buf_free(&c.key);
         return cli_usage_error("concord", "TERM needs 1 to 64 words");
+    }
+    size_t longest = 0;
+    for (size_t k = 1; k < c.nterm; k++)
+        if (spans[2 * k + 1] - spans[2 * k] > spans[2 * longest + 1] - spans[2 * longest])
+            longest = k;
+    if (tm_buf_append(&c.needle, c.key.data + spans[2 * longest],
+                      spans[2 * longest + 1] - spans[2 * longest]) != 0) {
+        tm_buf_free(&c.key);
+        tm_error_nomem(&err);
+        return cli_report(&err);
+    }
     tm_store *s;
-    if ((rc = open_or_report(argv[optind], &s)) >= 0)
+    if ((rc = open_or_report(argv[optind], &s)) >= 0) {
+        tm_buf_free(&c.key);
+        tm_buf_free(&c.needle);
         return rc;
+    }
     /* Diacritics folded, the words are not the index's: every unit is read. */
     tm_status st = o.fold ? tm_store_each(s, concord_unit, &c, &err)
                           : tm_store_each_with_words(s, term, strlen(term), o.src, o.tgt, concord_unit, &c, &err);
@@ -496,6 +534,7 @@ int cmd_concord(int argc, char **argv, cli_ctx *ctx)
     }
     free(c.hit);
     tm_buf_free(&c.key);
+    tm_buf_free(&c.needle);
     tm_store_close(s);
     return st == TM_OK ? 0 : cli_report(&err);
 }

@@ -73,7 +73,7 @@ static int fold_word(tm_anchorer *a, const char *w, size_t n, tm_error *err)
         tm_buf_clear(&a->fold);
         return tm_buf_append(&a->fold, a->memo_text.data + e->fold_off, e->fold_len);
     }
-    if (tm_norm(w, n, TM_NORM_FOLD, &a->fold, err) != TM_OK)
+    if (tm_norm_fold(w, n, &a->fold, err) != TM_OK)
         return -1;
     if (a->memo_text.len > (1u << 20)) { /* bounded: start over */
         memset(a->memo, 0, sizeof a->memo);

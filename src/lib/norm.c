@@ -7,6 +7,7 @@
  * combining mark that the rewrite step can move or drop.
  */
 #include "norm.h"
+#include "norm_fast.h"
 #include "uclass.h"
 
 #include <stdlib.h>
@@ -60,7 +61,7 @@ static int is_word_char(UChar c)
 
 
 /* Letters that carry no combining mark in NFD but fold to ASCII for names. */
-static const char *spell_out(UChar c)
+const char *tm_norm_spell_out(uint16_t c)
 {
     switch (c) {
     case 0x0111: return "d";  /* đ */
@@ -139,7 +140,7 @@ static void put_word(const UChar *s, const UChar *e, int flags, u16buf *out)
         UChar c = s[i];
         if ((flags & TM_NORM_STRIP) && is_mark(c))
             continue;
-        const char *sp = (flags & TM_NORM_STRIP) ? spell_out(c) : NULL;
+        const char *sp = (flags & TM_NORM_STRIP) ? tm_norm_spell_out(c) : NULL;
         if (sp)
             while (*sp)
                 put(out, (UChar)*sp++);
@@ -300,5 +301,8 @@ tm_status tm_norm_match(const char *s, size_t n, tm_buf *out, tm_error *err)
 
 tm_status tm_norm_fold(const char *s, size_t n, tm_buf *out, tm_error *err)
 {
-    return tm_norm(s, n, TM_NORM_FOLD, out, err);
+    int rc = tm_norm_fold_fast(s, n, out, err);
+    if (rc < 0)
+        return err->code;
+    return rc ? TM_OK : tm_norm(s, n, TM_NORM_FOLD, out, err);
 }

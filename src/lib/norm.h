@@ -44,13 +44,16 @@ enum {
  * the given flags. The result is NFC UTF-8. */
 tm_status tm_norm(const char *s, size_t n, int flags, tm_buf *out, tm_error *err);
 
-/* Shorthands for the two keys described above. tm_norm_match takes the
- * fast path when it can (same result, checked by test_norm). */
+/* Shorthands for the two keys described above. Both take the fast path
+ * when they can (same result, checked by test_norm). */
 tm_status tm_norm_match(const char *s, size_t n, tm_buf *out, tm_error *err);
 tm_status tm_norm_fold(const char *s, size_t n, tm_buf *out, tm_error *err);
 
 /* The match key of s without ICU when every character of s is simple
  * (norm_fast.c): 1 done, 0 the text needs tm_norm, -1 out of memory. */
 int tm_norm_match_fast(const char *s, size_t n, tm_buf *out, tm_error *err);
+
+/* The same for the fold key (norm_fold.c). */
+int tm_norm_fold_fast(const char *s, size_t n, tm_buf *out, tm_error *err);
 
 #endif

@@ -39,8 +39,7 @@
 
 _Atomic(uint32_t *) tm_nf_pages[256];
 
-/* NFD of the single character f into d (room for 8); its length, 0 on failure. */
-static int32_t decompose(UChar f, UChar *d)
+int32_t tm_nf_decompose(uint16_t f, uint16_t *d)
 {
     UErrorCode uc = U_ZERO_ERROR;
     const UNormalizer2 *nfd = unorm2_getNFDInstance(&uc);
@@ -48,7 +47,7 @@ static int32_t decompose(UChar f, UChar *d)
     return U_SUCCESS(uc) ? n : 0;
 }
 
-static int nfc_stable(UChar32 c)
+int tm_nf_nfc_stable(uint32_t c)
 {
     return u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES &&
            u_getCombiningClass(c) == 0;
@@ -70,14 +69,14 @@ static uint32_t token_facts(UChar c, UChar f, uint32_t e)
 }
 
 /* The entry of one BMP code point (not a surrogate). */
-static uint32_t entry_of(UChar c)
+static uint32_t entry_of(uint16_t c)
 {
     UChar f[4], d[8];
     UErrorCode uc = U_ZERO_ERROR;
     int32_t nf = u_strFoldCase(f, 4, &c, 1, U_FOLD_CASE_DEFAULT, &uc);
-    if (U_FAILURE(uc) || nf != 1 || U16_IS_SURROGATE(f[0]) || !nfc_stable(c) || !nfc_stable(f[0]))
+    if (U_FAILURE(uc) || nf != 1 || U16_IS_SURROGATE(f[0]) || !tm_nf_nfc_stable(c) || !tm_nf_nfc_stable(f[0]))
         return 0;
-    int32_t nd = decompose(f[0], d);
+    int32_t nd = tm_nf_decompose(f[0], d);
     if (nd < 1 || (nd == 1 && d[0] != f[0]))
         return 0;
     unsigned cls = tm_uclass_bmp[d[0]];
@@ -102,17 +101,17 @@ static uint32_t entry_of(UChar c)
     return e | token_facts(c, f[0], e);
 }
 
-static uint32_t *build_page(unsigned p)
+uint32_t *tm_nf_build_page(_Atomic(uint32_t *) *slot, unsigned p, uint32_t (*entry)(uint16_t c))
 {
     uint32_t *pg = malloc(256 * sizeof *pg);
     if (!pg)
         return NULL;
     for (unsigned i = 0; i < 256; i++) {
         UChar c = (UChar)(p << 8 | i);
-        pg[i] = U16_IS_SURROGATE(c) ? 0 : entry_of(c);
+        pg[i] = U16_IS_SURROGATE(c) ? 0 : entry(c);
     }
     uint32_t *none = NULL;
-    if (!atomic_compare_exchange_strong(&tm_nf_pages[p], &none, pg)) {
+    if (!atomic_compare_exchange_strong(slot, &none, pg)) {
         free(pg); /* another thread was first */
         return none;
     }
@@ -122,12 +121,12 @@ static uint32_t *build_page(unsigned p)
 const uint32_t *tm_nf_page(unsigned p)
 {
     uint32_t *pg = atomic_load_explicit(&tm_nf_pages[p & 0xFF], memory_order_acquire);
-    return pg ? pg : build_page(p & 0xFF);
+    return pg ? pg : tm_nf_build_page(&tm_nf_pages[p & 0xFF], p & 0xFF, entry_of);
 }
 
 uint32_t tm_nf_entry_building(uint32_t c)
 {
-    uint32_t *pg = build_page(c >> 8);
+    uint32_t *pg = tm_nf_build_page(&tm_nf_pages[c >> 8], c >> 8, entry_of);
     return pg ? pg[c & 0xFF] : 0;
 }
 

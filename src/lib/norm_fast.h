@@ -43,6 +43,23 @@ uint32_t tm_nf_entry_building(uint32_t c);
  * when memory runs out. */
 const uint32_t *tm_nf_page(unsigned p);
 
+/* Build page p of a table whose slot is *slot, entry(c) for each code
+ * point (0 for surrogates), unless another thread was first; the page in
+ * use, NULL when memory runs out. */
+uint32_t *tm_nf_build_page(_Atomic(uint32_t *) *slot, unsigned p, uint32_t (*entry)(uint16_t c));
+
+/* NFD of the single character f into d (room for 8); its length, 0 on
+ * failure. */
+int32_t tm_nf_decompose(uint16_t f, uint16_t *d);
+
+/* c is left alone by NFC whatever surrounds it (NFC_Quick_Check = Yes and
+ * combining class 0). */
+int tm_nf_nfc_stable(uint32_t c);
+
+/* The ASCII spelling of a letter that the fold key spells out (đ → d,
+ * æ → ae; norm.h), NULL for any other. */
+const char *tm_norm_spell_out(uint16_t c);
+
 /* The entry of c; 0 (not simple) outside the BMP. The caller has called
  * tm_uclass_init. */
 static inline uint32_t tm_nf_entry(uint32_t c)

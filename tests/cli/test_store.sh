@@ -65,6 +65,14 @@ n1=$(printf '%s\n' "$out" | grep -c '^      ' || true)
 run "$TMKIT" concord --fold "$DB" "quang ninh"
 n2=$(printf '%s\n' "$out" | grep -c '^      ' || true)
 [ "$n2" -ge "$n1" ] && [ "$n1" -gt 0 ] && ok || fail "--fold finds at least what the exact term finds ($n1, $n2)"
+# case and diacritics of the term do not matter where the key ignores them: the same hits
+run "$TMKIT" concord --fold "$DB" "QUẢNG  Ninh"
+[ "$(printf '%s\n' "$out" | grep -c '^      ' || true)" = "$n2" ] && ok || fail "--fold QUẢNG Ninh finds what quang ninh finds"
+run "$TMKIT" concord "$DB" "quảng NINH"
+[ "$(printf '%s\n' "$out" | grep -c '^      ' || true)" = "$n1" ] && ok || fail "quảng NINH finds what Quảng Ninh finds"
+# a one-word term that is a word's prefix elsewhere: whole words only
+run "$TMKIT" concord --fold "$DB" "quan"
+[ "$(printf '%s\n' "$out" | grep -ci 'quang' || true)" -lt "$n2" ] && ok || fail "--fold quan is not a prefix match"
 run "$TMKIT" concord --format jsonl -n 1 "$DB" "Guangxi"
 expect_stdout_match '^\{"score":100,'
 
