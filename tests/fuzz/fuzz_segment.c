@@ -5,7 +5,8 @@
  *
  * The first byte picks the language (auto, vi, fr, de) and whether NFC is
  * applied, so every path is reachable from one corpus. Each paragraph's
- * match key is also made both ways (norm_fast.c and the general path),
+ * match and fold keys are also made both ways (norm_fast.c, norm_fold.c
+ * and the general path),
  * and its match preparation both ways (match_scan.c's one pass and the
  * general one): they must agree.
  */
@@ -17,16 +18,25 @@
 #include "norm.h"
 #include "tmkit.h"
 
-static void same_keys(const char *s, size_t n)
+/* The key of flags (TM_NORM_MATCH or TM_NORM_FOLD) made by its fast path
+ * (fast) and by the general one: the same whenever the fast path takes it. */
+static void same_key(const char *s, size_t n, int flags,
+                     int (*fast_path)(const char *, size_t, tm_buf *, tm_error *))
 {
     static tm_buf fast, slow;
     tm_error e1 = {TM_OK, ""}, e2 = {TM_OK, ""};
-    int took = tm_norm_match_fast(s, n, &fast, &e1);
+    int took = fast_path(s, n, &fast, &e1);
     if (took < 0)
         abort();
-    if (took && (tm_norm(s, n, TM_NORM_MATCH, &slow, &e2) != TM_OK || fast.len != slow.len ||
+    if (took && (tm_norm(s, n, flags, &slow, &e2) != TM_OK || fast.len != slow.len ||
                  memcmp(fast.data, slow.data, fast.len) != 0))
         abort();
+}
+
+static void same_keys(const char *s, size_t n)
+{
+    same_key(s, n, TM_NORM_MATCH, tm_norm_match_fast);
+    same_key(s, n, TM_NORM_FOLD, tm_norm_fold_fast);
 }
 
 static void same_words(const char *s, size_t n)
