@@ -513,8 +513,22 @@ static tm_status publish(tm_store_writer *w, const segbuild *b, const unsigned c
     tm_slot_encode(cur, &s->head);
     int in_a = memcmp(cur, s->map, SLOT_USED) == 0;
     tm_slot_encode(buf, &next);
+    /* From here the file may hold the new slot even if a call fails (a
+     * write that reports an error may have landed, or sit in the page
+     * cache when fsync fails): cutting the segment off would leave a slot
+     * pointing past the end of the file. Left in place, the file holds the
+     * old content or the new, whichever slot wins; the next writer cuts
+     * whatever lies beyond the winning slot's commit. */
+    w->published = 1;
     st = tm_writer_write_at(w, buf, SLOT_SIZE, in_a ? SLOT_SIZE : 0, err);
-    return st == TM_OK ? tm_writer_sync(w, err) : st;
+    if (st == TM_OK)
+        st = tm_writer_sync(w, err);
+    if (st != TM_OK && err) {
+        char was[sizeof err->msg];
+        memcpy(was, err->msg, sizeof was);
+        tm_error_set(err, st, "%s; the import may or may not have been made visible", was);
+    }
+    return st;
 }
 
 tm_status tm_store_writer_commit(tm_store_writer *w, tm_error *err)

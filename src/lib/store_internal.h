@@ -336,4 +336,8 @@ void tm_lang_primary(const char *code, char *out, size_t cap);
  * *count (when not NULL) gets the number of codes in the list. */
 int tm_langs_find(const void *list, size_t len, const char *lang, size_t *count);
 
+/* store_write.c: fsync the directory holding path, so that a name made or
+ * replaced in it (a new store, an optimized one) survives a power loss. */
+tm_status tm_sync_dir(const char *path, tm_error *err);
+
 #endif

@@ -22,7 +22,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,22 +42,6 @@ static int copy_unit(void *arg, uint64_t id, const tm_tu *tu)
     (void)id;
     c->st = tm_store_writer_add(c->w, tu, c->err);
     return c->st != TM_OK;
-}
-
-/* fsync the directory holding path, so that the rename is durable. */
-static tm_status sync_dir(const char *path, tm_error *err)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return tm_error_nomem(err);
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    tm_status st = fd >= 0 && fsync(fd) == 0
-                       ? TM_OK
-                       : tm_error_at(err, TM_EIO, path, 0, "cannot sync its directory: %s", strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    free(copy);
-    return st;
 }
 
 /* Copy the live units of the store w->old reads into a new store at tmp. */
@@ -83,6 +66,9 @@ tm_status tm_store_optimize(const char *path, uint64_t *segments_before, tm_erro
     struct stat sb;
     if (stat(path, &sb) != 0) /* (the writer below would create a missing store) */
         return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
+    /* (and would make an empty file a store, then remove it as one it made) */
+    if (S_ISREG(sb.st_mode) && sb.st_size == 0)
+        return tm_error_at(err, TM_EDATA, path, 0, "not a tmkit store: the file is empty");
     tm_store_writer *lock; /* held, never committed: it keeps importers out */
     tm_status st = tm_store_writer_open(&lock, path, err);
     if (st != TM_OK)
@@ -114,7 +100,7 @@ tm_status tm_store_optimize(const char *path, uint64_t *segments_before, tm_erro
     if (st == TM_OK && rename(tmp, path) != 0)
         st = tm_error_at(err, TM_EIO, path, 0, "cannot replace: %s", strerror(errno));
     if (st == TM_OK)
-        st = sync_dir(path, err);
+        st = tm_sync_dir(path, err);
     else if (tmp && fd >= 0)
         unlink(tmp);
     free(tmp);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -50,6 +51,23 @@ tm_status tm_writer_sync(tm_store_writer *w, tm_error *err)
     return TM_OK;
 }
 
+tm_status tm_sync_dir(const char *path, tm_error *err)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return tm_error_nomem(err);
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    /* EINVAL: a file system that cannot sync a directory (it has no
+     * such thing to make durable) */
+    tm_status st = fd >= 0 && (fsync(fd) == 0 || errno == EINVAL)
+                       ? TM_OK
+                       : tm_error_at(err, TM_EIO, path, 0, "cannot sync its directory: %s", strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    free(copy);
+    return st;
+}
+
 /* A new store: slot A at transaction 1 covering nothing, slot B empty. */
 static tm_status init_file(tm_store_writer *w, tm_error *err)
 {
@@ -58,7 +76,9 @@ static tm_status init_file(tm_store_writer *w, tm_error *err)
     tm_slot_encode(buf, &a);
     memset(buf + SLOT_SIZE, 0, SLOT_SIZE);
     tm_status st = tm_writer_write_at(w, buf, sizeof buf, 0, err);
-    return st == TM_OK ? tm_writer_sync(w, err) : st;
+    if (st == TM_OK)
+        st = tm_writer_sync(w, err);
+    return st == TM_OK ? tm_sync_dir(w->path, err) : st;
 }
 
 /* Open the store (creating it) and take its writer lock. A writer that
@@ -136,7 +156,8 @@ void tm_store_writer_abort(tm_store_writer *w)
         return;
     tm_prep_stop(&w->pool); /* first: the helper may be adding, reading the old store */
     if (w->fd >= 0) {
-        if (w->created && !w->committed) /* the store did not exist: it still does not */
+        if (w->published) { /* old or new content, whichever slot won: see publish() */
+        } else if (w->created && !w->committed) /* the store did not exist: it still does not */
             unlink(w->path);
         else if (w->old) /* leave the file as the last commit left it */
             if (ftruncate(w->fd, (off_t)w->old->head.commit_end) != 0) {

@@ -109,6 +109,7 @@ struct tm_store_writer {
     int fd;
     int created;   /* this writer made the file: an import that fails removes it */
     int committed;
+    int published; /* the new header slot was written: the file is never cut back after */
     tm_store *old;         /* the content before this import, for duplicates */
     uint64_t first_id;
     tm_buf units;          /* serialized units of the batch */

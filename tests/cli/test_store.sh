@@ -284,5 +284,11 @@ expect_status 2
 expect_stderr 'dmg.tmdb: damaged store'
 [ "$(cksum <"$WORK/dmg.tmdb")" = "$sum" ] && ok || fail "optimize must leave a damaged store untouched"
 [ -z "$(ls "$WORK" | grep optimize-)" ] && ok || fail "a failed optimize left a temporary file"
+# an empty file is not a store: refused, and kept
+: >"$WORK/empty.tmdb"
+run "$TMKIT" optimize "$WORK/empty.tmdb"
+expect_status 2
+expect_stderr 'empty.tmdb: not a tmkit store: the file is empty'
+[ -f "$WORK/empty.tmdb" ] && [ ! -s "$WORK/empty.tmdb" ] && ok || fail "optimize must keep an empty file as it was"
 
 finish
