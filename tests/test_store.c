@@ -203,6 +203,54 @@ START_TEST(test_duplicates_within_one_import)
 }
 END_TEST
 
+/* A unit of 64 equal variants and one more: its identity counts every
+ * variant, so units differing only after the 64th are not duplicates,
+ * within one import or across two. */
+static void many_variants(tm_tu *tu, const char *last)
+{
+    tm_tu_clear(tu);
+    tm_annot_set_attr(&tu->an, "creationdate", "20240101T000000Z");
+    for (int k = 0; k < 64; k++)
+        tm_tu_add_tuv(tu, "vi", "xin chào bạn", NULL);
+    tm_tu_add_tuv(tu, "fr", last, NULL);
+}
+
+static void add_many_variants(const char *last)
+{
+    tm_store_writer *w;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
+    tm_tu tu = TM_TU_INIT;
+    many_variants(&tu, last);
+    ck_assert_msg(tm_store_writer_add(w, &tu, &err) == TM_OK, "%s", err.msg);
+    ck_assert_msg(tm_store_writer_commit(w, &err) == TM_OK, "%s", err.msg);
+    tm_tu_clear(&tu);
+}
+
+START_TEST(test_identity_counts_every_variant)
+{
+    tm_store_writer *w;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
+    tm_tu tu = TM_TU_INIT;
+    many_variants(&tu, "bonjour le monde");
+    ck_assert_int_eq(tm_store_writer_add(w, &tu, &err), TM_OK);
+    many_variants(&tu, "au revoir tout le monde");
+    ck_assert_int_eq(tm_store_writer_add(w, &tu, &err), TM_OK);
+    ck_assert_msg(tm_store_writer_commit(w, &err) == TM_OK, "%s", err.msg);
+    tm_tu_clear(&tu);
+    tm_store *s = open_store();
+    ck_assert_int_eq(count_units(s), 2);
+    tm_store_close(s);
+    add_many_variants("salut le monde"); /* new */
+    add_many_variants("bonjour le monde"); /* already there */
+    s = open_store();
+    ck_assert_int_eq(count_units(s), 3);
+    tm_store_close(s);
+    ck_assert_msg(tm_store_check(path, &err) == TM_OK, "%s", err.msg);
+}
+END_TEST
+
 START_TEST(test_query_scores_and_directions)
 {
     import(PAIRS, 4, "doc-a", "20240101T000000Z");
@@ -1084,6 +1132,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_abort_while_batches_are_added);
     tcase_add_test(tc, test_oversized_unit_refused);
     tcase_add_test(tc, test_not_a_store);
+    tcase_add_test(tc, test_identity_counts_every_variant);
     suite_add_tcase(s, tc);
     return s;
 }

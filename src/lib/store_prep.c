@@ -124,30 +124,43 @@ static int put_terms(vec *terms, const char *lang, const tm_mtext *mt)
     return 0;
 }
 
-/* Identity: the hashes of every variant's language and match key, sorted. */
-static uint64_t unit_ident(const uint64_t *vkeys, size_t nkeys)
+/* Identity: the hashes of every variant's language and match key, sorted,
+ * hashed together into *out. 0, -1 when memory runs out. Every variant
+ * counts: two units that differ only in their 65th variant are two units. */
+static int unit_ident(const uint64_t *vkeys, size_t n, uint64_t *out)
 {
-    uint64_t keys[64];
-    size_t n = nkeys < 64 ? nkeys : 64;
-    /* insertion sort: a unit has two or three variants, and qsort's setup
-     * and calls per comparison cost more than the sorting */
-    for (size_t i = 0; i < n; i++) {
-        size_t j = i;
-        for (; j > 0 && keys[j - 1] > vkeys[i]; j--)
-            keys[j] = keys[j - 1];
-        keys[j] = vkeys[i];
+    uint64_t small[64], *keys = n <= 64 ? small : malloc(n * sizeof *keys);
+    if (!keys)
+        return -1;
+    if (n <= 64) {
+        /* insertion sort: a unit has two or three variants, and qsort's
+         * setup and calls per comparison cost more than the sorting */
+        for (size_t i = 0; i < n; i++) {
+            size_t j = i;
+            for (; j > 0 && keys[j - 1] > vkeys[i]; j--)
+                keys[j] = keys[j - 1];
+            keys[j] = vkeys[i];
+        }
+    } else {
+        memcpy(keys, vkeys, n * sizeof *keys);
+        qsort(keys, n, sizeof *keys, tm_cmp_u64);
     }
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++)
         for (int b = 0; b < 8; b++)
             h = (h ^ ((keys[i] >> (8 * b)) & 0xFF)) * 1099511628211ull;
-    return h;
+    if (keys != small)
+        free(keys);
+    *out = h;
+    return 0;
 }
 
 tm_status tm_prep_identity(const tm_tu *tu, uint64_t *ident, tm_error *err)
 {
-    uint64_t keys[64];
-    size_t n = tu->ntuvs < 64 ? tu->ntuvs : 64;
+    size_t n = tu->ntuvs;
+    uint64_t small[64], *keys = n <= 64 ? small : malloc(n * sizeof *keys);
+    if (!keys)
+        return tm_error_nomem(err);
     tm_buf key = TM_BUF_INIT;
     tm_status st = TM_OK;
     for (size_t i = 0; i < n && st == TM_OK; i++) {
@@ -156,8 +169,10 @@ tm_status tm_prep_identity(const tm_tu *tu, uint64_t *ident, tm_error *err)
         keys[i] = tm_key64(v->lang, key.data ? key.data : "", key.len);
     }
     tm_buf_free(&key);
-    if (st == TM_OK)
-        *ident = unit_ident(keys, n);
+    if (st == TM_OK && unit_ident(keys, n, ident) != 0)
+        st = tm_error_nomem(err);
+    if (keys != small)
+        free(keys);
     return st;
 }
 
@@ -182,8 +197,7 @@ tm_status tm_prep_make_entries(const tm_tu *tu, unit_entries *e, tm_error *err)
     }
     if (rc != 0)
         return tm_error_nomem(err);
-    e->ident = unit_ident(e->keys.p, e->keys.n);
-    return TM_OK;
+    return unit_ident(e->keys.p, e->keys.n, &e->ident) == 0 ? TM_OK : tm_error_nomem(err);
 }
 
 static void prepare_unit(pending *p, size_t k)
