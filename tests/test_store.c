@@ -251,6 +251,95 @@ START_TEST(test_identity_counts_every_variant)
 }
 END_TEST
 
+/* One import of rows {vi, fr, creationdate}, each from a document named
+ * after its date. */
+static void import_dated(const char *const (*rows)[3], size_t n)
+{
+    tm_store_writer *w;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_writer_open(&w, path, &err), TM_OK);
+    tm_tu tu = TM_TU_INIT;
+    for (size_t k = 0; k < n; k++) {
+        unit(&tu, rows[k][0], rows[k][1], rows[k][2], rows[k][2]);
+        ck_assert_msg(tm_store_writer_add(w, &tu, &err) == TM_OK, "%s", err.msg);
+    }
+    tm_tu_clear(&tu);
+    ck_assert_msg(tm_store_writer_commit(w, &err) == TM_OK, "%s", err.msg);
+}
+
+/* The only unit of the store, copied into tu. */
+static void only_unit(tm_tu *tu)
+{
+    tm_store *s = open_store();
+    tm_tu all[8];
+    memset(all, 0, sizeof all);
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_store_each(s, collect, all, &err), TM_OK);
+    ck_assert_int_eq(all[1].ntuvs, 0);
+    *tu = all[0];
+    tm_store_close(s);
+}
+
+/* Duplicates (same match keys: here they differ in case) keep the text of
+ * the newest, whichever came first, and every document; the same whether
+ * they come in one import or in two. */
+START_TEST(test_duplicates_keep_the_newest_text)
+{
+    static const char *const rows[][3] = {
+        {"xin chào bạn", "bonjour", "20200101T000000Z"},
+        {"Xin chào bạn", "Bonjour", "20220101T000000Z"},
+        {"XIN CHÀO BẠN", "BONJOUR", "20210101T000000Z"}};
+    static const int orders[][3] = {{0, 1, 2}, {1, 0, 2}, {2, 1, 0}};
+    for (int o = 0; o < 3; o++)
+        for (int split = 0; split < 2; split++) {
+            unlink(path);
+            const char *const(*r)[3] = rows;
+            if (split) /* one import per unit */
+                for (int k = 0; k < 3; k++)
+                    import_dated(&r[orders[o][k]], 1);
+            else {
+                const char *in[3][3];
+                for (int k = 0; k < 3; k++)
+                    memcpy(in[k], r[orders[o][k]], sizeof in[k]);
+                import_dated((const char *const(*)[3])in, 3);
+            }
+            tm_tu tu;
+            only_unit(&tu);
+            ck_assert_str_eq(tm_tu_find(&tu, "vi")->text, "Xin chào bạn");
+            ck_assert_str_eq(tm_tu_find(&tu, "fr")->text, "Bonjour");
+            ck_assert_str_eq(tm_annot_attr(&tu.an, "creationdate"), "20220101T000000Z");
+            ck_assert_uint_eq(tu.an.nprops, 3); /* three documents */
+            tm_tu_clear(&tu);
+        }
+}
+END_TEST
+
+/* Fuzzy hits of equal score rank the newest first, and a duplicate merged
+ * within the import makes its unit newer: the match data's date follows. */
+START_TEST(test_merged_duplicate_ranks_by_its_new_date)
+{
+    static const char *const rows[][3] = {
+        {"Hai bên thống nhất đẩy mạnh hợp tác.", "Les deux parties coopèrent.", "20200101T000000Z"},
+        {"Hai bên thống nhất đẩy mạnh hợp tác.", "Les deux parties coopéreront.", "20210101T000000Z"},
+        {"Hai bên thống nhất đẩy mạnh hợp tác.", "Les deux parties coopèrent.", "20220101T000000Z"}};
+    const char *q = "Hai bên đã thống nhất đẩy mạnh hợp tác.";
+    for (int n = 2; n <= 3; n++) {
+        unlink(path);
+        import_dated(rows, (size_t)n);
+        tm_store *s = open_store();
+        tm_store_hits h;
+        tm_error err = {TM_OK, ""};
+        ck_assert_int_eq(tm_store_query(s, q, strlen(q), "vi", "fr", 70, 5, &h, &err), TM_OK);
+        ck_assert_uint_eq(h.n, 2);
+        ck_assert_int_lt(h.hit[0].score, 100);
+        ck_assert_int_eq(h.hit[0].score, h.hit[1].score);
+        ck_assert_str_eq(h.hit[0].tu.tuvs[h.hit[0].tgt_var].text, rows[n == 2 ? 1 : 2][1]);
+        tm_store_hits_free(&h);
+        tm_store_close(s);
+    }
+}
+END_TEST
+
 START_TEST(test_query_scores_and_directions)
 {
     import(PAIRS, 4, "doc-a", "20240101T000000Z");
@@ -1133,6 +1222,8 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_oversized_unit_refused);
     tcase_add_test(tc, test_not_a_store);
     tcase_add_test(tc, test_identity_counts_every_variant);
+    tcase_add_test(tc, test_duplicates_keep_the_newest_text);
+    tcase_add_test(tc, test_merged_duplicate_ranks_by_its_new_date);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -346,7 +346,7 @@ static tm_status make_match_data(tm_store_writer *w, match_sections *md, tm_erro
     zblock *bl = NULL;
     tm_status st = fo.offs && fo.case_offs && off && len ? TM_OK : tm_error_nomem(err);
     if (st == TM_OK)
-        st = tm_vocab_recode(&w->fwd, w->fwd_off.p, n, w->order, &fo, &md->vocab, err);
+        st = tm_vocab_recode(&w->fwd, w->fwd_off.p, w->fwd_end.p, n, w->order, &fo, &md->vocab, err);
     int lrc = st == TM_OK ? build_lengths(&fo.records, fo.offs, n, &w->langs, &md->lens) : 0;
     if (lrc)
         st = lrc == -2 ? tm_error_nomem(err)
@@ -534,6 +534,8 @@ static tm_status publish(tm_store_writer *w, const segbuild *b, const unsigned c
 tm_status tm_store_writer_commit(tm_store_writer *w, tm_error *err)
 {
     tm_status fst = tm_store_writer_flush(w, err);
+    if (fst == TM_OK)
+        fst = tm_writer_finish_merges(w, err);
     if (fst != TM_OK) {
         tm_store_writer_abort(w);
         return fst;

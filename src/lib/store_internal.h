@@ -251,11 +251,13 @@ typedef struct tm_fwd_out {
     tm_buf records, cases;
     uint64_t *offs, *case_offs;
 } tm_fwd_out;
-/* Renumber the staged match data of n units (offs: where each starts) into
- * out in the given order (order[k]: the staged unit that becomes unit k;
- * NULL: as staged), and write the vocabulary section. */
-tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
-                          const uint32_t *order, tm_fwd_out *out, tm_buf *vocab, tm_error *err);
+/* Renumber the staged match data of n units (unit u's record at
+ * staged[offs[u], ends[u])) into out in the given order (order[k]: the
+ * staged unit that becomes unit k; NULL: as staged), and write the
+ * vocabulary section. */
+tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, const uint64_t *ends,
+                          size_t n, const uint32_t *order, tm_fwd_out *out, tm_buf *vocab,
+                          tm_error *err);
 /* The segment's number for a word hash: 1 and *id, 0 when the segment has
  * no such word, -1 when the vocabulary is damaged. */
 int tm_vocab_number(segment *g, uint32_t hash, uint32_t *id);

@@ -138,10 +138,8 @@ static int sort_keys(sortkey *keys, size_t n, sortkey *out)
 /* The first variant's words of staged record u. */
 static void first_words(const tm_store_writer *w, size_t u, sortkey *k)
 {
-    const uint64_t *offs = w->fwd_off.p;
-    const unsigned char *p = (const unsigned char *)w->fwd.data + offs[u];
-    const unsigned char *end = (const unsigned char *)w->fwd.data +
-                               (u + 1 < w->fwd_off.n ? offs[u + 1] : w->fwd.len);
+    const unsigned char *p = (const unsigned char *)w->fwd.data + ((const uint64_t *)w->fwd_off.p)[u];
+    const unsigned char *end = (const unsigned char *)w->fwd.data + ((const uint64_t *)w->fwd_end.p)[u];
     uint64_t date, nv, len, nw = 0;
     k->words = p;
     k->nwords = 0;

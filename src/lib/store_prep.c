@@ -200,11 +200,15 @@ tm_status tm_prep_make_entries(const tm_tu *tu, unit_entries *e, tm_error *err)
     return unit_ident(e->keys.p, e->keys.n, &e->ident) == 0 ? TM_OK : tm_error_nomem(err);
 }
 
+tm_status tm_prep_unit(const tm_tu *tu, unit_entries *e, tm_error *err)
+{
+    tm_status st = prepare_variants(tu, e, err);
+    return st == TM_OK ? tm_prep_make_entries(tu, e, err) : st;
+}
+
 static void prepare_unit(pending *p, size_t k)
 {
-    p->st[k] = prepare_variants(&p->tu[k], &p->ent[k], &p->err[k]);
-    if (p->st[k] == TM_OK)
-        p->st[k] = tm_prep_make_entries(&p->tu[k], &p->ent[k], &p->err[k]);
+    p->st[k] = tm_prep_unit(&p->tu[k], &p->ent[k], &p->err[k]);
 }
 
 /* ---- the pool ---------------------------------------------------------------------- */

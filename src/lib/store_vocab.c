@@ -131,15 +131,15 @@ static int recode_unit(const unsigned char *p, const unsigned char *end, const u
     return rc;
 }
 
-tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
-                          const uint32_t *order, tm_fwd_out *out, tm_buf *vocab, tm_error *err)
+tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, const uint64_t *ends,
+                          size_t n, const uint32_t *order, tm_fwd_out *out, tm_buf *vocab, tm_error *err)
 {
     u32map t;
     tm_buf ids = TM_BUF_INIT;
     const unsigned char *base = (const unsigned char *)staged->data;
     int rc = u32map_init(&t, 1024);
     for (size_t u = 0; u < n && !rc; u++) {
-        uint64_t a = offs[u], b = u + 1 < n ? offs[u + 1] : staged->len;
+        uint64_t a = offs[u], b = ends[u];
         rc = walk_unit(base + a, base + b, count_word, &t);
     }
     if (!rc)
@@ -150,7 +150,7 @@ tm_status tm_vocab_recode(const tm_buf *staged, const uint64_t *offs, size_t n,
             TM_PREFETCH(&offs[order[k + 2 * PREFETCH_AHEAD]]);
         if (order && k + PREFETCH_AHEAD < n)
             TM_PREFETCH(base + offs[order[k + PREFETCH_AHEAD]]);
-        uint64_t a = offs[u], b = u + 1 < n ? offs[u + 1] : staged->len;
+        uint64_t a = offs[u], b = ends[u];
         out->offs[k] = out->records.len;
         out->case_offs[k] = out->cases.len;
         rc = recode_unit(base + a, base + b, &t, &out->records, &out->cases, &ids);

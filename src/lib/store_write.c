@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "store_writer.h"
+#include "varint.h"
 
 #define PUBLISH 64 /* units queued between two offers to the helper */
 
@@ -117,7 +118,7 @@ tm_status tm_store_writer_open(tm_store_writer **out, const char *path, tm_error
     w->post_end.size = sizeof(uint64_t);
     w->tombs.size = sizeof(uint64_t);
     w->unit_off.size = w->unit_len.size = sizeof(size_t);
-    w->fwd_off.size = sizeof(uint64_t);
+    w->fwd_off.size = w->fwd_end.size = sizeof(uint64_t);
     w->cand[0].size = w->cand[1].size = sizeof(uint32_t);
     tm_prep_init(&w->pool, add_batch, w);
     tm_prep_open(&w->pool, &w->wait[0]);
@@ -180,6 +181,13 @@ void tm_store_writer_abort(tm_store_writer *w)
     tm_buf_free(&w->fwd);
     free(w->order);
     free(w->fwd_off.p);
+    free(w->fwd_end.p);
+    for (size_t i = 0; i < w->nmerged; i++) {
+        tm_tu_clear(&w->merged[i].tu);
+        tm_buf_free(&w->merged[i].rec);
+    }
+    free(w->merged);
+    u32map_free(&w->merged_ix);
     for (int b = 0; b < IN_FLIGHT; b++)
         for (size_t k = 0; k < BATCH; k++) {
             tm_tu_clear(&w->wait[b].tu[k]);
@@ -219,6 +227,41 @@ static int merge_into(tm_tu *dst, const tm_tu *src)
             rc |= tm_annot_add_note(&dst->an, n->lang, n->text);
     }
     return rc;
+}
+
+/* dst absorbs src, a duplicate added after it: the text (and attributes)
+ * of the one with the newer date, the later one on a tie, with the newest
+ * dates and every prop and note of both. Within one import or across
+ * imports, the same rule. */
+static int merge_newest(tm_tu *dst, const tm_tu *src)
+{
+    int src_wins = tm_unit_date(src) >= tm_unit_date(dst);
+    /* dst keeps accumulating: comparing src's few props and notes with dst's
+     * many is linear, where copying src and merging dst into it was not */
+    if (merge_into(dst, src) != 0)
+        return -1;
+    if (!src_wins)
+        return 0;
+    tm_tu t = TM_TU_INIT;
+    int rc = tm_tu_copy(&t, src);
+    if (rc == 0) { /* src's variants; dst's go with t */
+        tm_tuv *v = dst->tuvs;
+        size_t n = dst->ntuvs;
+        dst->tuvs = t.tuvs;
+        dst->ntuvs = t.ntuvs;
+        t.tuvs = v;
+        t.ntuvs = n;
+    }
+    for (size_t i = 0; i < src->an.nattrs && rc == 0; i++) { /* and its attributes */
+        const tm_attr *a = &src->an.attrs[i];
+        int date = 0;
+        for (size_t k = 0; k < 3; k++)
+            date |= !strcmp(a->name, DATE_ATTRS[k]);
+        if (!date) /* (the dates are the newest of both already) */
+            rc = tm_annot_set_attr(&dst->an, a->name, a->value);
+    }
+    tm_tu_clear(&t);
+    return rc ? -1 : 0;
 }
 
 /* Slot layout: high 32 bits = (ident >> 32) | 1 (never 0), low 32 = local + 1.
@@ -386,13 +429,14 @@ static tm_status append_unit(tm_store_writer *w, const tm_tu *tu, const unit_ent
     uint32_t local = (uint32_t)w->unit_off.n;
     size_t *off = vec_push(&w->unit_off), *len = vec_push(&w->unit_len);
     keyent *id = vec_push(&w->ident);
-    uint64_t *fo = vec_push(&w->fwd_off), *pe = vec_push(&w->post_end);
-    if (!off || !len || !id || !fo || !pe || ident_insert(w, e->ident, local) != 0)
+    uint64_t *fo = vec_push(&w->fwd_off), *fe = vec_push(&w->fwd_end), *pe = vec_push(&w->post_end);
+    if (!off || !len || !id || !fo || !fe || !pe || ident_insert(w, e->ident, local) != 0)
         return tm_error_nomem(err);
     *off = w->units.len;
     *len = e->enc.len;
     *id = (keyent){e->ident, local};
     *fo = w->fwd.len;
+    *fe = w->fwd.len + e->record.len;
     if (tm_buf_append(&w->units, e->enc.data, e->enc.len) != 0 ||
         tm_buf_append(&w->fwd, e->record.data, e->record.len) != 0 ||
         tm_array_reserve(&w->exact.p, &w->exact.cap, w->exact.n + e->keys.n, sizeof(keyent), 1024) ||
@@ -412,24 +456,66 @@ static tm_status append_unit(tm_store_writer *w, const tm_tu *tu, const unit_ent
     return TM_OK;
 }
 
-/* A duplicate of a unit already in this batch: merge in place (the new
- * serialization is appended; the old bytes are simply no longer pointed to). */
-static tm_status merge_in_batch(tm_store_writer *w, uint32_t local, const tm_tu *tu, tm_error *err)
+/* The record r (n bytes: a varint date, then the variants' data) without
+ * its date into out. */
+static int record_tail(const unsigned char *r, size_t n, tm_buf *out)
 {
-    tm_tu have = TM_TU_INIT;
-    size_t off = ((size_t *)w->unit_off.p)[local], len = ((size_t *)w->unit_len.p)[local];
-    tm_status st = tm_unit_decode((const unsigned char *)w->units.data + off, len, &have) == 0
-                       ? TM_OK
-                       : tm_error_set(err, TM_EIO, "internal: a batch unit does not decode");
-    if (st == TM_OK && merge_into(&have, tu) != 0)
-        st = tm_error_nomem(err);
-    if (st == TM_OK) {
-        ((size_t *)w->unit_off.p)[local] = w->units.len;
-        if (tm_unit_encode(&w->units, &have) != 0)
-            st = tm_error_nomem(err);
-        ((size_t *)w->unit_len.p)[local] = w->units.len - ((size_t *)w->unit_off.p)[local];
+    const unsigned char *p = r;
+    uint64_t date;
+    tm_buf_clear(out);
+    if (tm_varint_get(&p, r + n, &date) != 0)
+        return -1;
+    return tm_buf_append(out, p, (size_t)(r + n - p));
+}
+
+/* A duplicate of a unit already in this import (tu, prepared into e):
+ * merged into that unit, which is kept decoded until the commit encodes it
+ * once (tm_writer_finish_merges). Encoding it again at each duplicate made
+ * n duplicates of one unit cost n^2 bytes. */
+static tm_status merge_in_batch(tm_store_writer *w, uint32_t local, const tm_tu *tu,
+                                const unit_entries *e, tm_error *err)
+{
+    if (!w->merged_ix.slot && u32map_init(&w->merged_ix, 64) != 0)
+        return tm_error_nomem(err);
+    int added;
+    uint32_t *ix = u32map_put(&w->merged_ix, local, &added);
+    if (!ix)
+        return tm_error_nomem(err);
+    if (added) {
+        if (tm_array_reserve((void **)&w->merged, &w->capmerged, w->nmerged + 1, sizeof *w->merged, 16))
+            return tm_error_nomem(err);
+        merged_unit *m = &w->merged[w->nmerged];
+        memset(m, 0, sizeof *m);
+        m->local = local;
+        *ix = (uint32_t)++w->nmerged;
+        size_t off = ((size_t *)w->unit_off.p)[local], len = ((size_t *)w->unit_len.p)[local];
+        uint64_t ro = ((uint64_t *)w->fwd_off.p)[local], re = ((uint64_t *)w->fwd_end.p)[local];
+        if (tm_unit_decode((const unsigned char *)w->units.data + off, len, &m->tu) != 0 ||
+            record_tail((const unsigned char *)w->fwd.data + ro, (size_t)(re - ro), &m->rec) != 0)
+            return tm_error_set(err, TM_EIO, "internal: a unit of the import does not decode");
     }
-    tm_tu_clear(&have);
+    merged_unit *m = &w->merged[*ix - 1];
+    if (tm_unit_date(tu) >= tm_unit_date(&m->tu) && /* tu's text wins (merge_newest) */
+        record_tail((const unsigned char *)e->record.data, e->record.len, &m->rec) != 0)
+        return tm_error_nomem(err);
+    return merge_newest(&m->tu, tu) == 0 ? TM_OK : tm_error_nomem(err);
+}
+
+tm_status tm_writer_finish_merges(tm_store_writer *w, tm_error *err)
+{
+    tm_status st = TM_OK;
+    for (size_t i = 0; i < w->nmerged && st == TM_OK; i++) {
+        merged_unit *m = &w->merged[i];
+        ((size_t *)w->unit_off.p)[m->local] = w->units.len;
+        ((uint64_t *)w->fwd_off.p)[m->local] = w->fwd.len;
+        /* the same variant keys and words: the index entries stay */
+        if (tm_unit_encode(&w->units, &m->tu) != 0 ||
+            tm_varint_put(&w->fwd, tm_unit_date(&m->tu)) != 0 ||
+            tm_buf_append(&w->fwd, m->rec.data, m->rec.len) != 0)
+            st = tm_error_nomem(err);
+        ((size_t *)w->unit_len.p)[m->local] = w->units.len - ((size_t *)w->unit_off.p)[m->local];
+        ((uint64_t *)w->fwd_end.p)[m->local] = w->fwd.len;
+    }
     return st;
 }
 
@@ -457,12 +543,14 @@ static tm_status replace_old(tm_store_writer *w, const tm_tu *tu, unit_entries *
     tm_tu merged = TM_TU_INIT;
     uint64_t *tomb = vec_push(&w->tombs);
     tm_status st = tomb ? TM_OK : tm_error_nomem(err);
-    if (st == TM_OK && (tm_tu_copy(&merged, tu) != 0 || merge_into(&merged, old) != 0))
+    if (st == TM_OK && (tm_tu_copy(&merged, old) != 0 || merge_newest(&merged, tu) != 0))
         st = tm_error_nomem(err);
     w->stats.merged += st == TM_OK;
     if (st == TM_OK && !same_unit(&merged, old)) {
         *tomb = old_id;
-        st = tm_prep_make_entries(&merged, e, err);
+        /* e holds tu's variants prepared: enough when the merge has tu's text */
+        st = tm_unit_date(tu) >= tm_unit_date(old) ? tm_prep_make_entries(&merged, e, err)
+                                                   : tm_prep_unit(&merged, e, err);
         if (st == TM_OK)
             st = append_unit(w, &merged, e, err);
     } else if (st == TM_OK) {
@@ -480,7 +568,7 @@ static tm_status add_prepared(tm_store_writer *w, const tm_tu *tu, unit_entries 
     uint32_t local;
     if (ident_lookup(w, e->ident, &local)) {
         w->stats.merged++;
-        return merge_in_batch(w, local, tu, err);
+        return merge_in_batch(w, local, tu, e, err);
     }
     size_t gi;
     uint64_t old_id;

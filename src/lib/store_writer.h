@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "store_internal.h"
+#include "u32map.h"
 
 typedef struct keyent {
     uint64_t hash;
@@ -51,6 +52,16 @@ typedef struct unit_entries {
     tm_buf record;     /* match-data record, with word hashes (store_vocab.c numbers them) */
     tm_buf enc;        /* the serialized unit */
 } unit_entries;
+
+/* A unit of this import that absorbed duplicates: the merge so far, its
+ * match-data record without the date (the record of the variant texts it
+ * has, which a merge does not change when it keeps them), and the unit of
+ * the import it replaces. */
+typedef struct merged_unit {
+    tm_tu tu;
+    tm_buf rec;
+    uint32_t local;
+} merged_unit;
 
 typedef struct pending {
     tm_tu tu[BATCH];
@@ -94,6 +105,8 @@ tm_status tm_prep_drain(prep_pool *pool, tm_error *err);
 /* End the helper (its current job finishes first). */
 void tm_prep_stop(prep_pool *pool);
 
+/* Prepare tu's variants into e and make its entries. */
+tm_status tm_prep_unit(const tm_tu *tu, unit_entries *e, tm_error *err);
 /* Remake e's entries for tu, whose variants e->mts already holds prepared
  * (a merged unit: same variants, other annotations). */
 tm_status tm_prep_make_entries(const tm_tu *tu, unit_entries *e, tm_error *err);
@@ -125,6 +138,12 @@ struct tm_store_writer {
     tm_buf langs;          /* NUL-separated codes seen */
     tm_buf fwd;            /* match data of the batch's units */
     vec fwd_off;           /* uint64_t: start of unit k in fwd */
+    vec fwd_end;           /* uint64_t: its end (a merged unit's record moves to the end) */
+    /* Units of this import that absorbed a later duplicate, kept decoded
+     * until the commit encodes each once (store_write.c: merge_in_batch). */
+    struct merged_unit *merged;
+    size_t nmerged, capmerged;
+    u32map merged_ix;       /* local -> index into merged + 1 (slot NULL until the first) */
     tm_store_import_stats stats;
     uint32_t *order;       /* at commit: new unit number -> the order added (store_order.c) */
     pending wait[IN_FLIGHT]; /* units added but not yet indexed: one batch filling */
@@ -132,6 +151,11 @@ struct tm_store_writer {
     size_t queued;         /* units given to the writer */
     prep_pool pool;
 };
+
+/* store_write.c: encode the units of this import that absorbed duplicates
+ * (each once, with the merged text's match data); the commit calls it after
+ * the last add. */
+tm_status tm_writer_finish_merges(tm_store_writer *w, tm_error *err);
 
 /* store_write.c: file helpers the commit uses too */
 tm_status tm_writer_write_at(tm_store_writer *w, const void *p, size_t n, uint64_t off,
