@@ -56,6 +56,31 @@ static slot decode_slot(const unsigned char *p)
     return sl;
 }
 
+/* Is slot k of the file (map, size), which fails its checksum, either
+ * unused or the older of the two, whose loss loses nothing? A slot is never
+ * torn by a crash: kill -9 does not interrupt a write, and its 56 bytes lie
+ * in one disk sector, which a power loss writes whole or not at all. So a
+ * newest slot failing its checksum is damage, and falling back to the
+ * commit before it would answer from old content, then let the next import
+ * cut the newest commit off the file. Its fields are read as they are, and
+ * one flipped bit leaves either its commit's end (when the segment list it
+ * names is there and checks out, its end places it) or its transaction id
+ * (otherwise) as written. */
+static int older_slot(const unsigned char *map, size_t size, int k, const slot *valid)
+{
+    const unsigned char *p = map + k * SLOT_SIZE;
+    int blank = 1;
+    for (size_t i = 0; i < SLOT_USED && blank; i++)
+        blank = p[i] == 0;
+    if (blank)
+        return 1;
+    uint64_t txid = get_u64(p + 16), end = get_u64(p + 24), off = get_u64(p + 32),
+             len = get_u64(p + 40);
+    int list_ok = off >= DATA_START && off <= size && len <= size - off && off + len == end &&
+                  !tm_crc_bad(get_u32(p + 48), tm_crc32(map + off, (size_t)len));
+    return list_ok ? end < valid->commit_end : txid < valid->txid;
+}
+
 tm_status tm_store_read_slots(const unsigned char *map, size_t size, const char *path, slot *best,
                               tm_error *err)
 {
@@ -66,6 +91,12 @@ tm_status tm_store_read_slots(const unsigned char *map, size_t size, const char 
     if (!a.valid && !b.valid)
         return tm_error_at(err, TM_EDATA, path, 0, "damaged store: both header slots fail their checksum");
     *best = !b.valid || (a.valid && a.txid > b.txid) ? a : b;
+    int other = !b.valid ? 1 : !a.valid ? 0 : -1; /* the slot that fails, if one does */
+    if (other >= 0 && !older_slot(map, size, other, best))
+        return tm_error_at(err, TM_EDATA, path, 0,
+                           "damaged store: header slot %c fails its checksum and may hold the last "
+                           "commit (run 'tmkit check')",
+                           'A' + other);
     if (best->format > TM_STORE_FORMAT)
         return tm_error_at(err, TM_EDATA, path, 0,
                            "store written by format version %u; this tmkit reads version %u at most",
@@ -530,11 +561,10 @@ tm_status tm_store_each(tm_store *s, tm_store_unit_fn fn, void *ctx, tm_error *e
     return st;
 }
 
-/* Readers fall back to the other slot when one fails its checksum: a
- * commit torn by a power cut must leave the previous content readable. The
- * same fallback hides a flipped bit in the newest slot, which then silently
- * shows the commit before it; so check reports any slot that is neither
- * unused (all zeros) nor valid with zeros past its fields. */
+/* Readers refuse a store whose newest slot fails its checksum
+ * (older_slot) and read past damage in the older one, which a commit
+ * overwrites anyway; check reports any slot that is neither unused (all
+ * zeros) nor valid with zeros past its fields. */
 static tm_status check_slot(const tm_store *s, int k, tm_error *err)
 {
     const unsigned char *p = s->map + k * SLOT_SIZE;
@@ -547,9 +577,8 @@ static tm_status check_slot(const tm_store *s, int k, tm_error *err)
                            "damaged store: header slot %c has bytes set past its fields", 'A' + k);
     if (!head_zero && !decode_slot(p).valid)
         return tm_error_at(err, TM_EDATA, s->path, 0,
-                           "damaged store: header slot %c fails its checksum (a bit flip or an "
-                           "interrupted commit); the store shows transaction %llu, any later "
-                           "commit is lost",
+                           "damaged store: header slot %c fails its checksum (the older slot: "
+                           "the store shows transaction %llu, as it should)",
                            'A' + k, (unsigned long long)s->head.txid);
     return TM_OK;
 }
