@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cli_common_opt(int c, const char *cmd, const char *usage, cli_ctx *ctx,
@@ -30,6 +31,17 @@ int cli_common_opt(int c, const char *cmd, const char *usage, cli_ctx *ctx,
         *exit_now = TM_EUSAGE;
         return 1;
     }
+    return 0;
+}
+
+int cli_parse_int(const char *s, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
     return 0;
 }
 

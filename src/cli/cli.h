@@ -37,6 +37,9 @@ int cli_common_opt(int c, const char *cmd, const char *usage, cli_ctx *ctx,
                    int *exit_now);
 
 /* "tmkit: CMD: message" on stderr; returns TM_EUSAGE after pointing at --help. */
+/* s as a whole decimal number within [lo, hi] (lo and hi within int) into
+ * *out: 0, or -1 (empty, trailing characters, out of range). */
+int cli_parse_int(const char *s, long lo, long hi, int *out);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -105,8 +105,7 @@ static int parse_args(int argc, char **argv, cli_ctx *ctx, align_opts *o)
         case O_SRX: o->srx_path = optarg; break;
         case O_BATCH: o->batch = optarg; break;
         case 'j':
-            o->jobs = (int)strtol(optarg, &end, 10);
-            if (*end || o->jobs < 1 || o->jobs > 256)
+            if (cli_parse_int(optarg, 1, 256, &o->jobs) != 0)
                 return cli_usage_error("align", "--jobs takes a number from 1 to 256");
             break;
         case O_STORE: o->store = optarg; break;

@@ -60,7 +60,7 @@ static const char usage_check[] =
 typedef struct store_opts {
     const char *src, *tgt, *output, *format;
     int n, min, fold, lenient;
-    int src_set;
+    int src_set, tgt_set; /* -s, -t given */
 } store_opts;
 
 /* Options shared by the store commands; returns -1 to go on. */
@@ -75,7 +75,6 @@ static int parse(int argc, char **argv, cli_ctx *ctx, const char *cmd, const cha
         {"lenient", no_argument, NULL, O_LENIENT}, {"number", required_argument, NULL, 'n'},
         CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
     int c, exit_now;
-    char *end;
     while ((c = getopt_long(argc, argv, "s:t:o:n:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if (cli_common_opt(c, cmd, usage, ctx, &exit_now)) {
             if (exit_now >= 0)
@@ -84,16 +83,14 @@ static int parse(int argc, char **argv, cli_ctx *ctx, const char *cmd, const cha
             if (!tm_lang_valid(optarg) || !strcmp(optarg, "*all*"))
                 return cli_usage_error(cmd, "'%s' is not a language code", optarg);
             *(c == 's' ? &o->src : &o->tgt) = optarg;
-            o->src_set = 1;
+            *(c == 's' ? &o->src_set : &o->tgt_set) = 1;
         } else if (c == 'o') {
             o->output = optarg;
         } else if (c == 'n') {
-            o->n = (int)strtol(optarg, &end, 10);
-            if (*end || o->n < 1 || o->n > 100000)
+            if (cli_parse_int(optarg, 1, 100000, &o->n) != 0)
                 return cli_usage_error(cmd, "-n takes a number from 1 to 100000");
         } else if (c == O_MIN) {
-            o->min = (int)strtol(optarg, &end, 10);
-            if (*end || o->min < 0 || o->min > 100)
+            if (cli_parse_int(optarg, 0, 100, &o->min) != 0)
                 return cli_usage_error(cmd, "--min takes a percentage from 0 to 100");
         } else if (c == O_FORMAT) {
             if (strcmp(optarg, "text") && strcmp(optarg, "jsonl"))
@@ -352,7 +349,7 @@ int cmd_query(int argc, char **argv, cli_ctx *ctx)
 typedef struct concord_hit {
     uint64_t id;
     tm_tu tu;
-    char *date;
+    uint64_t date; /* tm_store_unit_date: query's order too */
 } concord_hit;
 
 typedef struct concord_ctx {
@@ -363,11 +360,50 @@ typedef struct concord_ctx {
     concord_hit *hit;
     size_t n, cap;
     tm_buf key;
+    /* the words of the key being checked, and for a hit being printed the
+     * marks and byte spans of its text's words (nw of them when they line
+     * up with the key's, else 0); room for wcap words */
+    uint32_t *h, *spans;
+    unsigned char *mark;
+    size_t wcap, nw;
     tm_status st;
     tm_error *err;
 } concord_ctx;
 
-#define MAX_WORDS 4096
+/* Room for n words in c's word arrays: 0, or -1 with c->st set. */
+static int word_room(concord_ctx *c, size_t n)
+{
+    if (n <= c->wcap)
+        return 0;
+    size_t cap = n + n / 2 + 64;
+    uint32_t *h = realloc(c->h, cap * sizeof *h);
+    if (h)
+        c->h = h;
+    uint32_t *sp = h ? realloc(c->spans, 2 * cap * sizeof *sp) : NULL;
+    if (sp)
+        c->spans = sp;
+    unsigned char *m = sp ? realloc(c->mark, cap) : NULL;
+    if (!m) {
+        c->st = tm_error_nomem(c->err);
+        return -1;
+    }
+    c->mark = m;
+    c->wcap = cap;
+    return 0;
+}
+
+/* The words of s (hashes or spans) into c's arrays, grown to fit: their
+ * count, or SIZE_MAX with c->st set. */
+static size_t words_of(concord_ctx *c, const char *s, size_t len, int spans)
+{
+    size_t n = tm_match_words(s, len, spans ? NULL : c->h, spans ? c->spans : NULL, c->wcap);
+    if (n > c->wcap) {
+        if (word_room(c, n) != 0)
+            return SIZE_MAX;
+        tm_match_words(s, len, spans ? NULL : c->h, spans ? c->spans : NULL, c->wcap);
+    }
+    return n;
+}
 
 /* The key concord compares words on: the match key, or the fold key. */
 static tm_status concord_key(const store_opts *o, const char *s, tm_buf *out, tm_error *err)
@@ -387,35 +423,38 @@ static int contains(const char *h, size_t n, const char *w, size_t m)
     return 0;
 }
 
-/* Does text hold the term's words in a row? Marks them in mark when given. */
-static int holds(concord_ctx *c, const char *text, unsigned char *mark, uint32_t *spans, size_t *nw)
+/* Does text hold the term's words in a row? With marks, c->mark marks them
+ * and c->spans, c->nw give the text's words, for printing. A failure sets
+ * c->st (the caller stops). */
+static int holds(concord_ctx *c, const char *text, int marks)
 {
-    static uint32_t h[MAX_WORDS];
-    if (concord_key(c->o, text, &c->key, c->err) != TM_OK)
+    if (concord_key(c->o, text, &c->key, c->err) != TM_OK) {
+        c->st = c->err->code;
         return 0;
+    }
     /* words are hashed as their bytes are (tm_match_words), so a key that
      * holds the term holds its longest word's bytes: most keys stop here */
-    if (!mark && !contains(c->key.data, c->key.len, c->needle.data, c->needle.len))
+    if (!marks && !contains(c->key.data, c->key.len, c->needle.data, c->needle.len))
         return 0;
-    size_t n = tm_match_words(c->key.data ? c->key.data : "", c->key.len, h, NULL, MAX_WORDS);
-    if (n > MAX_WORDS)
-        n = MAX_WORDS;
+    size_t n = words_of(c, c->key.data ? c->key.data : "", c->key.len, 0);
+    if (n == SIZE_MAX)
+        return 0;
     int found = 0;
-    if (mark)
-        memset(mark, 0, n);
+    if (marks)
+        memset(c->mark, 0, n);
     for (size_t i = 0; i + c->nterm <= n; i++) {
         size_t k = 0;
-        while (k < c->nterm && h[i + k] == c->term[k])
+        while (k < c->nterm && c->h[i + k] == c->term[k])
             k++;
         if (k == c->nterm) {
             found = 1;
-            if (mark)
-                memset(mark + i, 1, c->nterm);
+            if (marks)
+                memset(c->mark + i, 1, c->nterm);
         }
     }
-    if (spans && nw) {
-        size_t m = tm_match_words(text, strlen(text), NULL, spans, MAX_WORDS);
-        *nw = m == n ? n : 0; /* spans only when the words line up */
+    if (marks) {
+        size_t m = words_of(c, text, strlen(text), 1);
+        c->nw = m == n ? n : 0; /* spans only when the words line up */
     }
     return found;
 }
@@ -424,8 +463,8 @@ static int concord_unit(void *arg, uint64_t id, const tm_tu *tu)
 {
     concord_ctx *c = arg;
     const tm_tuv *sv = tm_tu_find(tu, c->o->src), *tv = tm_tu_find(tu, c->o->tgt);
-    if (!sv || !tv || sv == tv || !(holds(c, sv->text, NULL, NULL, NULL) || holds(c, tv->text, NULL, NULL, NULL)))
-        return 0;
+    if (!sv || !tv || sv == tv || !(holds(c, sv->text, 0) || holds(c, tv->text, 0)))
+        return c->st != TM_OK;
     if (tm_array_reserve(&c->hit, &c->cap, c->n + 1, sizeof *c->hit, 64)) {
         c->st = tm_error_nomem(c->err);
         return 1;
@@ -433,11 +472,8 @@ static int concord_unit(void *arg, uint64_t id, const tm_tu *tu)
     concord_hit *h = &c->hit[c->n++];
     memset(h, 0, sizeof *h);
     h->id = id;
-    const char *d = tm_annot_attr(&tu->an, "changedate");
-    if (!d)
-        d = tm_annot_attr(&tu->an, "creationdate");
-    h->date = strdup(d ? d : "");
-    if (!h->date || tm_tu_copy(&h->tu, tu) != 0) {
+    h->date = tm_store_unit_date(tu);
+    if (tm_tu_copy(&h->tu, tu) != 0) {
         c->st = tm_error_nomem(c->err);
         return 1;
     }
@@ -447,8 +483,9 @@ static int concord_unit(void *arg, uint64_t id, const tm_tu *tu)
 static int cmp_newest(const void *a, const void *b)
 {
     const concord_hit *x = a, *y = b;
-    int c = strcmp(y->date, x->date);
-    return c ? c : (x->id < y->id) - (x->id > y->id);
+    if (x->date != y->date)
+        return x->date < y->date ? 1 : -1;
+    return (x->id < y->id) - (x->id > y->id);
 }
 
 static void print_concord(concord_ctx *c, const concord_hit *h, int jsonl, int color, tm_buf *orig)
@@ -459,14 +496,13 @@ static void print_concord(concord_ctx *c, const concord_hit *h, int jsonl, int c
         print_jsonl(100, sv->text, tv->text, orig->data);
         return;
     }
-    static unsigned char mark[MAX_WORDS];
-    static uint32_t spans[2 * MAX_WORDS];
-    size_t nw = 0;
-    holds(c, sv->text, mark, spans, &nw);
-    print_marked(sv->text, spans, mark, nw, color);
+    c->nw = 0;
+    holds(c, sv->text, 1);
+    print_marked(sv->text, c->spans, c->mark, c->nw, color);
     fputs("\n      ", stdout);
-    holds(c, tv->text, mark, spans, &nw);
-    print_marked(tv->text, spans, mark, nw, color);
+    c->nw = 0;
+    holds(c, tv->text, 1);
+    print_marked(tv->text, c->spans, c->mark, c->nw, color);
     printf("\n      %s\n", orig->data);
 }
 
@@ -524,17 +560,20 @@ int cmd_concord(int argc, char **argv, cli_ctx *ctx)
             qsort(c.hit, c.n, sizeof *c.hit, cmp_newest);
         tm_buf orig = TM_BUF_INIT;
         int jsonl = !strcmp(o.format, "jsonl"), color = use_color();
-        for (size_t i = 0; i < c.n && (!o.n || i < (size_t)o.n); i++)
+        for (size_t i = 0; i < c.n && (!o.n || i < (size_t)o.n) && c.st == TM_OK; i++)
             print_concord(&c, &c.hit[i], jsonl, color, &orig);
         tm_buf_free(&orig);
+        st = c.st;
     }
     for (size_t i = 0; i < c.n; i++) {
         tm_tu_clear(&c.hit[i].tu);
-        free(c.hit[i].date);
     }
     free(c.hit);
     tm_buf_free(&c.key);
     tm_buf_free(&c.needle);
+    free(c.h);
+    free(c.spans);
+    free(c.mark);
     tm_store_close(s);
     return st == TM_OK ? 0 : cli_report(&err);
 }
@@ -585,6 +624,8 @@ int cmd_export(int argc, char **argv, cli_ctx *ctx)
         return rc;
     if (argc - optind != 1)
         return cli_usage_error("export", "needs STORE");
+    if (o.src_set != o.tgt_set) /* one alone would pair it with a default */
+        return cli_usage_error("export", "-s and -t go together");
     tm_store *s;
     if ((rc = open_or_report(argv[optind], &s)) >= 0)
         return rc;

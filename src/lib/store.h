@@ -109,4 +109,9 @@ void tm_store_hits_free(tm_store_hits *h);
 tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *src,
                          const char *tgt, int min, size_t n, tm_store_hits *out, tm_error *err);
 
+/* A unit's date as a number that orders units as their dates do: the digits
+ * of its changedate, else of its creationdate (0 when it has neither). Query
+ * hits of equal score rank by it, newest first. */
+uint64_t tm_store_unit_date(const tm_tu *tu);
+
 #endif

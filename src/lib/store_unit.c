@@ -70,6 +70,8 @@ uint64_t tm_unit_date(const tm_tu *tu)
     return k;
 }
 
+uint64_t tm_store_unit_date(const tm_tu *tu) { return tm_unit_date(tu); }
+
 uint32_t tm_term_lang(const char *lang)
 {
     char prim[16];

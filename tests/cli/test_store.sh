@@ -50,6 +50,11 @@ run "$TMKIT" query -s fr -t vi -n 1 "$DB" "$(sed -n 1p "$C/qn-gx-talks.fr.sent")
 expect_stdout_match '^100%  '
 run "$TMKIT" query --min 101 "$DB" x
 expect_status 1
+# numbers are read whole: empty, trailing text or past int are usage errors
+for bad in "--min=" "--min=4294967346" "-n4294967297" "-n5x" "--min=-1"; do
+    run "$TMKIT" query "$bad" "$DB" x
+    expect_status 1
+done
 run "$TMKIT" query "$DB" "Ngôn ngữ hoàn toàn khác"
 expect_status 0
 expect_stdout ''
@@ -75,6 +80,27 @@ run "$TMKIT" concord --fold "$DB" "quan"
 [ "$(printf '%s\n' "$out" | grep -ci 'quang' || true)" -lt "$n2" ] && ok || fail "--fold quan is not a prefix match"
 run "$TMKIT" concord --format jsonl -n 1 "$DB" "Guangxi"
 expect_stdout_match '^\{"score":100,'
+
+# export takes -s and -t together or neither
+for half in "-s vi" "-t en"; do
+    run "$TMKIT" export $half "$DB"
+    expect_status 1
+    expect_stderr '\-s and -t go together'
+done
+
+# a term past the 4096th word of a long segment is found too
+{
+    printf '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="paragraph" o-tmf="t" adminlang="en" srclang="vi" datatype="plaintext"/><body>\n<tu><tuv xml:lang="vi"><seg>'
+    for i in $(seq 4100); do printf 'lời%d ' "$i"; done
+    printf 'ngựa vằn</seg></tuv><tuv xml:lang="fr"><seg>Un long texte.</seg></tuv></tu>\n</body></tmx>\n'
+} >"$WORK/long.tmx"
+run "$TMKIT" import "$WORK/long.tmdb" "$WORK/long.tmx"
+expect_status 0
+for f in "" --fold; do
+    run "$TMKIT" concord $f "$WORK/long.tmdb" "ngựa vằn"
+    expect_status 0
+    expect_stdout_match 'Un long texte'
+done
 
 # --- export: TMX 1.4b, and round trips of what CAT tools write -----------------------------
 run "$TMKIT" export -o "$WORK/all.tmx" "$DB"
