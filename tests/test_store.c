@@ -340,6 +340,34 @@ START_TEST(test_merged_duplicate_ranks_by_its_new_date)
 }
 END_TEST
 
+/* 100% means the same match key, on every path: the same words and
+ * punctuation in other places, or other spaces around punctuation, cost the
+ * punctuation penalty, with --min 99 as with --min 100. */
+START_TEST(test_punctuation_moved_is_not_100)
+{
+    static const char *const pairs[][2] = {
+        {"Xin chào, thế giới", "Bonjour, le monde"},
+        {"Xin, chào thế giới", "Bonjour le monde (2)"},
+        {"Xin   chào,thế giới", "Bonjour le monde (3)"},
+        {"XIN  CHÀO,  THẾ GIỚI", "Bonjour le monde (4)"}};
+    import(pairs, 4, "p", "20240101T000000Z");
+    tm_store *s = open_store();
+    tm_store_hits h;
+    tm_error err = {TM_OK, ""};
+    const char *q = "Xin chào, thế giới";
+    for (int min = 99; min <= 100; min++) {
+        ck_assert_int_eq(tm_store_query(s, q, strlen(q), "vi", "fr", min, 5, &h, &err), TM_OK);
+        ck_assert_uint_eq(h.n, min == 99 ? 4 : 1);
+        ck_assert_int_eq(h.hit[0].score, 100);
+        ck_assert_str_eq(h.hit[0].tu.tuvs[h.hit[0].tgt_var].text, "Bonjour, le monde");
+        for (size_t k = 1; k < h.n; k++)
+            ck_assert_int_eq(h.hit[k].score, 99); /* moved punctuation, or case */
+        tm_store_hits_free(&h);
+    }
+    tm_store_close(s);
+}
+END_TEST
+
 START_TEST(test_query_scores_and_directions)
 {
     import(PAIRS, 4, "doc-a", "20240101T000000Z");
@@ -1224,6 +1252,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_identity_counts_every_variant);
     tcase_add_test(tc, test_duplicates_keep_the_newest_text);
     tcase_add_test(tc, test_merged_duplicate_ranks_by_its_new_date);
+    tcase_add_test(tc, test_punctuation_moved_is_not_100);
     suite_add_tcase(s, tc);
     return s;
 }

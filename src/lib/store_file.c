@@ -505,6 +505,7 @@ void tm_store_close(tm_store *s)
     tm_mtext_free(&s->mq);
     tm_mtext_free(&s->mc);
     tm_mtext_free(&s->mqn);
+    free(s->keyeq);
     free(s->path);
     free(s);
 }

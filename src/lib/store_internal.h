@@ -196,6 +196,8 @@ struct tm_store {
     size_t tally_cap;
     tm_mtext mq, mc; /* query scratch */
     tm_mtext mqn;    /* the query with a segment's word numbers */
+    uint32_t *keyeq; /* the units of that segment whose source has the query's match key, sorted */
+    size_t nkeyeq, capkeyeq;
 };
 
 /* store_file.c */

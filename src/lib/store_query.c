@@ -202,6 +202,11 @@ static tm_status verify(tm_store *s, size_t gi, const cands *c, const char *src,
         view.number_sig = sv->sig[2];
         view.tag_sig = sv->sig[3];
         tm_match_result r = tm_match_score(&s->mqn, &view, NULL);
+        /* the signatures do not see where punctuation and spaces stand:
+         * "Xin, chào" has the words and the comma of "Xin chào,". Only the
+         * same match key makes 100, as on the exact path (--min 100). */
+        if (r.score == 100 && !bsearch(&c->v[k], s->keyeq, s->nkeyeq, sizeof *s->keyeq, cmp_u32))
+            r.score = 99;
         if (r.score >= min) {
             pend x = {r.score, date, id, gi, c->v[k]};
             pend_offer(out, &x);
@@ -272,9 +277,10 @@ static tm_status load_hits(tm_store *s, const pends *p, const char *src, const c
     return st;
 }
 
-/* Units of segment g whose variant in lang has exactly this match key. A
- * score of 100 needs the same words, numbers and punctuation, hence the
- * same match key: the exact index holds every unit that can score 100. */
+/* Units of segment g whose variant in lang has exactly this match key
+ * (and, rarely, some whose key's hash shares its high 32 bits). A score of
+ * 100 needs the same match key (verify() holds the match-data path to it):
+ * the exact index holds every unit that can score 100. */
 static int exact_cands(segment *g, uint64_t key, cands *c)
 {
     size_t i;
@@ -503,6 +509,19 @@ static tm_status scan_segment(tm_store *s, size_t gi, const char *text, size_t l
     return st;
 }
 
+/* s->keyeq: the units of segment gi whose source has the query's match key. */
+static tm_status key_equal_units(tm_store *s, size_t gi, const char *src, tm_error *err)
+{
+    cands c = {s->keyeq, 0, s->capkeyeq};
+    int rc = exact_cands(&s->seg[gi], tm_key64(src, s->mq.key.data ? s->mq.key.data : "", s->mq.key.len), &c);
+    s->keyeq = c.v;
+    s->capkeyeq = c.cap;
+    s->nkeyeq = rc == 0 ? c.n : 0;
+    if (rc == 0 && c.n > 1)
+        qsort(c.v, c.n, sizeof *c.v, cmp_u32);
+    return rc == 0 ? TM_OK : rc == -1 ? tm_error_nomem(err) : index_damaged(s, err);
+}
+
 /* s->mqn: the query with segment gi's word numbers (store_vocab.c). A word
  * the segment lacks gets a number above any it has, the same for each of
  * its occurrences. */
@@ -571,6 +590,8 @@ tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *
     for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++) {
         if (min != 100) /* (the exact path scores loaded text, not word numbers) */
             st = number_query(s, gi, err);
+        if (min != 100 && st == TM_OK)
+            st = key_equal_units(s, gi, src, err);
         if (st == TM_OK)
             st = min == 100 || min == 0 || nq >= TALLY_DONE ? scan_segment(s, gi, text, len, src, tgt, min, &p, err)
                                         : fuzzy_segment(s, gi, terms, nq, src, tgt, min, &p, err);
