@@ -333,7 +333,9 @@ int cmd_query(int argc, char **argv, cli_ctx *ctx)
         int jsonl = !strcmp(o.format, "jsonl"), color = use_color();
         for (size_t i = 0; i < h.n; i++)
             print_hit(&h.hit[i], &q, jsonl, color, &orig);
-        if (!h.n && !jsonl && !ctx->quiet)
+        if (!h.n && !jsonl && !ctx->quiet && q.nwords == 0) /* matching compares words */
+            fprintf(stderr, "tmkit: no match: the query has no words\n");
+        else if (!h.n && !jsonl && !ctx->quiet)
             fprintf(stderr, "tmkit: no match of %d%% or more\n", o.min);
         tm_mtext_free(&q);
         tm_buf_free(&orig);

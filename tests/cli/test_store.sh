@@ -59,6 +59,9 @@ run "$TMKIT" query "$DB" "Ngôn ngữ hoàn toàn khác"
 expect_status 0
 expect_stdout ''
 expect_stderr 'no match of 70% or more'
+run "$TMKIT" query --min 0 "$DB" "..."
+expect_status 0
+expect_stderr 'no match: the query has no words'
 run "$TMKIT" query "$DB" "$(printf 'bad \xff')"
 expect_status 2
 
