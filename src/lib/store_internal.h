@@ -31,14 +31,15 @@
 #define SEG_MAGIC "tmseg01"
 #define BLOCK_TARGET 8192 /* raw bytes of units a block holds (about; a unit is not cut) */
 #define DICT_SIZE 32768   /* zlib's window: the largest useful preset dictionary */
-#define BLOCK_LEVEL 2     /* zlib's fast matcher: blocks 18% bigger than at level 6, but
-                             deflating them was the largest cost of an import; the file
-                             stays under the gzip -9 of the TMX (docs/store.md) */
+#define BLOCK_LEVEL 6     /* with the match data's deflateTune below (short hash chains):
+                             5% smaller a file than level 2, which the import paid 9% more
+                             CPU for; the file's margin under the TMX's gzip -9 on the 1M
+                             bench memory was 2% at level 2 (docs/store.md) */
 #define FWD_GROUP 64      /* units whose match data are deflated together */
 #define RAW_MAX (64u << 20) /* the raw size of a block or group that readers accept (and writers
                                refuse to exceed): a damaged size cannot make a reader allocate more */
 #define FWD_LEVEL 6
-/* deflateTune for the match data (levels 4-9 only: lazy matching): hash
+/* deflateTune for the match data and the blocks (levels 4-9 only: lazy matching): hash
  * chains followed 8 deep (level 6: 128), lazy matching only below 16
  * bytes, a match of 64 taken at once. On the 1M bench memory's records
  * (case signatures out, format 8) that deflated them in 1.58 s to 25.5 MB,
