@@ -181,6 +181,24 @@ static tm_status walk_body(walk *w, tm_error *err)
     return st;
 }
 
+/* After </body>: the rest of the document, read to its end so that a file
+ * cut short (no </tmx>) or broken later is an error, and any element after
+ * <body> is reported. */
+static tm_status walk_tail(walk *w, tm_error *err)
+{
+    int more = 1;
+    tm_status st;
+    while ((st = step(w, 0, &more, err)) == TM_OK && more) {
+        if (xmlTextReaderNodeType(w->xr) != XML_READER_TYPE_ELEMENT)
+            continue;
+        tmx_report_at(w->rep, cur_line(w), "unexpected <%s> after <body>",
+                      (const char *)xmlTextReaderConstName(w->xr));
+        if ((st = step(w, 1, &more, err)) != TM_OK || !more) /* skip the subtree */
+            break;
+    }
+    return st;
+}
+
 tm_status tmx_walk(const char *path, tmx_report *rep, tm_error *err)
 {
     FILE *probe = fopen(path, "rb");
@@ -197,6 +215,8 @@ tm_status tmx_walk(const char *path, tmx_report *rep, tm_error *err)
         st = walk_prologue(&w, err);
         if (st == TM_OK)
             st = walk_body(&w, err);
+        if (st == TM_OK)
+            st = walk_tail(&w, err);
         xmlFreeTextReader(w.xr);
     }
     tm_tu_clear(&w.header);

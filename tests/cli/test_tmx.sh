@@ -41,6 +41,23 @@ expect_status 2
 expect_stderr "^tmkit: $WORK/trunc.tmx:1: not well-formed XML at column"
 expect_stderr_lines 1
 
+# cut after </body>, or ending in "</tm": the whole file is read, so both are errors
+head -n -1 "$FIX/omegat.tmx" >"$WORK/cut.tmx"
+printf '</tm' >>"$WORK/cut.tmx"
+for f in "$WORK/cut.tmx"; do
+    run "$TMKIT" tmx validate "$f"
+    expect_status 2
+    expect_stderr_lines 1
+done
+grep -v '</tmx>' "$FIX/omegat.tmx" >"$WORK/cut2.tmx"
+run "$TMKIT" tmx validate "$WORK/cut2.tmx"
+expect_status 2
+# an element after <body> is a problem of the document
+sed 's|</body>|</body><body/>|' "$FIX/omegat.tmx" >"$WORK/after.tmx"
+run "$TMKIT" tmx validate "$WORK/after.tmx"
+expect_status 2
+expect_stdout_match 'unexpected <body> after <body>'
+
 run "$TMKIT" tmx validate "$WORK/missing.tmx"
 expect_status 3
 expect_stderr 'cannot open'
