@@ -604,9 +604,12 @@ static int export_unit(void *arg, uint64_t id, const tm_tu *tu)
         tm_tu only = *tu;
         only.tuvs = NULL;
         only.ntuvs = 0;
-        tm_tuv *a, *b;
-        if (tm_tu_copy(&e->pair, &only) != 0 || !(a = tm_tu_add_tuv(&e->pair, sv->lang, sv->text, sv->markup)) ||
-            !(b = tm_tu_add_tuv(&e->pair, tv->lang, tv->text, tv->markup))) {
+        /* the unit's source is its -s variant, which may be coded vi-VN
+         * where -s (and so the header) says vi */
+        int here = tm_annot_attr(&tu->an, "srclang") || !tm_lang_equal(sv->lang, e->o->src);
+        if (tm_tu_copy(&e->pair, &only) != 0 || !tm_tu_copy_tuv(&e->pair, sv) ||
+            !tm_tu_copy_tuv(&e->pair, tv) ||
+            (here && tm_annot_set_attr(&e->pair.an, "srclang", sv->lang) != 0)) {
             e->st = tm_error_nomem(e->err);
             return 1;
         }

@@ -243,16 +243,19 @@ static int annot_copy(tm_annot *dst, const tm_annot *src)
     return 0;
 }
 
+tm_tuv *tm_tu_copy_tuv(tm_tu *dst, const tm_tuv *src)
+{
+    tm_tuv *d = tm_tu_add_tuv(dst, src->lang, src->text, src->markup);
+    return d && annot_copy(&d->an, &src->an) == 0 ? d : NULL;
+}
+
 int tm_tu_copy(tm_tu *dst, const tm_tu *src)
 {
     if (annot_copy(&dst->an, &src->an) != 0)
         return -1;
-    for (size_t i = 0; i < src->ntuvs; i++) {
-        const tm_tuv *s = &src->tuvs[i];
-        tm_tuv *d = tm_tu_add_tuv(dst, s->lang, s->text, s->markup);
-        if (!d || annot_copy(&d->an, &s->an) != 0)
+    for (size_t i = 0; i < src->ntuvs; i++)
+        if (!tm_tu_copy_tuv(dst, &src->tuvs[i]))
             return -1;
-    }
     dst->line = src->line;
     return 0;
 }

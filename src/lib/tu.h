@@ -125,6 +125,10 @@ const tm_tuv *tm_tu_find(const tm_tu *tu, const char *lang);
 /* Deep copy: dst must be empty (TM_TU_INIT or cleared). 0 or -1. */
 int tm_tu_copy(tm_tu *dst, const tm_tu *src);
 
+/* Append a copy of src (text, markup, attributes, props, notes) to dst's
+ * variants; the copy, NULL when memory runs out. */
+tm_tuv *tm_tu_copy_tuv(tm_tu *dst, const tm_tuv *src);
+
 /* Language codes (BCP 47, compared case-insensitively). */
 int tm_lang_equal(const char *a, const char *b);
 /* Same primary subtag: vi = vi-VN = VI-vn. */

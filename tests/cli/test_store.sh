@@ -84,6 +84,23 @@ run "$TMKIT" concord --fold "$DB" "quan"
 run "$TMKIT" concord --format jsonl -n 1 "$DB" "Guangxi"
 expect_stdout_match '^\{"score":100,'
 
+# export -s -t keeps each variant whole (attributes, notes, props), and the
+# units whose source variant is coded vi-VN name it: the file validates
+cat >"$WORK/vn.tmx" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="vi-VN" datatype="plaintext"/><body>
+<tu tuid="1" creationdate="20200101T000000Z"><tuv xml:lang="vi-VN" changeid="ann"><note>n1</note><prop type="x-ctx">c1</prop><seg>Một</seg></tuv><tuv xml:lang="fr-FR" changeid="bob"><seg>Un</seg></tuv><tuv xml:lang="en"><seg>One</seg></tuv></tu>
+</body></tmx>
+EOF
+run "$TMKIT" import "$WORK/vn.tmdb" "$WORK/vn.tmx"
+run "$TMKIT" export -s vi -t fr -o "$WORK/vn.out.tmx" "$WORK/vn.tmdb"
+expect_status 0
+run "$TMKIT" tmx validate "$WORK/vn.out.tmx"
+expect_status 0
+grep -q 'changeid="ann"' "$WORK/vn.out.tmx" && grep -q '<note>n1</note>' "$WORK/vn.out.tmx" &&
+    grep -q '<prop type="x-ctx">c1</prop>' "$WORK/vn.out.tmx" && grep -q 'srclang="vi-VN"' "$WORK/vn.out.tmx" &&
+    ! grep -q 'xml:lang="en"' "$WORK/vn.out.tmx" && ok || fail "export -s -t must keep the variants whole and name their source"
+
 # export takes -s and -t together or neither
 for half in "-s vi" "-t en"; do
     run "$TMKIT" export $half "$DB"
