@@ -105,7 +105,31 @@ static const doc_case CASES[] = {
     {"no space between PUBLIC literals", "<!DOCTYPE tmx PUBLIC \"p\"\"t.dtd\"><tmx version=\"1.4\"><header/>"
                                          "<body>" UNIT("a", "b") "</body></tmx>", 0},
     {"UTF-16", "\xFF\xFE<\0t\0m\0x\0/\0>\0", 0},
+    {"CR LF and a lone CR in CDATA",
+     "<?xml version=\"1.0\"?>\r\n<tmx version=\"1.4\"><header/><body>\r\n"
+     UNIT("<![CDATA[line1\r\nline2]]> and\r\ntext", "<![CDATA[a\rb]]>") "</body></tmx>\r\n", 0},
 };
+
+/* Line ends in CDATA are normalized as everywhere else in XML (libxml2's
+ * push parser left them as they were): CR LF and a lone CR are one LF. */
+START_TEST(test_cdata_line_ends)
+{
+    const doc_case *c = &CASES[sizeof CASES / sizeof *CASES - 1];
+    for (int flags = 0; flags <= TMX_READ_SMALL_CHUNKS; flags += TMX_READ_SMALL_CHUNKS) {
+        tm_tmx_reader *r;
+        tm_error err = {TM_OK, ""};
+        ck_assert_int_eq(tm_tmx_reader_open_mem(&r, "doc.tmx", c->doc, strlen(c->doc), flags, &err), TM_OK);
+        tm_tu tu = TM_TU_INIT;
+        int got = 0;
+        ck_assert_int_eq(tm_tmx_reader_next(r, &tu, &got, &err), TM_OK);
+        ck_assert_int_eq(got, 1);
+        ck_assert_str_eq(tu.tuvs[0].text, "line1\nline2 and\ntext");
+        ck_assert_str_eq(tu.tuvs[1].text, "a\nb");
+        tm_tu_clear(&tu);
+        tm_tmx_reader_free(r);
+    }
+}
+END_TEST
 
 /* doc, read one way (flags, from a file when path) and libxml2's way. A
  * case without doc reads the file at path as it is. */
@@ -252,6 +276,7 @@ static Suite *tmx_fast_suite(void)
                         (int)(sizeof CASES / sizeof CASES[0]));
     tcase_add_test(tc, test_utf16_fixture_goes_to_libxml2);
     tcase_add_test(tc, test_cat_tool_fixtures);
+    tcase_add_test(tc, test_cdata_line_ends);
     tcase_add_test(tc, test_large_document_across_chunks);
     tcase_add_test(tc, test_late_error_hands_out_each_unit_once);
     suite_add_tcase(s, tc);

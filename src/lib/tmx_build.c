@@ -615,6 +615,40 @@ static void on_characters(void *ctx, const xmlChar *s, int len)
     }
 }
 
+static void on_text(void *ctx, const xmlChar *s, int len)
+{
+    ((tmx_build *)ctx)->cdata_cr = 0;
+    on_characters(ctx, s, len);
+}
+
+static void text_piece(void *ctx, const char *s, size_t n)
+{
+    if (n)
+        on_characters(ctx, (const xmlChar *)s, (int)n);
+}
+
+/* CDATA text. libxml2's push parser (2.9.14) hands it over with its line
+ * ends as they are, where XML makes CR LF and a lone CR one LF (its pull
+ * parser does): a memory saved with CRLF would keep CRs in its segments.
+ * A CR LF may be cut between two pieces. */
+static void on_cdata(void *ctx, const xmlChar *value, int len)
+{
+    tmx_build *b = ctx;
+    const char *p = (const char *)value;
+    size_t n = (size_t)len, from = b->cdata_cr && n && p[0] == '\n';
+    b->cdata_cr = n && p[n - 1] == '\r';
+    for (size_t i = from; i < n; i++) {
+        if (p[i] != '\r')
+            continue;
+        text_piece(ctx, p + from, i - from);
+        text_piece(ctx, "\n", 1);
+        if (i + 1 < n && p[i + 1] == '\n')
+            i++;
+        from = i + 1;
+    }
+    text_piece(ctx, p + from, n - from);
+}
+
 static void on_comment(void *ctx, const xmlChar *value)
 {
     tmx_build *b = ctx;
@@ -635,8 +669,9 @@ void tmx_build_handlers(xmlSAXHandler *sax)
     sax->initialized = XML_SAX2_MAGIC;
     sax->startElementNs = on_start;
     sax->endElementNs = on_end;
-    sax->characters = on_characters;
-    sax->ignorableWhitespace = on_characters;
+    sax->characters = on_text;
+    sax->ignorableWhitespace = on_text;
+    sax->cdataBlock = on_cdata;
     sax->comment = on_comment;
     sax->processingInstruction = on_pi;
     sax->entityDecl = on_entity_decl;

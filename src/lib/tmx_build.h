@@ -36,6 +36,7 @@ typedef struct tmx_build {
     unsigned long line;    /* then the line of the event, as libxml2 would say */
 
     int depth;       /* depth of the next element to open (the root is 0) */
+    int cdata_cr;    /* the last piece of CDATA text ended in a CR (on_cdata) */
     int ignore;      /* depth of the subtree being skipped, or -1 */
     int in_header;   /* inside <header> */
     int in_body;     /* inside <body> */

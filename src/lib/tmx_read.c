@@ -38,8 +38,9 @@
 #include "tmx_build.h"
 #include "tmx_fast.h"
 
-#define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | \
-                        XML_PARSE_NOWARNING)
+/* (no XML_PARSE_NOCDATA: it would send CDATA to the characters handler,
+ * past on_cdata's line-end normalization, tmx_build.c) */
+#define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING)
 #define CHUNK (64 * 1024)
 #define FAST_CHUNK (256 * 1024)
 #define FAST_MAX_TOKEN (4 << 20) /* a longer token goes to libxml2 */
