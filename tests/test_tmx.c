@@ -184,6 +184,16 @@ START_TEST(test_dates)
     ck_assert(!tm_tmx_date_valid("20240230T093500Z"));
     ck_assert(!tm_tmx_date_valid("2024-11-25T09:35:00Z"));
     ck_assert(!tm_tmx_date_valid("20241125T093500"));
+    /* 29 February only in leap years */
+    ck_assert(tm_tmx_date_valid("20240229T000000Z"));
+    ck_assert(tm_tmx_date_valid("20000229T000000Z"));
+    ck_assert(!tm_tmx_date_valid("20230229T000000Z"));
+    ck_assert(!tm_tmx_date_valid("19000229T000000Z"));
+    /* a time past year 9999 (or that gmtime cannot take) still gives a date */
+    tm_tmx_date((time_t)253402300800LL, d);
+    ck_assert(tm_tmx_date_valid(d));
+    tm_tmx_date((time_t)99999999999999999LL, d);
+    ck_assert(tm_tmx_date_valid(d));
 }
 END_TEST
 

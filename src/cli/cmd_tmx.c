@@ -89,6 +89,7 @@ typedef struct conv_opts {
     const char *src, *tgt, *output, *input;
     conv_format to;
     int lenient;
+    int src_set; /* -s given */
 } conv_opts;
 
 static int parse_format(const char *s, conv_format *f)
@@ -119,6 +120,7 @@ static int parse_convert(int argc, char **argv, cli_ctx *ctx, conv_opts *o)
             if (!tm_lang_valid(optarg) || strcmp(optarg, "*all*") == 0)
                 return cli_usage_error("tmx", "'%s' is not a language code", optarg);
             *(c == 's' ? &o->src : &o->tgt) = optarg;
+            o->src_set |= c == 's';
         } else if (c == OPT_TO) {
             if (parse_format(optarg, &o->to) != 0)
                 return cli_usage_error("tmx", "unknown format '%s' (tsv, moses, jsonl or tmx)", optarg);
@@ -236,7 +238,9 @@ static tm_status start_tmx(conv_state *cs, tm_tmx_reader *r, tm_error *err)
     const tm_annot *h = tm_tmx_reader_header(r);
     const char *src = tm_annot_attr(h, "srclang");
     tm_tmx_header hdr = {
-        .srclang = src && tm_lang_valid(src) ? src : cs->o->src,
+        /* without one in the input or from -s, any variant may be the
+         * source: a made-up vi would name a language the units may lack */
+        .srclang = src && tm_lang_valid(src) ? src : cs->o->src_set ? cs->o->src : "*all*",
         .adminlang = tm_annot_attr(h, "adminlang"),
         .datatype = tm_annot_attr(h, "datatype"),
         .segtype = tm_annot_attr(h, "segtype"),
@@ -275,7 +279,7 @@ static tm_status run_convert(conv_state *cs, tm_tmx_reader *r, tm_error *err)
 
 static int tmx_convert(int argc, char **argv, cli_ctx *ctx)
 {
-    conv_opts o = {"vi", "fr", NULL, NULL, TO_NONE, 0};
+    conv_opts o = {"vi", "fr", NULL, NULL, TO_NONE, 0, 0};
     int rc = parse_convert(argc, argv, ctx, &o);
     if (rc >= 0)
         return rc;

@@ -28,8 +28,10 @@ struct tm_tmx_writer {
 void tm_tmx_date(time_t t, char out[TM_TMX_DATE_LEN])
 {
     struct tm tmv;
-    gmtime_r(&t, &tmv);
-    strftime(out, TM_TMX_DATE_LEN, "%Y%m%dT%H%M%SZ", &tmv);
+    /* four-digit years only (0001..9999): else the epoch, not a malformed date */
+    if (!gmtime_r(&t, &tmv) || tmv.tm_year < 1 - 1900 || tmv.tm_year > 9999 - 1900 ||
+        strftime(out, TM_TMX_DATE_LEN, "%Y%m%dT%H%M%SZ", &tmv) != TM_TMX_DATE_LEN - 1)
+        memcpy(out, "19700101T000000Z", TM_TMX_DATE_LEN);
 }
 
 int tm_tmx_date_valid(const char *s)
@@ -43,9 +45,11 @@ int tm_tmx_date_valid(const char *s)
 #define NUM2(p) (((p)[0] - '0') * 10 + ((p)[1] - '0'))
     int mon = NUM2(s + 4), day = NUM2(s + 6);
     int hh = NUM2(s + 9), mm = NUM2(s + 11), ss = NUM2(s + 13);
+    int year = NUM2(s) * 100 + NUM2(s + 2);
 #undef NUM2
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     return mon >= 1 && mon <= 12 && day >= 1 && day <= mdays[mon - 1] &&
-           hh <= 23 && mm <= 59 && ss <= 60;
+           (mon != 2 || day != 29 || leap) && hh <= 23 && mm <= 59 && ss <= 60;
 }
 
 /* XML 1.0 Char production, for code points that valid UTF-8 can hold. */

@@ -64,6 +64,11 @@ run "$TMKIT" tmx validate "$WORK/after.tmx"
 expect_status 2
 expect_stdout_match 'unexpected <body> after <body>'
 
+# a header without srclang: convert --to tmx says *all* (not a made-up vi) unless -s is given
+sed 's/ srclang="[^"]*"//' "$FIX/memoq.tmx" >"$WORK/nosrc.tmx"
+run "$TMKIT" tmx convert --to tmx -o "$WORK/nosrc.out.tmx" "$WORK/nosrc.tmx"
+grep -q 'srclang="\*all\*"' "$WORK/nosrc.out.tmx" && ok || fail "convert --to tmx must say srclang *all* when the input has none"
+
 run "$TMKIT" tmx validate "$WORK/missing.tmx"
 expect_status 3
 expect_stderr 'cannot open'
