@@ -15,6 +15,7 @@
  * declares entities is refused outright, as is any entity reference.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,7 +205,11 @@ tm_status tmx_walk(const char *path, tmx_report *rep, tm_error *err)
     FILE *probe = fopen(path, "rb");
     if (!probe)
         return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
+    struct stat sb;
+    int dir = fstat(fileno(probe), &sb) == 0 && S_ISDIR(sb.st_mode);
     fclose(probe);
+    if (dir) /* (as the reader says it: an I/O error, not a bad document) */
+        return tm_error_at(err, TM_EIO, path, 0, "read error: %s", strerror(EISDIR));
     walk w = {.name = path, .rep = rep};
     w.xr = xmlReaderForFile(path, NULL, READER_OPTIONS);
     tm_status st;

@@ -69,6 +69,11 @@ sed 's/ srclang="[^"]*"//' "$FIX/memoq.tmx" >"$WORK/nosrc.tmx"
 run "$TMKIT" tmx convert --to tmx -o "$WORK/nosrc.out.tmx" "$WORK/nosrc.tmx"
 grep -q 'srclang="\*all\*"' "$WORK/nosrc.out.tmx" && ok || fail "convert --to tmx must say srclang *all* when the input has none"
 
+# a directory is an I/O error for validate as for convert
+run "$TMKIT" tmx validate "$WORK"
+expect_status 3
+expect_stderr 'read error: Is a directory'
+
 run "$TMKIT" tmx validate "$WORK/missing.tmx"
 expect_status 3
 expect_stderr 'cannot open'
