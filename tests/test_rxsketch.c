@@ -29,6 +29,8 @@ static const char *const EXTRA[] = {
     "😀+", "[😀-😂]", "đ[ồô]ng", "(?:TP|Tp|ThS)\\.", "\\.{3}", "(?:\\.\\.\\.|…)\\s+\\p{Ll}",
     "[\\s\\S]", "\\W\\D", "(?<![^\\s(])\\p{Lu}\\.", "a(?<!x)b", "(?:(?<!x)a|b)c", "\\Ab", "a\\z",
     "^(?<![\\p{L}])(?:M|Mme)", "(?<!a)(?<!b)c", "^^s", "(?<!.)U", "(?<!\\x04U)(?<!.)U", ".+",
+    /* a look-behind repeated past what is unrolled is not "one character" */
+    "(?<![a-c]{79})s?.", "(?<![.a]{20,30})b", "(?<![}\\Lk\\~C]{079})s?.",
 };
 
 /* Patterns the sketch must decline (ICU accepts them all). */

@@ -53,6 +53,7 @@ typedef struct parser {
     const USet **set_at; /* sets already made for the atom at each index */
     int nesting;
     int zero_width; /* assertions read so far (look-arounds, anchors...) */
+    int repeats;    /* quantifiers read so far that repeat their atom (hi != 0, 1) */
     int bad;        /* something not modelled, or out of memory */
 } parser;
 
@@ -475,7 +476,7 @@ static void parse_group(parser *p, frag *f, const USet **lb)
         }
     }
     size_t npos0 = p->k->npos;
-    int zero_width0 = p->zero_width;
+    int zero_width0 = p->zero_width, repeats0 = p->repeats;
     if (++p->nesting > MAX_NESTING) {
         p->bad = 1;
         return;
@@ -490,8 +491,11 @@ static void parse_group(parser *p, frag *f, const USet **lb)
     if (!zero_width)
         return;
     /* Only a look-behind of one atom and nothing else means "the character
-     * before is not in this class"; (?<!x$) for one means far less. */
-    if (negative_behind && !f->nullable && p->k->npos == npos0 + 1 && p->zero_width == zero_width0)
+     * before is not in this class"; (?<!x$) for one means far less, and so
+     * does (?<!x{79}), which a repetition too long to unroll leaves as one
+     * looping position. */
+    if (negative_behind && !f->nullable && p->k->npos == npos0 + 1 && p->zero_width == zero_width0 &&
+        p->repeats == repeats0)
         *lb = lookbehind_set(p, npos0);
     else
         p->k->exact = 0;
@@ -616,6 +620,8 @@ static void parse_quantified(parser *p, frag *f, const USet **lb)
             frag_empty(p, f);
             continue;
         }
+        if (hi != 1)
+            p->repeats++;
         size_t one = p->k->npos - npos0;
         int simple = hi == 1 || (hi < 0 && lo <= 1);
         if (!simple && n == 0 && one > 0 && unroll(p, f, a0, a1, one, lo, hi))
@@ -701,7 +707,7 @@ static void parse_alt(parser *p, frag *f)
 
 int rx_parse(tm_rxsketch *k, const UChar *u, int32_t n)
 {
-    parser p = {u, n, 0, k, calloc((size_t)n + 1, sizeof(USet *)), 0, 0, 0};
+    parser p = {u, n, 0, k, calloc((size_t)n + 1, sizeof(USet *)), 0, 0, 0, 0};
     frag f = {NULL, NULL, 1};
     if (!p.set_at || !frag_init(&p, &f)) {
         free(p.set_at);
