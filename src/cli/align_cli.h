@@ -36,6 +36,7 @@ typedef struct pair_result {
     double mean_score;
     char summary[256]; /* one line for --verbose and the batch summary */
     char warning[256]; /* empty, or why the pair looks suspicious */
+    size_t dropped;    /* characters XML forbids, left out of its TMX (tm_tmx_writer_dropped) */
 } pair_result;
 
 /* Align src with tgt and write the result to out_path ("-" or NULL:
@@ -55,6 +56,7 @@ typedef struct align_output {
     const tm_doc *src, *tgt;
     const tm_alignment *al;
     const char *stem;
+    size_t *dropped; /* TMX output adds the characters it left out here, unless NULL */
 } align_output;
 
 tm_status align_write(const align_output *ao, const char *out_path, tm_error *err);

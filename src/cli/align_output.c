@@ -203,6 +203,8 @@ static tm_status write_tmx(const align_output *ao, cli_out *out, tm_error *err)
     }
     if (st == TM_OK)
         st = tm_tmx_writer_finish(w, err);
+    if (ao->dropped)
+        *ao->dropped += tm_tmx_writer_dropped(w);
     tm_tmx_writer_free(w);
     tm_tu_clear(&tu);
     tm_buf_free(&a);

@@ -121,12 +121,14 @@ tm_status align_pair(const align_env *env, const char *src, const char *tgt,
     if (st == TM_OK) {
         char stem[256];
         align_stem(src, stem, sizeof stem);
-        align_output out = {o, ds, dt, &al, stem};
+        align_output out = {o, ds, dt, &al, stem, &res->dropped};
         st = align_write(&out, out_path, err);
         if (st == TM_OK && tmx_copy) {
             align_opts as_tmx = *o;
             as_tmx.format = FMT_TMX;
             out.o = &as_tmx;
+            if (o->format == FMT_TMX) /* (counted once) */
+                out.dropped = NULL;
             st = align_write(&out, tmx_copy, err);
         }
     }
@@ -143,6 +145,10 @@ tm_status align_pair(const align_env *env, const char *src, const char *tgt,
                  src, res->nsrc, res->ntgt, al.n, res->aligned, al.c, al.s2, al.band,
                  al.mean_score);
         check_pair(res, src, tgt);
+        if (!res->warning[0] && res->dropped) /* the text is not all in the TMX: say so */
+            snprintf(res->warning, sizeof res->warning,
+                     "%s, %s: %zu control character%s that XML does not allow left out of the TMX",
+                     src, tgt, res->dropped, res->dropped == 1 ? "" : "s");
     }
     tm_alignment_free(&al);
     tm_doc_free(ds);

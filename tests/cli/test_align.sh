@@ -138,4 +138,17 @@ expect_stderr "badmanifest:1: expected 'src_path<TAB>tgt_path'"
 run "$TMKIT" align --batch "$WORK/in"
 expect_status 1
 
+# control characters XML forbids are left out of TMX output, and the user is told
+printf 'Xin ch\303\240o\001 b\341\272\241n.\nHai b\303\252n.\n' >"$WORK/ctl.vi.txt"
+printf 'Bonjour\002 toi.\nLes deux parties.\n' >"$WORK/ctl.fr.txt"
+run "$TMKIT" align -o "$WORK/ctl.tmx" "$WORK/ctl.vi.txt" "$WORK/ctl.fr.txt"
+expect_status 0
+expect_stderr 'warning: .*2 control characters that XML does not allow left out of the TMX'
+run "$TMKIT" tmx validate "$WORK/ctl.tmx"
+expect_status 0
+run "$TMKIT" align -q -o "$WORK/ctl.tmx" "$WORK/ctl.vi.txt" "$WORK/ctl.fr.txt"
+expect_stderr_lines 0
+run "$TMKIT" align -f tsv "$WORK/ctl.vi.txt" "$WORK/ctl.fr.txt"
+expect_stderr_lines 0
+
 finish
