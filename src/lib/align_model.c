@@ -79,7 +79,8 @@ static tm_status build_keys(side *sd, const tm_doc *d, tm_error *err)
             sd->keys = p;
         }
         sd->key_off[i] = (uint32_t)total;
-        memcpy(sd->keys + total, k, nk * sizeof *k);
+        if (nk) /* (k may be NULL then: memcpy must not get it) */
+            memcpy(sd->keys + total, k, nk * sizeof *k);
         total += nk;
     }
     if (st == TM_OK) {
