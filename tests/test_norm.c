@@ -179,25 +179,36 @@ START_TEST(test_uclass_table)
 }
 END_TEST
 
-/* The fast path (norm_fast.c) and the general path agree on one text;
- * returns whether the fast path took it. */
-static int fast_agrees(const char *s, size_t n)
+/* The fast path of the key of flags (norm_fast.c, norm_fold.c) and the
+ * general path agree on one text; returns whether the fast path took it. */
+static int paths_agree(const char *s, size_t n, int flags,
+                       int (*fast_path)(const char *, size_t, tm_buf *, tm_error *))
 {
     tm_buf fast = TM_BUF_INIT, slow = TM_BUF_INIT;
     tm_error e1 = {TM_OK, ""}, e2 = {TM_OK, ""};
-    int took = tm_norm_match_fast(s, n, &fast, &e1);
+    int took = fast_path(s, n, &fast, &e1);
     ck_assert_int_ge(took, 0);
-    tm_status st = tm_norm(s, n, TM_NORM_MATCH, &slow, &e2);
+    tm_status st = tm_norm(s, n, flags, &slow, &e2);
     if (took) {
         ck_assert_int_eq(st, TM_OK);
         ck_assert_msg(fast.len == slow.len && memcmp(fast.data, slow.data, fast.len) == 0,
-                      "fast key '%s' != general key '%s' of '%.*s'", fast.data, slow.data,
-                      (int)n, s);
+                      "fast key '%s' != general key '%s' (flags %d) of '%.*s'", fast.data,
+                      slow.data, flags, (int)n, s);
         ck_assert(fast.data[fast.len] == '\0');
     }
     tm_buf_free(&fast);
     tm_buf_free(&slow);
     return took;
+}
+
+static int fast_agrees(const char *s, size_t n)
+{
+    return paths_agree(s, n, TM_NORM_MATCH, tm_norm_match_fast);
+}
+
+static int fold_fast_agrees(const char *s, size_t n)
+{
+    return paths_agree(s, n, TM_NORM_FOLD, tm_norm_fold_fast);
 }
 
 /* Every sentence of the corpora: same key both ways, and the fast path
@@ -218,26 +229,6 @@ START_TEST(test_fast_path_on_random_text)
     ck_assert_uint_lt(fast, 36000);
 }
 END_TEST
-
-/* The same for the fold key (norm_fold.c). */
-static int fold_fast_agrees(const char *s, size_t n)
-{
-    tm_buf fast = TM_BUF_INIT, slow = TM_BUF_INIT;
-    tm_error e1 = {TM_OK, ""}, e2 = {TM_OK, ""};
-    int took = tm_norm_fold_fast(s, n, &fast, &e1);
-    ck_assert_int_ge(took, 0);
-    tm_status st = tm_norm(s, n, TM_NORM_FOLD, &slow, &e2);
-    if (took) {
-        ck_assert_int_eq(st, TM_OK);
-        ck_assert_msg(fast.len == slow.len && memcmp(fast.data, slow.data, fast.len) == 0,
-                      "fast fold '%s' != general fold '%s' of '%.*s'", fast.data, slow.data,
-                      (int)n, s);
-        ck_assert(fast.data[fast.len] == '\0');
-    }
-    tm_buf_free(&fast);
-    tm_buf_free(&slow);
-    return took;
-}
 
 START_TEST(test_fold_fast_path_on_corpora)
 {

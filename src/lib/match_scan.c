@@ -102,7 +102,7 @@ static int renormalize_run(scan *sc, run *r, cursor *c)
     r->replaced = 1;
     sc->out->len = r->klen;
     if (tm_buf_append(sc->out, sc->one.data, sc->one.len) != 0 ||
-        tm_buf_grow(sc->out, rest + rest / 2 + 4) != 0)
+        tm_nf_key_room(sc->out, rest) != 0)
         return nomem(sc);
     c->o = (unsigned char *)sc->out->data;
     c->ol = sc->out->len;
@@ -273,8 +273,7 @@ int tm_mtext_scan(tm_mtext *mt, const char *text, size_t len, tm_error *err)
 {
     scan sc = {(const unsigned char *)text, len, NULL, &mt->key, TM_BUF_INIT, mt, err};
     tm_buf_clear(&mt->key);
-    /* a folded character takes at most 3/2 of the bytes of the original */
-    if (len > SIZE_MAX / 2 - 16 || tm_buf_grow(&mt->key, len + len / 2 + 4) != 0)
+    if (tm_nf_key_room(&mt->key, len) != 0)
         return nomem(&sc);
     tm_uclass_init();
     if (!(sc.ascii = tm_nf_page(0)))

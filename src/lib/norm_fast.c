@@ -174,8 +174,7 @@ int tm_norm_match_fast(const char *s, size_t n, tm_buf *out, tm_error *err)
 {
     const unsigned char *p = (const unsigned char *)s;
     tm_buf_clear(out);
-    /* a folded character takes at most 3/2 of the bytes of the original */
-    if (n > SIZE_MAX / 2 - 16 || tm_buf_grow(out, n + n / 2 + 4) != 0) {
+    if (tm_nf_key_room(out, n) != 0) {
         tm_error_nomem(err);
         return -1;
     }
@@ -200,7 +199,7 @@ int tm_norm_match_fast(const char *s, size_t n, tm_buf *out, tm_error *err)
             int rc = put_word(s, n, &i, out, err);
             if (rc != 1)
                 return rc;
-            if (tm_buf_grow(out, n - i + (n - i) / 2 + 4) != 0) {
+            if (tm_nf_key_room(out, n - i) != 0) {
                 tm_error_nomem(err);
                 return -1;
             }

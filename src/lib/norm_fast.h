@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 enum {
     NF_SIMPLE = 1u << 16, /* the fast key may take it: NFC-stable, folds to one such f */
     NF_SPACE = 1u << 17,  /* white space: collapsed */
@@ -68,6 +70,14 @@ static inline uint32_t tm_nf_entry(uint32_t c)
         return 0;
     uint32_t *pg = atomic_load_explicit(&tm_nf_pages[c >> 8], memory_order_acquire);
     return pg ? pg[c & 0xFF] : tm_nf_entry_building(c);
+}
+
+/* Room in out for the key of n more bytes of text: a character's key
+ * (folded, or its fold-key output) takes at most 3/2 of its bytes, an ASCII
+ * one exactly one. 0, or -1 when memory runs out (or n is absurd). */
+static inline int tm_nf_key_room(tm_buf *out, size_t n)
+{
+    return n > SIZE_MAX / 2 - 16 || tm_buf_grow(out, n + n / 2 + 4) != 0 ? -1 : 0;
 }
 
 /* Append the BMP character f as UTF-8 at o + *len (room is the caller's). */

@@ -81,9 +81,7 @@ int tm_norm_fold_fast(const char *s, size_t n, tm_buf *out, tm_error *err)
 {
     const unsigned char *p = (const unsigned char *)s;
     tm_buf_clear(out);
-    /* an output takes at most 3/2 of its character's bytes: an ASCII
-     * character gives one byte, a longer one at most three */
-    if (n > SIZE_MAX / 2 - 16 || tm_buf_grow(out, n + n / 2 + 4) != 0) {
+    if (tm_nf_key_room(out, n) != 0) {
         tm_error_nomem(err);
         return -1;
     }

@@ -490,21 +490,16 @@ static tm_status fuzzy_segment(tm_store *s, size_t gi, qterm *terms, size_t nq, 
 static tm_status scan_segment(tm_store *s, size_t gi, const char *text, size_t len, const char *src,
                               const char *tgt, int min, pends *out, tm_error *err)
 {
+    if (min == 100) { /* s->keyeq holds them (key_equal_units) */
+        cands k = {s->keyeq, s->nkeyeq, s->capkeyeq};
+        return verify_loaded(s, gi, &k, text, len, src, tgt, min, out, err);
+    }
     segment *g = &s->seg[gi];
     cands c = {NULL, 0, 0};
     int rc = 0;
-    tm_status st;
-    if (min == 100) {
-        rc = exact_cands(g, tm_key64(src, s->mq.key.data ? s->mq.key.data : "", s->mq.key.len), &c);
-        if (rc == 0 && c.n > 1)
-            qsort(c.v, c.n, sizeof *c.v, cmp_u32);
-        st = rc == 0 ? verify_loaded(s, gi, &c, text, len, src, tgt, min, out, err)
-                     : rc == -1 ? tm_error_nomem(err) : index_damaged(s, err);
-    } else {
-        for (uint32_t k = 0; k < g->nunits && !rc; k++)
-            rc = cands_push(&c, k);
-        st = verify_batch(s, gi, rc, &c, src, tgt, min, out, err);
-    }
+    for (uint32_t k = 0; k < g->nunits && !rc; k++)
+        rc = cands_push(&c, k);
+    tm_status st = verify_batch(s, gi, rc, &c, src, tgt, min, out, err);
     free(c.v);
     return st;
 }
@@ -590,7 +585,7 @@ tm_status tm_store_query(tm_store *s, const char *text, size_t len, const char *
     for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++) {
         if (min != 100) /* (the exact path scores loaded text, not word numbers) */
             st = number_query(s, gi, err);
-        if (min != 100 && st == TM_OK)
+        if (st == TM_OK) /* the exact path's candidates, the others' 100% check */
             st = key_equal_units(s, gi, src, err);
         if (st == TM_OK)
             st = min == 100 || min == 0 || nq >= TALLY_DONE ? scan_segment(s, gi, text, len, src, tgt, min, &p, err)
