@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "align_cli.h"
-#include "json.h"
+#include "util/json.h"
 
 /* Is the bead written in a filtered format (tmx, tsv, moses, jsonl)? */
 static int wanted(const align_output *ao, const tm_bead *b)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "json.h"
+#include "util/json.h"
 
 static const char usage[] =
     "Usage: tmkit segment [-l LANG|auto] [--srx FILE] [--format text|jsonl] [-o OUT] [FILE|-]\n"

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "json.h"
+#include "util/json.h"
 
 static const char usage_import[] =
     "Usage: tmkit import [--lenient] STORE FILE.tmx...\n"

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "json.h"
+#include "util/json.h"
 
 static const char usage_tmx[] =
     "Usage: tmkit tmx validate [-q] FILE...\n"

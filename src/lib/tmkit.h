@@ -24,23 +24,12 @@
 #ifndef TMKIT_H
 #define TMKIT_H
 
-#include "afile.h"
-#include "align.h"
-#include "json.h"
-#include "match.h"
-#include "buf.h"
-#include "error.h"
-#include "eval.h"
-#include "norm.h"
-#include "segment.h"
-#include "store.h"
-#include "srx.h"
-#include "text.h"
-#include "tmx.h"
-#include "tu.h"
-#include "utf8.h"
-
-/* The library's version string, e.g. "0.1.0". */
-const char *tm_version(void);
+#include "util/util.h"
+#include "text/text.h"
+#include "segment/segment.h"
+#include "align/align.h"
+#include "tmx/tmx.h"
+#include "match/match.h"
+#include "store/store.h"
 
 #endif

@@ -1,7 +1,0 @@
-/*
- * version.c — the version string, taken from configure (PACKAGE_VERSION).
- */
-#include "config.h"
-#include "tmkit.h"
-
-const char *tm_version(void) { return PACKAGE_VERSION; }
