@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "match.h"
+#include "match/match.h"
 
 static double cpu_seconds(void)
 {

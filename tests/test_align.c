@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "anchors.h"
+#include "align/anchors.h"
 #include "testutil.h"
 #include "tmkit.h"
 

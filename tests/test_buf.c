@@ -6,7 +6,7 @@
 
 #include "testutil.h"
 #include "tmkit.h"
-#include "u32map.h"
+#include "util/u32map.h"
 
 START_TEST(test_append_and_terminate)
 {

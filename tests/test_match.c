@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "match_internal.h"
+#include "match/match_internal.h"
 #include "testutil.h"
 #include "tmkit.h"
 

@@ -7,7 +7,7 @@
 
 #include "testutil.h"
 #include "tmkit.h"
-#include "uclass.h"
+#include "text/uclass.h"
 
 static char *key(const char *s, int flags)
 {

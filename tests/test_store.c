@@ -11,7 +11,7 @@
 
 #include <zlib.h>
 
-#include "store_internal.h"
+#include "store/store_internal.h"
 #include "testutil.h"
 #include "tmkit.h"
 

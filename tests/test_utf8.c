@@ -4,7 +4,7 @@
 
 #include "testutil.h"
 #include "tmkit.h"
-#include "utf8.h"
+#include "text/utf8.h"
 
 static size_t dec(const char *s, size_t n, uint32_t *cp)
 {

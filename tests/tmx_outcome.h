@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "tmkit.h"
-#include "tmx_fast.h"
+#include "tmx/tmx_fast.h"
 
 static inline void outcome_annot(FILE *fp, const tm_annot *an)
 {

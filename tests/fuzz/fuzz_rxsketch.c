@@ -15,7 +15,7 @@
 #include <unicode/uregex.h>
 #include <unicode/ustring.h>
 
-#include "rxsketch.h"
+#include "segment/rxsketch.h"
 
 static URegularExpression *compile(const UChar *pre, const char *pattern, const UChar *post)
 {

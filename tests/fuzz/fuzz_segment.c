@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "match_internal.h"
-#include "norm.h"
+#include "match/match_internal.h"
+#include "text/norm.h"
 #include "tmkit.h"
 
 /* The key of flags (TM_NORM_MATCH or TM_NORM_FOLD) made by its fast path
