@@ -73,38 +73,3 @@ void cli_verbose(const cli_ctx *ctx, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
 }
-
-tm_status cli_out_open(cli_out *out, const char *path, tm_error *err)
-{
-    out->af = NULL;
-    out->fp = stdout;
-    if (!path || strcmp(path, "-") == 0)
-        return TM_OK;
-    tm_status st = tm_afile_open(&out->af, path, err);
-    if (st == TM_OK)
-        out->fp = tm_afile_fp(out->af);
-    return st;
-}
-
-tm_status cli_out_close(cli_out *out, tm_error *err)
-{
-    if (out->af) {
-        tm_afile *af = out->af;
-        out->af = NULL;
-        return tm_afile_commit(af, err);
-    }
-    if (fflush(stdout) != 0 || ferror(stdout))
-        return tm_error_set(err, TM_EIO, "<stdout>: write error: %s", strerror(errno));
-    return TM_OK;
-}
-
-void cli_out_abort(cli_out *out)
-{
-    tm_afile_abort(out->af);
-    out->af = NULL;
-}
-
-const char *cli_out_name(const cli_out *out)
-{
-    return out->af ? tm_afile_path(out->af) : "<stdout>";
-}

@@ -56,24 +56,19 @@ void cli_verbose(const cli_ctx *ctx, const char *fmt, ...)
 #endif
     ;
 
-/* An output destination: stdout for "-" or NULL, else an atomic file. */
-typedef struct cli_out {
-    FILE *fp;
-    tm_afile *af;
-} cli_out;
-
-tm_status cli_out_open(cli_out *out, const char *path, tm_error *err);
-/* Finish the output: commit the file, or flush stdout. */
-tm_status cli_out_close(cli_out *out, tm_error *err);
-/* Drop the output after an error: the target keeps its old content. */
-void cli_out_abort(cli_out *out);
-/* The output's name for messages: its path, or "<stdout>". */
-const char *cli_out_name(const cli_out *out);
-
 /* Import TMX files into STORE in one atomic commit (tmkit import, and
  * tmkit align --store); reports on stderr, returns the exit status. */
 int cli_store_import(const char *store, char *const *files, size_t n, int lenient,
                      cli_ctx *ctx);
+
+/* --store: import the spooled TMX copies of the pairs listed in done[] in
+ * one commit, as `tmkit import` does (reported on stderr), and remove the
+ * spool; with n == 0 the store is left as it is. The exit status. */
+int align_store_finish(const char *store, const char *dir, const size_t *done, size_t n,
+                       cli_ctx *ctx);
+
+/* `tmkit align --batch` (cmd_align_batch.c), called by cmd_align. */
+int align_batch(int argc, char **argv, const tm_align_job_opts *o, cli_ctx *ctx);
 
 /* The commands. */
 int cmd_normalize(int argc, char **argv, cli_ctx *ctx);

@@ -2,12 +2,12 @@
  * cmd_align.c — `tmkit align SRC TGT`: sentence alignment of two renditions
  * of one document, written as TMX (default), tsv, beads, ladder, moses or
  * jsonl. Batch mode (`--batch`) lives in cmd_align_batch.c; both share the
- * per-pair work of align_pair.c.
+ * per-pair work of tm_align_job_run.c.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "align_cli.h"
+#include "cli.h"
 
 static const char usage[] =
     "Usage: tmkit align [-s LANG -t LANG] [--format F] [-o OUT] [--presegmented]\n"
@@ -58,7 +58,7 @@ static int parse_lang(const char *arg, const char **dst)
     return -1;
 }
 
-static int parse_args(int argc, char **argv, cli_ctx *ctx, align_opts *o)
+static int parse_args(int argc, char **argv, cli_ctx *ctx, tm_align_job_opts *o)
 {
     enum { O_PRESEG = 256, O_MIN, O_KEEP, O_DICT, O_NOLEX, O_SRX, O_BATCH, O_STORE };
     static const struct option longopts[] = {
@@ -89,7 +89,7 @@ static int parse_args(int argc, char **argv, cli_ctx *ctx, align_opts *o)
                 return rc;
             break;
         case 'f':
-            if (align_parse_format(optarg, &o->format) != 0)
+            if (tm_align_format_parse(optarg, &o->format) != 0)
                 return cli_usage_error("align", "unknown format '%s' (tmx, tsv, beads, ladder, moses or jsonl)", optarg);
             break;
         case 'o': o->output = optarg; break;
@@ -114,34 +114,34 @@ static int parse_args(int argc, char **argv, cli_ctx *ctx, align_opts *o)
     return -1;
 }
 
-static int align_one(int argc, char **argv, const align_opts *o, cli_ctx *ctx)
+static int align_one(int argc, char **argv, const tm_align_job_opts *o, cli_ctx *ctx)
 {
     if (argc - optind != 2)
         return cli_usage_error("align", "needs SRC_FILE and TGT_FILE (or --batch)");
-    if (o->format == FMT_MOSES && (!o->output || strcmp(o->output, "-") == 0))
+    if (o->format == TM_ALIGN_MOSES && (!o->output || strcmp(o->output, "-") == 0))
         return cli_usage_error("align", "--format moses writes OUT.SRC and OUT.TGT: give -o OUT");
-    align_env env;
+    tm_align_job_env env;
     tm_error err = {TM_OK, ""};
-    if (align_env_init(&env, o, &err) != TM_OK)
+    if (tm_align_job_env_init(&env, o, &err) != TM_OK)
         return cli_report(&err);
     char dir[4096], copy[4096];
-    tm_status st = o->store ? align_store_begin(dir, sizeof dir, &err) : TM_OK;
+    tm_status st = o->store ? tm_align_job_spool_begin(dir, sizeof dir, &err) : TM_OK;
     int have_dir = o->store && st == TM_OK;
     if (have_dir)
-        align_store_path(dir, 0, copy, sizeof copy);
-    pair_result res;
+        tm_align_job_spool_path(dir, 0, copy, sizeof copy);
+    tm_align_job_result res;
     if (st == TM_OK)
-        st = align_pair(&env, argv[optind], argv[optind + 1], o->output,
+        st = tm_align_job_run(&env, argv[optind], argv[optind + 1], o->output,
                         have_dir ? copy : NULL, &res, &err);
     if (st == TM_OK) {
         cli_verbose(ctx, "%s", res.summary);
         if (res.warning[0] && !ctx->quiet)
             fprintf(stderr, "tmkit: warning: %s\n", res.warning);
     }
-    align_env_free(&env);
+    tm_align_job_env_free(&env);
     if (st != TM_OK) {
         if (have_dir)
-            align_store_cancel(dir);
+            tm_align_job_spool_remove(dir);
         return cli_report(&err);
     }
     size_t only = 0;
@@ -150,8 +150,8 @@ static int align_one(int argc, char **argv, const align_opts *o, cli_ctx *ctx)
 
 int cmd_align(int argc, char **argv, cli_ctx *ctx)
 {
-    align_opts o;
-    align_opts_init(&o);
+    tm_align_job_opts o;
+    tm_align_job_opts_init(&o);
     int rc = parse_args(argc, argv, ctx, &o);
     if (rc >= 0)
         return rc;

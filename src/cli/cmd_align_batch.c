@@ -3,7 +3,7 @@
  *
  * Pairs come from a directory (X.SRC.txt with X.TGT.txt) or a manifest
  * (src_path<TAB>tgt_path per line). N worker threads take pairs from a
- * shared counter; each pair is one align_pair() job writing its own file,
+ * shared counter; each pair is one tm_align_job_run() job writing its own file,
  * so a bad pair fails alone. The summary (OUTDIR/summary.tsv) lists every
  * pair with its status; a progress line is drawn on a terminal.
  */
@@ -16,18 +16,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "align_cli.h"
+#include "cli.h"
 
 typedef struct job {
     char *src, *tgt, *stem;
     int missing;       /* the partner file does not exist */
     tm_status status;
     tm_error err;
-    pair_result res;
+    tm_align_job_result res;
 } job;
 
 typedef struct batch {
-    const align_env *env;
+    const tm_align_job_env *env;
     const char *outdir;
     const char *store_dir; /* --store: where each pair's TMX copy goes, or NULL */
     job *jobs;
@@ -51,7 +51,7 @@ static int add_job(batch *b, size_t *cap, const char *src, const char *tgt)
     job *j = &b->jobs[b->n];
     memset(j, 0, sizeof *j);
     char stem[256];
-    align_stem(src, stem, sizeof stem);
+    tm_align_job_stem(src, stem, sizeof stem);
     j->src = strdup(src);
     j->tgt = strdup(tgt);
     j->stem = strdup(stem);
@@ -69,7 +69,7 @@ static int cmp_job(const void *x, const void *y)
 }
 
 /* DIR: every X.<src>.txt, paired with X.<tgt>.txt. */
-static tm_status jobs_from_dir(batch *b, const char *dir, const align_opts *o, tm_error *err)
+static tm_status jobs_from_dir(batch *b, const char *dir, const tm_align_job_opts *o, tm_error *err)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -147,13 +147,13 @@ static void run_job(batch *b, job *j)
 {
     char out[4096], copy[4096];
     if (b->store_dir)
-        align_store_path(b->store_dir, (size_t)(j - b->jobs), copy, sizeof copy);
+        tm_align_job_spool_path(b->store_dir, (size_t)(j - b->jobs), copy, sizeof copy);
     snprintf(out, sizeof out, "%s/%s%s%s", b->outdir, j->stem,
-             b->env->o->format == FMT_MOSES ? "" : ".", align_format_ext(b->env->o->format));
+             b->env->o->format == TM_ALIGN_MOSES ? "" : ".", tm_align_format_ext(b->env->o->format));
     if (j->missing)
         j->status = tm_error_at(&j->err, TM_EIO, j->tgt, 0, "cannot open: no such file");
     else
-        j->status = align_pair(b->env, j->src, j->tgt, out, b->store_dir ? copy : NULL,
+        j->status = tm_align_job_run(b->env, j->src, j->tgt, out, b->store_dir ? copy : NULL,
                                 &j->res, &j->err);
 }
 
@@ -187,8 +187,8 @@ static int write_summary(batch *b, int *nfail, int *nwarn, tm_error *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/summary.tsv", b->outdir);
-    cli_out out;
-    if (cli_out_open(&out, path, err) != TM_OK)
+    tm_out out;
+    if (tm_out_open(&out, path, stdout, err) != TM_OK)
         return TM_EIO;
     fputs("pair\tstatus\tsrc_sentences\ttgt_sentences\tbeads\tmean_score\tmessage\n", out.fp);
     int worst = 0;
@@ -206,7 +206,7 @@ static int write_summary(batch *b, int *nfail, int *nwarn, tm_error *err)
         }
         *nwarn += j->status == TM_OK && j->res.warning[0];
     }
-    if (cli_out_close(&out, err) != TM_OK)
+    if (tm_out_close(&out, err) != TM_OK)
         return TM_EIO;
     return worst;
 }
@@ -216,7 +216,7 @@ static int store_done(batch *b, const char *store, cli_ctx *ctx)
 {
     size_t *ok = malloc((b->n ? b->n : 1) * sizeof *ok), n = 0;
     if (!ok) {
-        align_store_cancel(b->store_dir);
+        tm_align_job_spool_remove(b->store_dir);
         tm_error err = {TM_OK, ""};
         tm_error_nomem(&err);
         return cli_report(&err);
@@ -235,7 +235,7 @@ static int online_cores(void)
     return n > 0 ? (int)n : 1;
 }
 
-static int run_batch(batch *b, const align_opts *o, cli_ctx *ctx)
+static int run_batch(batch *b, const tm_align_job_opts *o, cli_ctx *ctx)
 {
     int jobs = o->jobs ? o->jobs : online_cores();
     if ((size_t)jobs > b->n)
@@ -260,7 +260,7 @@ static int run_batch(batch *b, const align_opts *o, cli_ctx *ctx)
     return 0;
 }
 
-int align_batch(int argc, char **argv, const align_opts *o, cli_ctx *ctx)
+int align_batch(int argc, char **argv, const tm_align_job_opts *o, cli_ctx *ctx)
 {
     if (argc - optind != 0)
         return cli_usage_error("align", "--batch takes no file arguments ('%s'): give DIR or MANIFEST to --batch",
@@ -279,15 +279,15 @@ int align_batch(int argc, char **argv, const align_opts *o, cli_ctx *ctx)
     if (s == TM_OK && mkdir(o->output, 0777) != 0 && errno != EEXIST)
         s = tm_error_at(&err, TM_EIO, o->output, 0, "cannot create directory: %s", strerror(errno));
     char store_dir[4096];
-    if (s == TM_OK && o->store && (s = align_store_begin(store_dir, sizeof store_dir, &err)) == TM_OK)
+    if (s == TM_OK && o->store && (s = tm_align_job_spool_begin(store_dir, sizeof store_dir, &err)) == TM_OK)
         b.store_dir = store_dir;
-    align_env env;
-    if (s == TM_OK && (s = align_env_init(&env, o, &err)) == TM_OK) {
+    tm_align_job_env env;
+    if (s == TM_OK && (s = tm_align_job_env_init(&env, o, &err)) == TM_OK) {
         b.env = &env;
         run_batch(&b, o, ctx);
         int nfail = 0, nwarn = 0;
         int worst = write_summary(&b, &nfail, &nwarn, &err);
-        align_env_free(&env);
+        tm_align_job_env_free(&env);
         for (size_t i = 0; i < b.n; i++)
             if (b.jobs[i].status != TM_OK && !ctx->quiet)
                 fprintf(stderr, "tmkit: %s\n", b.jobs[i].err.msg);
@@ -305,7 +305,7 @@ int align_batch(int argc, char **argv, const align_opts *o, cli_ctx *ctx)
         s = (tm_status)worst;
     }
     if (b.store_dir)
-        align_store_cancel(b.store_dir);
+        tm_align_job_spool_remove(b.store_dir);
     for (size_t i = 0; i < b.n; i++) {
         free(b.jobs[i].src);
         free(b.jobs[i].tgt);

@@ -118,15 +118,15 @@ int cmd_normalize(int argc, char **argv, cli_ctx *ctx)
     if (tm_reader_open(&r, o.input, 0, &err) != TM_OK)
         return cli_report(&err);
     cli_verbose(ctx, "%s: %s", tm_reader_name(r), tm_encoding_name(tm_reader_encoding(r)));
-    cli_out out;
+    tm_out out;
     unsigned long count = 0;
-    tm_status st = cli_out_open(&out, o.output, &err);
+    tm_status st = tm_out_open(&out, o.output, stdout, &err);
     if (st == TM_OK) {
         st = copy_lines(r, &o, out.fp, &count, &err);
         if (st == TM_OK)
-            st = cli_out_close(&out, &err);
+            st = tm_out_close(&out, &err);
         else
-            cli_out_abort(&out);
+            tm_out_abort(&out);
     }
     tm_reader_free(r);
     if (st != TM_OK)

@@ -152,7 +152,7 @@ int cmd_segment(int argc, char **argv, cli_ctx *ctx)
     tm_srx *srx = NULL;
     tm_reader *r = NULL;
     tm_segmenter *seg = NULL;
-    cli_out out = {NULL, NULL};
+    tm_out out = {NULL, NULL};
     const char *lang = o.lang;
     unsigned long nsent = 0;
     tm_status st = load_rules(&o, &srx, &err);
@@ -168,13 +168,13 @@ int cmd_segment(int argc, char **argv, cli_ctx *ctx)
     if (st == TM_OK) {
         cli_verbose(ctx, "%zu rules from %s", tm_segmenter_nrules(seg),
                     srx ? tm_srx_name(srx) : "nowhere (ICU only)");
-        st = cli_out_open(&out, o.output, &err);
+        st = tm_out_open(&out, o.output, stdout, &err);
         if (st == TM_OK) {
             st = segment_all(r, seg, &o, out.fp, &nsent, &err);
             if (st == TM_OK)
-                st = cli_out_close(&out, &err);
+                st = tm_out_close(&out, &err);
             else
-                cli_out_abort(&out);
+                tm_out_abort(&out);
         }
     }
     tm_segmenter_free(seg);

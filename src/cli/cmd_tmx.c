@@ -149,7 +149,7 @@ static void put_flat(FILE *fp, const char *s)
 
 typedef struct conv_state {
     const conv_opts *o;
-    cli_out out, out2; /* out2: the target file of moses */
+    tm_out out, out2; /* out2: the target file of moses */
     tm_tmx_writer *tmx;
     tm_buf line;
     unsigned long written, skipped;
@@ -215,15 +215,15 @@ static tm_status open_outputs(conv_state *cs, tm_tmx_reader *r, tm_error *err)
 {
     const conv_opts *o = cs->o;
     if (o->to != TO_MOSES)
-        return cli_out_open(&cs->out, o->output, err);
+        return tm_out_open(&cs->out, o->output, stdout, err);
     char *p1 = malloc(strlen(o->output) + 40), *p2 = malloc(strlen(o->output) + 40);
     tm_status st = TM_EIO;
     if (p1 && p2) {
         sprintf(p1, "%s.%s", o->output, o->src);
         sprintf(p2, "%s.%s", o->output, o->tgt);
-        st = cli_out_open(&cs->out, p1, err);
-        if (st == TM_OK && (st = cli_out_open(&cs->out2, p2, err)) != TM_OK)
-            cli_out_abort(&cs->out);
+        st = tm_out_open(&cs->out, p1, stdout, err);
+        if (st == TM_OK && (st = tm_out_open(&cs->out2, p2, stdout, err)) != TM_OK)
+            tm_out_abort(&cs->out);
     } else {
         tm_error_nomem(err);
     }
@@ -247,7 +247,7 @@ static tm_status start_tmx(conv_state *cs, tm_tmx_reader *r, tm_error *err)
         .o_tmf = tm_annot_attr(h, "o-tmf"),
         .extra = h,
     };
-    return tm_tmx_writer_open(&cs->tmx, cs->out.fp, cli_out_name(&cs->out),
+    return tm_tmx_writer_open(&cs->tmx, cs->out.fp, tm_out_name(&cs->out),
                               &hdr, err);
 }
 
@@ -268,12 +268,12 @@ static tm_status run_convert(conv_state *cs, tm_tmx_reader *r, tm_error *err)
     tm_tmx_writer_free(cs->tmx);
     cs->tmx = NULL;
     if (st == TM_OK && cs->o->to == TO_MOSES)
-        st = cli_out_close(&cs->out2, err);
+        st = tm_out_close(&cs->out2, err);
     if (st == TM_OK)
-        return cli_out_close(&cs->out, err);
-    cli_out_abort(&cs->out);
+        return tm_out_close(&cs->out, err);
+    tm_out_abort(&cs->out);
     if (cs->o->to == TO_MOSES)
-        cli_out_abort(&cs->out2);
+        tm_out_abort(&cs->out2);
     return st;
 }
 

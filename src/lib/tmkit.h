@@ -31,5 +31,6 @@
 #include "tmx/tmx.h"
 #include "match/match.h"
 #include "store/store.h"
+#include "job/job.h"
 
 #endif

@@ -1,6 +1,8 @@
 /*
- * match_internal.h — what match.c shares with match_scan.c, its one-pass
- * preparation of ordinary text.
+ * match_internal.h — what the files of the match module share: mtext.c
+ * (preparing a text), match_scan.c (its one pass over ordinary text),
+ * match_word.c (word primitives), myers.c (the short-query distance) and
+ * match.c (scoring).
  */
 #ifndef TM_MATCH_INTERNAL_H
 #define TM_MATCH_INTERNAL_H
@@ -35,5 +37,12 @@ int tm_mtext_scan(tm_mtext *mt, const char *text, size_t len, tm_error *err);
  * with tm_mtext_scan. */
 tm_status tm_mtext_prepare_general(tm_mtext *mt, const char *text, size_t len,
                                    const char *markup, tm_error *err);
+
+/* Myers' bit-parallel distance (myers.c): the query's words as bit masks
+ * (struct tm_peq, tm_peq_size bytes), then the edit distance between the
+ * n <= 64 words they were built from and text[0, m). */
+size_t tm_peq_size(void);
+void tm_peq_build(struct tm_peq *p, const uint32_t *words, size_t n);
+size_t tm_myers_distance(const struct tm_peq *peq, size_t n, const uint32_t *text, size_t m);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * rxsketch.c — building a sketch and walking it over text (see rxsketch.h;
- * the automaton is made by rxsketch_parse.c).
+ * rxsketch.c — walking a sketch over text (see rxsketch.h; the automaton
+ * is built by rxsketch_build.c).
  *
  * A walk keeps the set of positions the text read so far can be at. Forward
  * (may_start) it begins with the positions a match can begin with and moves
@@ -22,110 +22,8 @@
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 
-#define MAX_UNITS 4096
 #define MAX_STEPS 32 /* characters walked before answering "might" */
-/* A walk costs up to MAX_STEPS x positions x words: past this many
- * positions a pattern gets no sketch, and ICU alone decides. */
-#define MAX_POSITIONS 512
 #define WORDS_MAX (MAX_POSITIONS / 64 + 1)
-
-/* ---- construction ---------------------------------------------------- */
-
-size_t tm_rxsketch_size(const tm_rxsketch *k)
-{
-    return k->npos;
-}
-
-void tm_rxsketch_free(tm_rxsketch *k)
-{
-    if (!k)
-        return;
-    for (size_t i = 0; i < k->nsets; i++)
-        uset_close(k->sets[i]);
-    free(k->sets);
-    free(k->pos);
-    free(k->follow);
-    free(k->by_latin);
-    free(k);
-}
-
-static int pos_has(const rx_pos *q, UChar32 c)
-{
-    if (q->set)
-        return uset_contains(q->set, c);
-    return q->cp < 0 || q->cp == c;
-}
-
-/* Move the bit sets from room for k->cap positions to k->npos, and fill
- * by_latin. */
-static int repack(tm_rxsketch *k)
-{
-    size_t w = k->npos / 64 + 1, rows = k->npos;
-    uint64_t *m = calloc((2 * rows + 2) * w, sizeof *m);
-    k->by_latin = calloc(256 * w, sizeof *k->by_latin);
-    if (!m || !k->by_latin) {
-        free(m);
-        return 0;
-    }
-    for (size_t q = 0; q < rows; q++) {
-        memcpy(m + q * w, k->follow + q * k->words, w * sizeof *m);
-        for (size_t r = 0; r < rows; r++) /* precede: the transpose */
-            if (rx_bits_get(k->follow + q * k->words, r))
-                rx_bits_set(m + (rows + r) * w, q);
-    }
-    memcpy(m + 2 * rows * w, k->first, w * sizeof *m);
-    memcpy(m + (2 * rows + 1) * w, k->last, w * sizeof *m);
-    free(k->follow);
-    k->follow = m;
-    k->precede = m + rows * w;
-    k->first = m + 2 * rows * w;
-    k->last = k->first + w;
-    k->words = w;
-    for (UChar32 c = 0; c < 256; c++)
-        for (size_t q = 0; q < rows; q++) {
-            if (pos_has(&k->pos[q], c))
-                rx_bits_set(k->by_latin + (size_t)c * w, q);
-            if (k->pos[q].not_before && uset_contains(k->pos[q].not_before, c))
-                rx_bits_set(k->pos[q].not_before_latin, (size_t)c);
-        }
-    return 1;
-}
-
-tm_rxsketch *tm_rxsketch_new(const char *pattern)
-{
-    int32_t n = 0;
-    UErrorCode uc = U_ZERO_ERROR;
-    u_strFromUTF8(NULL, 0, &n, pattern, -1, &uc);
-    if (n > MAX_UNITS || (U_FAILURE(uc) && uc != U_BUFFER_OVERFLOW_ERROR))
-        return NULL;
-    UChar *u = malloc(((size_t)n + 1) * sizeof *u);
-    tm_rxsketch *k = calloc(1, sizeof *k);
-    if (!u || !k) {
-        free(u);
-        free(k);
-        return NULL;
-    }
-    uc = U_ZERO_ERROR;
-    u_strFromUTF8(u, n + 1, NULL, pattern, -1, &uc);
-    /* Each atom takes a unit of the pattern; unrolling stays within as
-     * many again (it checks). */
-    k->cap = 2 * (size_t)n + 64;
-    k->words = k->cap / 64 + 1;
-    k->pos = calloc(k->cap, sizeof *k->pos);
-    k->follow = calloc((k->cap + 2) * k->words, sizeof *k->follow);
-    int ok = U_SUCCESS(uc) && k->pos && k->follow;
-    if (ok) {
-        k->first = k->follow + k->cap * k->words;
-        k->last = k->first + k->words;
-        ok = rx_parse(k, u, n) && k->npos <= MAX_POSITIONS && repack(k);
-    }
-    free(u);
-    if (!ok) {
-        tm_rxsketch_free(k);
-        return NULL;
-    }
-    return k;
-}
 
 /* ---- walking --------------------------------------------------------- */
 
@@ -142,7 +40,7 @@ static int step(const tm_rxsketch *k, const uint64_t *cand, UChar32 c, uint64_t 
     for (size_t w = 0; w < k->words; w++) {
         uint64_t keep = 0;
         for (uint64_t b = cand[w]; b; b &= b - 1)
-            if (pos_has(&k->pos[w * 64 + (size_t)__builtin_ctzll(b)], c))
+            if (rx_pos_has(&k->pos[w * 64 + (size_t)__builtin_ctzll(b)], c))
                 keep |= b & (~b + 1);
         cur[w] = keep;
         any |= keep;

@@ -1,11 +1,11 @@
 /*
- * rxsketch_internal.h — the automaton shared by rxsketch_parse.c, which
+ * rxsketch_internal.h — the automaton shared by rxsketch_build.c, which
  * builds it from a pattern, and rxsketch.c, which walks it over text.
  *
  * Positions are the character-consuming atoms of the pattern (Glushkov's
  * construction); bit sets over positions are arrays of `words` uint64_t.
  * While parsing, `cap` positions are room enough for every bit set; once
- * parsed, rxsketch.c repacks them to the positions actually used.
+ * parsed, rxsketch_build.c repacks them to the positions actually used.
  */
 #ifndef TM_RXSKETCH_INTERNAL_H
 #define TM_RXSKETCH_INTERNAL_H
@@ -38,10 +38,22 @@ struct tm_rxsketch {
     size_t nsets;
 };
 
+/* A walk costs up to MAX_STEPS x positions x words: past this many
+ * positions a pattern gets no sketch, and ICU alone decides. */
+#define MAX_POSITIONS 512
+
 /* Build the automaton of the UTF-16 pattern u[0, n) into k (pos, follow,
  * first, last allocated for k->cap positions of k->words words). 0 when the
  * pattern uses something not modelled or memory runs out. */
 int rx_parse(tm_rxsketch *k, const UChar *u, int32_t n);
+
+/* Does position q accept c? */
+static inline int rx_pos_has(const rx_pos *q, UChar32 c)
+{
+    if (q->set)
+        return uset_contains(q->set, c);
+    return q->cp < 0 || q->cp == c;
+}
 
 static inline void rx_bits_set(uint64_t *b, size_t i) { b[i / 64] |= UINT64_C(1) << (i % 64); }
 

@@ -84,6 +84,42 @@ tm_status tm_store_optimize(const char *path, uint64_t *segments_before, tm_erro
 tm_status tm_store_each_with_words(tm_store *s, const char *text, size_t len, const char *l1,
                                    const char *l2, tm_store_unit_fn fn, void *ctx, tm_error *err);
 
+/* ---- concordance ------------------------------------------------------------------ */
+
+/* A term to find (store_term.c): its words, compared on the match key, or
+ * on the fold key (diacritics ignored) when fold. TM_EUSAGE when the term
+ * has no word or more than 64. */
+typedef struct tm_concord tm_concord;
+tm_status tm_concord_new(tm_concord **out, const char *term, int fold, tm_error *err);
+void tm_concord_free(tm_concord *c);
+int tm_concord_folds(const tm_concord *c);
+const char *tm_concord_term(const tm_concord *c);
+/* Does text hold the term's words in a row (*found)? */
+tm_status tm_concord_holds(tm_concord *c, const char *text, int marks, int *found, tm_error *err);
+/* The term's words in text, for highlighting: *nwords words, with byte
+ * spans [spans[2k], spans[2k+1]) and mark[k] set for the term's; *nwords is
+ * 0 when the text's words do not line up with its key's. The arrays are
+ * c's, valid until its next call. */
+tm_status tm_concord_mark(tm_concord *c, const char *text, const uint32_t **spans,
+                          const unsigned char **mark, size_t *nwords, tm_error *err);
+
+typedef struct tm_concord_hit {
+    uint64_t id;
+    uint64_t date; /* tm_store_unit_date */
+    tm_tu tu;      /* the unit, owned by the hit list */
+} tm_concord_hit;
+
+typedef struct tm_concord_hits {
+    tm_concord_hit *hit;
+    size_t n;
+} tm_concord_hits;
+
+/* Every unit with a src and a tgt variant, one of which holds c's term,
+ * newest first (date, then id). */
+tm_status tm_store_concord(tm_store *s, tm_concord *c, const char *src, const char *tgt,
+                           tm_concord_hits *out, tm_error *err);
+void tm_concord_hits_free(tm_concord_hits *h);
+
 /* Verify every checksum and index of the file; the first damage found is
  * reported precisely (TM_EDATA). */
 tm_status tm_store_check(const char *path, tm_error *err);

@@ -132,3 +132,78 @@ tm_status tm_store_each_with_words(tm_store *s, const char *text, size_t len, co
     free(tmp.v);
     return st;
 }
+
+/* ---- the concordance ------------------------------------------------------------------ */
+
+typedef struct concord_run {
+    tm_concord *c;
+    const char *src, *tgt;
+    tm_concord_hits *out;
+    size_t cap;
+    tm_status st;
+    tm_error *err;
+} concord_run;
+
+static int concord_unit(void *arg, uint64_t id, const tm_tu *tu)
+{
+    concord_run *r = arg;
+    const tm_tuv *sv = tm_tu_find(tu, r->src), *tv = tm_tu_find(tu, r->tgt);
+    if (!sv || !tv || sv == tv)
+        return 0;
+    int found = 0;
+    if ((r->st = tm_concord_holds(r->c, sv->text, 0, &found, r->err)) == TM_OK && !found)
+        r->st = tm_concord_holds(r->c, tv->text, 0, &found, r->err);
+    if (r->st != TM_OK || !found)
+        return r->st != TM_OK;
+    tm_concord_hits *o = r->out;
+    if (tm_array_reserve(&o->hit, &r->cap, o->n + 1, sizeof *o->hit, 64)) {
+        r->st = tm_error_nomem(r->err);
+        return 1;
+    }
+    tm_concord_hit *h = &o->hit[o->n++];
+    memset(h, 0, sizeof *h);
+    h->id = id;
+    h->date = tm_store_unit_date(tu);
+    if (tm_tu_copy(&h->tu, tu) != 0) {
+        r->st = tm_error_nomem(r->err);
+        return 1;
+    }
+    return 0;
+}
+
+static int cmp_newest(const void *a, const void *b)
+{
+    const tm_concord_hit *x = a, *y = b;
+    if (x->date != y->date)
+        return x->date < y->date ? 1 : -1;
+    return (x->id < y->id) - (x->id > y->id);
+}
+
+tm_status tm_store_concord(tm_store *s, tm_concord *c, const char *src, const char *tgt,
+                           tm_concord_hits *out, tm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    concord_run r = {c, src, tgt, out, 0, TM_OK, err};
+    /* Diacritics folded, the words are not the index's: every unit is read. */
+    tm_status st = tm_concord_folds(c) ? tm_store_each(s, concord_unit, &r, err)
+                                       : tm_store_each_with_words(s, tm_concord_term(c),
+                                                                  strlen(tm_concord_term(c)), src,
+                                                                  tgt, concord_unit, &r, err);
+    if (st == TM_OK)
+        st = r.st;
+    if (st != TM_OK) {
+        tm_concord_hits_free(out);
+        return st;
+    }
+    if (out->n > 1) /* (qsort must not get a NULL base, even for 0 items) */
+        qsort(out->hit, out->n, sizeof *out->hit, cmp_newest);
+    return TM_OK;
+}
+
+void tm_concord_hits_free(tm_concord_hits *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        tm_tu_clear(&h->hit[i].tu);
+    free(h->hit);
+    memset(h, 0, sizeof *h);
+}

@@ -1,7 +1,7 @@
 /*
  * store_file.c — opening a .tmdb file for reading: the header slots, the
- * segment list, the segments' section tables (docs/store.md), and the
- * whole-file check. Every offset read from the file is bounds-checked
+ * segment list, the segments' section tables (docs/store.md). The whole-file
+ * check is store_check.c. Every offset read from the file is bounds-checked
  * against the mapping before use.
  */
 #include <errno.h>
@@ -40,7 +40,7 @@ void tm_slot_encode(unsigned char *buf, const slot *sl)
     put_u32(buf + 52, tm_crc32(buf, 52));
 }
 
-static slot decode_slot(const unsigned char *p)
+slot tm_slot_decode(const unsigned char *p)
 {
     slot sl;
     memset(&sl, 0, sizeof sl);
@@ -87,7 +87,7 @@ tm_status tm_store_read_slots(const unsigned char *map, size_t size, const char 
     if (size < DATA_START || memcmp(map, SLOT_MAGIC, 7) != 0)
         if (size < DATA_START || memcmp(map + SLOT_SIZE, SLOT_MAGIC, 7) != 0)
             return tm_error_at(err, TM_EDATA, path, 0, "not a tmkit store (no tmkitdb header)");
-    slot a = decode_slot(map), b = decode_slot(map + SLOT_SIZE);
+    slot a = tm_slot_decode(map), b = tm_slot_decode(map + SLOT_SIZE);
     if (!a.valid && !b.valid)
         return tm_error_at(err, TM_EDATA, path, 0, "damaged store: both header slots fail their checksum");
     *best = !b.valid || (a.valid && a.txid > b.txid) ? a : b;
@@ -454,7 +454,7 @@ static tm_status map_file(tm_store *s, const char *path, tm_error *err)
     return TM_OK;
 }
 
-static tm_status open_store(tm_store **out, const char *path, int verify_all, tm_error *err)
+tm_status tm_store_open_verify(tm_store **out, const char *path, int verify_all, tm_error *err)
 {
     *out = NULL;
     tm_store *s = calloc(1, sizeof *s);
@@ -479,7 +479,7 @@ static tm_status open_store(tm_store **out, const char *path, int verify_all, tm
 
 tm_status tm_store_open(tm_store **out, const char *path, tm_error *err)
 {
-    return open_store(out, path, 0, err);
+    return tm_store_open_verify(out, path, 0, err);
 }
 
 void tm_store_close(tm_store *s)
@@ -559,46 +559,5 @@ tm_status tm_store_each(tm_store *s, tm_store_unit_fn fn, void *ctx, tm_error *e
                 break;
         }
     tm_tu_clear(&tu);
-    return st;
-}
-
-/* Readers refuse a store whose newest slot fails its checksum
- * (older_slot) and read past damage in the older one, which a commit
- * overwrites anyway; check reports any slot that is neither unused (all
- * zeros) nor valid with zeros past its fields. */
-static tm_status check_slot(const tm_store *s, int k, tm_error *err)
-{
-    const unsigned char *p = s->map + k * SLOT_SIZE;
-    int head_zero = 1, tail_zero = 1;
-    for (size_t i = 0; i < SLOT_SIZE; i++)
-        if (p[i])
-            *(i < SLOT_USED ? &head_zero : &tail_zero) = 0;
-    if (!tail_zero)
-        return tm_error_at(err, TM_EDATA, s->path, 0,
-                           "damaged store: header slot %c has bytes set past its fields", 'A' + k);
-    if (!head_zero && !decode_slot(p).valid)
-        return tm_error_at(err, TM_EDATA, s->path, 0,
-                           "damaged store: header slot %c fails its checksum (the older slot: "
-                           "the store shows transaction %llu, as it should)",
-                           'A' + k, (unsigned long long)s->head.txid);
-    return TM_OK;
-}
-
-tm_status tm_store_check(const char *path, tm_error *err)
-{
-    tm_store *s;
-    tm_status st = open_store(&s, path, 1, err);
-    if (st != TM_OK)
-        return st;
-    for (int k = 0; k < 2 && st == TM_OK; k++)
-        st = check_slot(s, k, err);
-    tm_tu tu = TM_TU_INIT;
-    for (size_t gi = 0; gi < s->nseg && st == TM_OK; gi++) {
-        st = tm_fwd_check(s, gi, err);
-        for (uint32_t k = 0; k < s->seg[gi].nunits && st == TM_OK; k++)
-            st = tm_store_load(s, gi, k, &tu, err);
-    }
-    tm_tu_clear(&tu);
-    tm_store_close(s);
     return st;
 }

@@ -244,6 +244,11 @@ int tm_seg_key_find(segment *g, int k, uint64_t key, size_t *pos);
 int tm_seg_key_at(segment *g, int k, size_t i, uint64_t key, uint32_t *local);
 uint64_t tm_store_next_id(const tm_store *s);
 void tm_slot_encode(unsigned char *buf, const slot *sl);
+/* The slot at p, with .valid set when its checksum holds. */
+slot tm_slot_decode(const unsigned char *p);
+/* tm_store_open, verifying every section's checksum when verify_all
+ * (tm_store_check) instead of each lazily on first use. */
+tm_status tm_store_open_verify(tm_store **out, const char *path, int verify_all, tm_error *err);
 
 /* store_vocab.c: word numbers of the match data */
 /* The final match data of n units: their records (unit k's at

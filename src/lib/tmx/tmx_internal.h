@@ -1,9 +1,9 @@
 /*
- * tmx_internal.h — the validator's walk and checks; not public.
+ * tmx_internal.h — the validator's checks (tmx_check.c); not public.
  *
- * The validator walks the file with xmlTextReader (tmx_walk.c), expanding
- * the <header> and each <tu> into a small DOM, and hands them to the checks
- * below, which report every problem with its line and go on.
+ * The validator walks the file with xmlTextReader (tmx_validate.c),
+ * expanding the <header> and each <tu> into a small DOM, and hands them to
+ * the checks below, which report every problem with its line and go on.
  */
 #ifndef TM_TMX_INTERNAL_H
 #define TM_TMX_INTERNAL_H
@@ -23,10 +23,6 @@ void tmx_report_at(tmx_report *rep, unsigned long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-
-/* Walk the file at path, handing the header and each <tu> to the checks
- * below. TM_OK when the file could be read to the end. */
-tm_status tmx_walk(const char *path, tmx_report *rep, tm_error *err);
 
 void tmx_check_header(xmlNodePtr header, const char *version, tmx_report *rep);
 /* srclang: the header's, or NULL/"*all*" when any source is fine. */

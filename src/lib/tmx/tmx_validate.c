@@ -1,263 +1,232 @@
 /*
- * tmx_validate.c — TMX 1.4b checks, for `tmkit tmx validate`.
+ * tmx_validate.c — `tmkit tmx validate`: the walk through a TMX file, on
+ * libxml2's xmlTextReader.
  *
- * Enforces by itself what the DTD says (elements, their order and
- * required attributes), so users get the check without the DTD, and what
- * the specification says beyond it: one <tuv> per language in a <tu>, the
- * source language present in every <tu>, well-formed dates, paired
- * bpt/ept. Every problem is reported with its line; nothing stops early.
+ * The walk goes node by node; at the <header> and at each <tu> it expands
+ * just that element into a small DOM subtree, hands it to the checks in
+ * tmx_check.c, and skips past it, at which point libxml2 frees the
+ * subtree. So memory is bounded by the largest <tu>, not the file. (The
+ * reader that imports and converts units does not need a DOM and streams
+ * SAX events instead: tmx_read.c.)
+ *
+ * Parser options: NONET (nothing over the network), no NOENT (entities are
+ * never substituted), no DTDLOAD/DTDATTR (no external DTD is read),
+ * BIG_LINES (true line numbers past 65535). A DOCTYPE whose internal subset
+ * declares entities is refused outright, as is any entity reference.
  */
-#include <stdarg.h>
-#include <stdio.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <libxml/tree.h>
+#include <libxml/xmlreader.h>
+
+#include "tmx_build.h"
 #include "tmx_dom.h"
 #include "tmx_internal.h"
 
-void tmx_report_at(tmx_report *rep, unsigned long line, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rep->count++;
-    if (rep->fn)
-        rep->fn(rep->ctx, line, msg);
-}
+#define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | \
+                        XML_PARSE_NOWARNING)
 
-static unsigned long line_of(xmlNodePtr n) { return (unsigned long)xmlGetLineNo(n); }
-
-static int name_in(const xmlChar *name, const char *const *set)
-{
-    for (; *set; set++)
-        if (strcmp((const char *)name, *set) == 0)
-            return 1;
-    return 0;
-}
-
-static const char *const DATE_ATTRS[] = {"creationdate", "changedate", "lastusagedate", NULL};
-static const char *const SEGTYPES[] = {"block", "paragraph", "sentence", "phrase", NULL};
-
-static const char *const HEADER_ATTRS[] = {
-    "creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang",
-    "datatype", "o-encoding", "creationdate", "creationid", "changedate", "changeid", NULL};
-static const char *const HEADER_REQUIRED[] = {
-    "creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang",
-    "datatype", NULL};
-static const char *const TU_ATTRS[] = {
-    "tuid", "o-encoding", "datatype", "usagecount", "lastusagedate", "creationtool",
-    "creationtoolversion", "creationdate", "creationid", "changedate", "segtype", "changeid",
-    "o-tmf", "srclang", NULL};
-static const char *const TUV_ATTRS[] = {
-    "lang", "o-encoding", "datatype", "usagecount", "lastusagedate", "creationtool",
-    "creationtoolversion", "creationdate", "creationid", "changedate", "o-tmf", "changeid", NULL};
-
-/* Unknown attributes, malformed dates, bad segtype. */
-static void check_attrs(xmlNodePtr n, const char *const *known, tmx_report *rep)
-{
-    for (xmlAttrPtr a = n->properties; a; a = a->next) {
-        int xml_ns = a->ns && a->ns->prefix && strcmp((const char *)a->ns->prefix, "xml") == 0;
-        if (xml_ns ? strcmp((const char *)a->name, "lang") != 0 : !name_in(a->name, known)) {
-            tmx_report_at(rep, line_of(n), "<%s> has unknown attribute '%s'", n->name, a->name);
-            continue;
-        }
-        xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
-        const char *val = v ? (const char *)v : "";
-        if (name_in(a->name, DATE_ATTRS) && !tm_tmx_date_valid(val))
-            tmx_report_at(rep, line_of(n), "<%s %s=\"%s\">: not a TMX date (YYYYMMDDThhmmssZ)",
-                          n->name, a->name, val);
-        if (strcmp((const char *)a->name, "segtype") == 0 && !name_in(BAD_CAST val, SEGTYPES))
-            tmx_report_at(rep, line_of(n), "<%s segtype=\"%s\">: not block, paragraph, sentence or phrase",
-                          n->name, val);
-        if (strcmp((const char *)a->name, "usagecount") == 0 && val[strspn(val, "0123456789")])
-            tmx_report_at(rep, line_of(n), "<%s usagecount=\"%s\">: not a number", n->name, val);
-        xmlFree(v);
-    }
-}
-
-/* <prop> needs type; <note>/<prop> hold text only. */
-static void check_note_prop(xmlNodePtr n, tmx_report *rep)
-{
-    if (strcmp((const char *)n->name, "prop") == 0 && !xmlHasProp(n, BAD_CAST "type"))
-        tmx_report_at(rep, line_of(n), "<prop> without type");
-    for (xmlNodePtr c = n->children; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE)
-            tmx_report_at(rep, line_of(c), "unexpected <%s> in <%s>", c->name, n->name);
-}
-
-void tmx_check_header(xmlNodePtr h, const char *version, tmx_report *rep)
-{
-    static const char *const versions[] = {"1.1", "1.2", "1.3", "1.4", NULL};
-    if (!version || !*version)
-        tmx_report_at(rep, line_of(h), "<tmx> without version");
-    else if (!name_in(BAD_CAST version, versions))
-        tmx_report_at(rep, line_of(h), "<tmx version=\"%s\">: not a TMX version (1.1 to 1.4)", version);
-    for (const char *const *a = HEADER_REQUIRED; *a; a++)
-        if (!xmlHasProp(h, BAD_CAST * a))
-            tmx_report_at(rep, line_of(h), "<header> without the required attribute '%s'", *a);
-    check_attrs(h, HEADER_ATTRS, rep);
-    xmlChar *src = xmlGetNoNsProp(h, BAD_CAST "srclang");
-    if (src && !tm_lang_valid((const char *)src))
-        tmx_report_at(rep, line_of(h), "<header srclang=\"%s\">: not a language code", src);
-    xmlFree(src);
-    for (xmlNodePtr c = h->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        if (strcmp((const char *)c->name, "note") == 0 || strcmp((const char *)c->name, "prop") == 0)
-            check_note_prop(c, rep);
-        else if (strcmp((const char *)c->name, "ude") != 0)
-            tmx_report_at(rep, line_of(c), "unexpected <%s> in <header>", c->name);
-    }
-}
-
-/* ---- segments ----------------------------------------------------------- */
-
-#define MAX_PAIRS 64
-
-typedef struct pairing {
-    char open[MAX_PAIRS][16]; /* i of each <bpt> not yet closed */
-    int nopen;
-} pairing;
-
-static void check_inline(xmlNodePtr parent, pairing *p, tmx_report *rep);
-
-static void check_code(xmlNodePtr c, pairing *p, tmx_report *rep)
-{
-    const char *name = (const char *)c->name;
-    xmlChar *i = xmlGetNoNsProp(c, BAD_CAST "i");
-    if ((!strcmp(name, "bpt") || !strcmp(name, "ept")) && !i)
-        tmx_report_at(rep, line_of(c), "<%s> without the required attribute 'i'", name);
-    if (!strcmp(name, "it")) {
-        xmlChar *pos = xmlGetNoNsProp(c, BAD_CAST "pos");
-        if (!pos || (strcmp((char *)pos, "begin") && strcmp((char *)pos, "end")))
-            tmx_report_at(rep, line_of(c), "<it> needs pos=\"begin\" or pos=\"end\"");
-        xmlFree(pos);
-    }
-    if (i && !strcmp(name, "bpt") && p->nopen < MAX_PAIRS)
-        snprintf(p->open[p->nopen++], sizeof p->open[0], "%s", (char *)i);
-    if (i && !strcmp(name, "ept")) {
-        int k = p->nopen - 1;
-        while (k >= 0 && strcmp(p->open[k], (char *)i))
-            k--;
-        if (k < 0)
-            tmx_report_at(rep, line_of(c), "<ept i=\"%s\"> without a <bpt i=\"%s\"> before it", i, i);
-        else
-            memmove(p->open[k], p->open[k + 1], (size_t)(--p->nopen - k) * sizeof p->open[0]);
-    }
-    xmlFree(i);
-    for (xmlNodePtr s = c->children; s; s = s->next) {
-        if (s->type != XML_ELEMENT_NODE)
-            continue;
-        if (strcmp((const char *)s->name, "sub") == 0) {
-            pairing inner = {.nopen = 0};
-            check_inline(s, &inner, rep);
-        } else {
-            tmx_report_at(rep, line_of(s), "unexpected <%s> in <%s>", s->name, name);
-        }
-    }
-}
-
-static void check_inline(xmlNodePtr parent, pairing *p, tmx_report *rep)
-{
-    static const char *const codes[] = {"bpt", "ept", "it", "ph", "ut", NULL};
-    for (xmlNodePtr c = parent->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        if (name_in(c->name, codes))
-            check_code(c, p, rep);
-        else if (strcmp((const char *)c->name, "hi") == 0)
-            check_inline(c, p, rep);
-        else
-            tmx_report_at(rep, line_of(c), "unexpected <%s> in <%s>", c->name, parent->name);
-    }
-}
-
-static void check_seg(xmlNodePtr seg, tmx_report *rep)
-{
-    pairing p = {.nopen = 0};
-    check_inline(seg, &p, rep);
-    for (int k = 0; k < p.nopen; k++)
-        tmx_report_at(rep, line_of(seg), "<bpt i=\"%s\"> without a matching <ept>", p.open[k]);
-}
-
-/* ---- units -------------------------------------------------------------- */
-
-/* Children in DTD order: (note|prop)* then the tail element(s). Returns the
- * number of tail elements seen. */
-static int check_children(xmlNodePtr n, const char *tail, tmx_report *rep,
-                          void (*on_tail)(xmlNodePtr, void *), void *arg)
-{
-    int tails = 0;
-    for (xmlNodePtr c = n->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        const char *name = (const char *)c->name;
-        if (!strcmp(name, "note") || !strcmp(name, "prop")) {
-            check_note_prop(c, rep);
-            if (tails)
-                tmx_report_at(rep, line_of(c), "<%s> after <%s> in <%s>: it must come first",
-                              name, tail, n->name);
-        } else if (!strcmp(name, tail)) {
-            tails++;
-            if (on_tail)
-                on_tail(c, arg);
-        } else {
-            tmx_report_at(rep, line_of(c), "unexpected <%s> in <%s>", name, n->name);
-        }
-    }
-    return tails;
-}
-
-static void on_seg(xmlNodePtr seg, void *arg) { check_seg(seg, arg); }
-
-#define MAX_LANGS 32
-
-typedef struct tu_check {
+typedef struct walk {
+    xmlTextReaderPtr xr;
+    const char *name;
+    char *version;
+    tm_tu header; /* header attributes, props and notes in header.an */
+    int skip;     /* the current element was expanded: step over its subtree */
+    tm_error xml_err; /* the first error libxml2 reported */
     tmx_report *rep;
-    char langs[MAX_LANGS][36];
-    int nlangs;
-} tu_check;
+} walk;
 
-static void on_tuv(xmlNodePtr tuv, void *arg)
+static void on_xml_error(void *arg, xmlErrorPtr e)
 {
-    tu_check *tc = arg;
-    tmx_report *rep = tc->rep;
-    check_attrs(tuv, TUV_ATTRS, rep);
-    xmlChar *lang = tm_dom_lang(tuv);
-    if (!lang) {
-        tmx_report_at(rep, line_of(tuv), "<tuv> without xml:lang");
-    } else if (!tm_lang_valid((const char *)lang)) {
-        tmx_report_at(rep, line_of(tuv), "<tuv xml:lang=\"%s\">: not a language code", lang);
-    } else {
-        for (int k = 0; k < tc->nlangs; k++)
-            if (tm_lang_equal(tc->langs[k], (const char *)lang))
-                tmx_report_at(rep, line_of(tuv), "a second <tuv> for language '%s' in one <tu>", lang);
-        if (tc->nlangs < MAX_LANGS)
-            snprintf(tc->langs[tc->nlangs++], sizeof tc->langs[0], "%s", (const char *)lang);
-    }
-    xmlFree(lang);
-    int segs = check_children(tuv, "seg", rep, on_seg, rep);
-    if (segs != 1)
-        tmx_report_at(rep, line_of(tuv), "<tuv> needs exactly one <seg>, has %d", segs);
+    walk *w = arg;
+    tmx_xml_error(&w->xml_err, w->name, e);
 }
 
-void tmx_check_tu(xmlNodePtr tu, const char *srclang, tmx_report *rep)
+static unsigned long cur_line(walk *w)
 {
-    tu_check tc = {.rep = rep, .nlangs = 0};
-    check_attrs(tu, TU_ATTRS, rep);
-    if (check_children(tu, "tuv", rep, on_tuv, &tc) == 0)
-        tmx_report_at(rep, line_of(tu), "<tu> without <tuv>");
-    xmlChar *own = xmlGetNoNsProp(tu, BAD_CAST "srclang");
-    const char *src = own ? (const char *)own : srclang;
-    if (src && strcmp(src, "*all*") != 0 && tc.nlangs > 0) {
-        int found = 0;
-        for (int k = 0; k < tc.nlangs; k++)
-            found |= tm_lang_equal(tc.langs[k], src);
-        if (!found)
-            tmx_report_at(rep, line_of(tu), "<tu> has no <tuv> in its source language '%s'", src);
+    return (unsigned long)xmlTextReaderGetParserLineNumber(w->xr);
+}
+
+static tm_status read_fail(walk *w, tm_error *err)
+{
+    if (w->xml_err.code != TM_OK) {
+        if (err)
+            *err = w->xml_err;
+        return w->xml_err.code;
     }
-    xmlFree(own);
+    return tm_error_at(err, TM_EDATA, w->name, cur_line(w), "not well-formed XML");
+}
+
+static tm_status refuse_entities(walk *w, tm_error *err)
+{
+    /* Not xmlTextReaderCurrentDoc: it would make the reader keep every node. */
+    xmlNodePtr node = xmlTextReaderCurrentNode(w->xr);
+    if (node && node->type == XML_DTD_NODE &&
+        (((xmlDtdPtr)node)->entities || ((xmlDtdPtr)node)->pentities))
+        return tm_error_at(err, TM_EDATA, w->name, cur_line(w),
+                           "the DOCTYPE declares entities; TMX files must not (refused for safety)");
+    return TM_OK;
+}
+
+/* Advance to the next node; *more = 0 at the end of the document. */
+static tm_status step(walk *w, int skip_subtree, int *more, tm_error *err)
+{
+    skip_subtree |= w->skip;
+    w->skip = 0;
+    int rc = skip_subtree ? xmlTextReaderNext(w->xr) : xmlTextReaderRead(w->xr);
+    if (rc < 0 || w->xml_err.code != TM_OK)
+        return read_fail(w, err);
+    *more = rc == 1;
+    if (rc == 1 && xmlTextReaderNodeType(w->xr) == XML_READER_TYPE_DOCUMENT_TYPE)
+        return refuse_entities(w, err);
+    if (rc == 1 && xmlTextReaderNodeType(w->xr) == XML_READER_TYPE_ENTITY_REFERENCE)
+        return tm_error_at(err, TM_EDATA, w->name, cur_line(w),
+                           "entity reference &%s; is not allowed in TMX",
+                           (const char *)xmlTextReaderConstName(w->xr));
+    return TM_OK;
+}
+
+static int at_element(walk *w, const char *name, int depth)
+{
+    return xmlTextReaderNodeType(w->xr) == XML_READER_TYPE_ELEMENT &&
+           xmlTextReaderDepth(w->xr) == depth &&
+           strcmp((const char *)xmlTextReaderConstName(w->xr), name) == 0;
+}
+
+/* Expand the current element; converts an expansion failure to an error. */
+static tm_status expand(walk *w, xmlNodePtr *node, tm_error *err)
+{
+    *node = xmlTextReaderExpand(w->xr);
+    w->skip = 1;
+    if (!*node || w->xml_err.code != TM_OK)
+        return read_fail(w, err);
+    return TM_OK;
+}
+
+static tm_status walk_header(walk *w, tm_error *err)
+{
+    xmlNodePtr node;
+    tm_status st = expand(w, &node, err);
+    if (st == TM_OK)
+        st = tm_dom_read_annot(node, &w->header.an, w->name, err);
+    if (st == TM_OK)
+        tmx_check_header(node, w->version, w->rep);
+    return st;
+}
+
+/* From the root up to <body>: the version and the header. */
+static tm_status walk_prologue(walk *w, tm_error *err)
+{
+    int more = 1, saw_header = 0;
+    tm_status st;
+    while ((st = step(w, 0, &more, err)) == TM_OK && more) {
+        if (xmlTextReaderNodeType(w->xr) != XML_READER_TYPE_ELEMENT)
+            continue;
+        if (xmlTextReaderDepth(w->xr) == 0) {
+            if (!at_element(w, "tmx", 0))
+                return tm_error_at(err, TM_EDATA, w->name, cur_line(w),
+                                   "not a TMX file: root element is <%s>, not <tmx>",
+                                   (const char *)xmlTextReaderConstName(w->xr));
+            xmlChar *v = xmlTextReaderGetAttribute(w->xr, BAD_CAST "version");
+            w->version = strdup(v ? (const char *)v : "");
+            xmlFree(v);
+            if (!w->version)
+                return tm_error_nomem(err);
+        } else if (at_element(w, "header", 1)) {
+            if ((st = walk_header(w, err)) != TM_OK)
+                return st;
+            saw_header = 1;
+        } else if (at_element(w, "body", 1)) {
+            if (!saw_header)
+                tmx_report_at(w->rep, cur_line(w), "<body> without a <header> before it");
+            return TM_OK;
+        } else {
+            tmx_report_at(w->rep, cur_line(w), "unexpected <%s> in <tmx>",
+                          (const char *)xmlTextReaderConstName(w->xr));
+        }
+    }
+    if (st != TM_OK)
+        return st;
+    return tm_error_at(err, TM_EDATA, w->name, 0, "no <body> element: not a TMX file?");
+}
+
+/* Every element of <body>: each <tu> checked, anything else reported. */
+static tm_status walk_body(walk *w, tm_error *err)
+{
+    if (xmlTextReaderIsEmptyElement(w->xr))
+        return TM_OK;
+    int more = 1;
+    tm_status st;
+    const char *srclang = tm_annot_attr(&w->header.an, "srclang");
+    while ((st = step(w, 0, &more, err)) == TM_OK && more) {
+        int type = xmlTextReaderNodeType(w->xr);
+        if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(w->xr) <= 1)
+            return TM_OK;
+        if (type != XML_READER_TYPE_ELEMENT)
+            continue;
+        if (at_element(w, "tu", 2)) {
+            xmlNodePtr node;
+            if ((st = expand(w, &node, err)) != TM_OK)
+                return st;
+            tmx_check_tu(node, srclang, w->rep);
+            continue;
+        }
+        tmx_report_at(w->rep, cur_line(w), "unexpected <%s> in <body>",
+                      (const char *)xmlTextReaderConstName(w->xr));
+        if ((st = step(w, 1, &more, err)) != TM_OK) /* skip the subtree */
+            return st;
+    }
+    return st;
+}
+
+/* After </body>: the rest of the document, read to its end so that a file
+ * cut short (no </tmx>) or broken later is an error, and any element after
+ * <body> is reported. */
+static tm_status walk_tail(walk *w, tm_error *err)
+{
+    int more = 1;
+    tm_status st;
+    while ((st = step(w, 0, &more, err)) == TM_OK && more) {
+        if (xmlTextReaderNodeType(w->xr) != XML_READER_TYPE_ELEMENT)
+            continue;
+        tmx_report_at(w->rep, cur_line(w), "unexpected <%s> after <body>",
+                      (const char *)xmlTextReaderConstName(w->xr));
+        if ((st = step(w, 1, &more, err)) != TM_OK || !more) /* skip the subtree */
+            break;
+    }
+    return st;
+}
+
+static tm_status tmx_walk(const char *path, tmx_report *rep, tm_error *err)
+{
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
+    struct stat sb;
+    int dir = fstat(fileno(probe), &sb) == 0 && S_ISDIR(sb.st_mode);
+    fclose(probe);
+    if (dir) /* (as the reader says it: an I/O error, not a bad document) */
+        return tm_error_at(err, TM_EIO, path, 0, "read error: %s", strerror(EISDIR));
+    walk w = {.name = path, .rep = rep};
+    w.xr = xmlReaderForFile(path, NULL, READER_OPTIONS);
+    tm_status st;
+    if (!w.xr) {
+        st = tm_error_at(err, TM_EIO, path, 0, "cannot open");
+    } else {
+        xmlTextReaderSetStructuredErrorHandler(w.xr, on_xml_error, &w);
+        st = walk_prologue(&w, err);
+        if (st == TM_OK)
+            st = walk_body(&w, err);
+        if (st == TM_OK)
+            st = walk_tail(&w, err);
+        xmlFreeTextReader(w.xr);
+    }
+    tm_tu_clear(&w.header);
+    free(w.version);
+    return st;
 }
 
 tm_status tm_tmx_validate(const char *path, tm_tmx_problem_fn fn, void *ctx,

@@ -33,39 +33,9 @@
 #include <string.h>
 
 #include "tu.h"
+#include "tu_chunk.h"
 
 #define CHUNK_BYTES (64u << 10)
-
-struct tm_pack_chunk {
-    atomic_size_t refs;
-    size_t used, cap; /* bytes of the areas, after the header */
-};
-
-/* The areas start after the header, at a pointer-aligned offset. */
-#define CHUNK_HEADER ((sizeof(struct tm_pack_chunk) + 15) & ~(size_t)15)
-
-static char *chunk_data(struct tm_pack_chunk *c)
-{
-    return (char *)c + CHUNK_HEADER;
-}
-
-static struct tm_pack_chunk *chunk_new(size_t cap)
-{
-    struct tm_pack_chunk *c = malloc(CHUNK_HEADER + cap);
-    if (c) {
-        atomic_init(&c->refs, 1);
-        c->used = 0;
-        c->cap = cap;
-    }
-    return c;
-}
-
-void tm_tu_block_release(void *block)
-{
-    struct tm_pack_chunk *c = block;
-    if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) == 1)
-        free(c);
-}
 
 void tm_tu_packer_free(tm_tu_packer *pk)
 {
@@ -147,13 +117,13 @@ char *tm_tu_pack_reserve(tm_tu_packer *pk, size_t bytes)
 {
     struct tm_pack_chunk *c = pk->chunk;
     if (!c || c->cap - c->used < bytes) {
-        struct tm_pack_chunk *fresh = chunk_new(bytes > CHUNK_BYTES || pk->one ? bytes : CHUNK_BYTES);
+        struct tm_pack_chunk *fresh = tm_pack_chunk_new(bytes > CHUNK_BYTES || pk->one ? bytes : CHUNK_BYTES);
         if (!fresh)
             return NULL;
         tm_tu_packer_free(pk);
         pk->chunk = c = fresh;
     }
-    char *at = chunk_data(c) + c->used;
+    char *at = tm_pack_chunk_data(c) + c->used;
     c->used += bytes;
     atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
     return at;

@@ -1,39 +1,40 @@
 /*
- * align_pair.c — one alignment job: read (and segment) both sides, align,
+ * tm_align_job_run.c — one alignment job: read (and segment) both sides, align,
  * write. Used by `tmkit align` and by each worker of `--batch`; everything
- * it touches is either its own or read-only (align_env).
+ * it touches is either its own or read-only (tm_align_job_env).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "align_cli.h"
+#include "job.h"
 
-void align_opts_init(align_opts *o)
+void tm_align_job_opts_init(tm_align_job_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->src_lang = "vi";
     o->tgt_lang = "fr";
-    o->format = FMT_TMX;
+    o->format = TM_ALIGN_TMX;
+    o->std_out = stdout;
 }
 
-int align_parse_format(const char *s, align_format *f)
+int tm_align_format_parse(const char *s, tm_align_format *f)
 {
     static const char *names[] = {"tmx", "tsv", "beads", "ladder", "moses", "jsonl"};
     for (int i = 0; i < 6; i++)
         if (strcmp(s, names[i]) == 0) {
-            *f = (align_format)i;
+            *f = (tm_align_format)i;
             return 0;
         }
     return -1;
 }
 
-const char *align_format_ext(align_format f)
+const char *tm_align_format_ext(tm_align_format f)
 {
     static const char *ext[] = {"tmx", "tsv", "beads", "ladder", "", "jsonl"};
     return ext[f];
 }
 
-tm_status align_env_init(align_env *env, const align_opts *o, tm_error *err)
+tm_status tm_align_job_env_init(tm_align_job_env *env, const tm_align_job_opts *o, tm_error *err)
 {
     memset(env, 0, sizeof *env);
     env->o = o;
@@ -44,11 +45,11 @@ tm_status align_env_init(align_env *env, const align_opts *o, tm_error *err)
     if (st == TM_OK && o->dict_path)
         st = tm_dict_read(&env->dict, o->dict_path, err);
     if (st != TM_OK)
-        align_env_free(env);
+        tm_align_job_env_free(env);
     return st;
 }
 
-void align_env_free(align_env *env)
+void tm_align_job_env_free(tm_align_job_env *env)
 {
     tm_srx_free(env->srx);
     tm_dict_free(env->dict);
@@ -56,7 +57,7 @@ void align_env_free(align_env *env)
     env->dict = NULL;
 }
 
-void align_stem(const char *path, char *out, size_t cap)
+void tm_align_job_stem(const char *path, char *out, size_t cap)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -69,7 +70,7 @@ void align_stem(const char *path, char *out, size_t cap)
         *dot = '\0';
 }
 
-static tm_status read_side(const align_env *env, const char *path, const char *lang,
+static tm_status read_side(const tm_align_job_env *env, const char *path, const char *lang,
                            tm_doc **doc, tm_error *err)
 {
     tm_segmenter *seg = NULL;
@@ -89,7 +90,7 @@ static tm_status read_side(const align_env *env, const char *path, const char *l
 
 /* Suspicious pairs: very unequal sizes, or texts that do not look like
  * translations of each other. */
-static void check_pair(pair_result *res, const char *src, const char *tgt)
+static void check_pair(tm_align_job_result *res, const char *src, const char *tgt)
 {
     size_t a = res->nsrc, b = res->ntgt;
     if (a >= 10 * b || b >= 10 * a)
@@ -101,11 +102,11 @@ static void check_pair(pair_result *res, const char *src, const char *tgt)
                  src, tgt, res->mean_score);
 }
 
-tm_status align_pair(const align_env *env, const char *src, const char *tgt,
-                     const char *out_path, const char *tmx_copy, pair_result *res,
+tm_status tm_align_job_run(const tm_align_job_env *env, const char *src, const char *tgt,
+                     const char *out_path, const char *tmx_copy, tm_align_job_result *res,
                      tm_error *err)
 {
-    const align_opts *o = env->o;
+    const tm_align_job_opts *o = env->o;
     memset(res, 0, sizeof *res);
     tm_doc *ds = NULL, *dt = NULL;
     tm_alignment al;
@@ -120,16 +121,16 @@ tm_status align_pair(const align_env *env, const char *src, const char *tgt,
         st = tm_align(ds, dt, &ao, &al, err);
     if (st == TM_OK) {
         char stem[256];
-        align_stem(src, stem, sizeof stem);
-        align_output out = {o, ds, dt, &al, stem, &res->dropped};
-        st = align_write(&out, out_path, err);
+        tm_align_job_stem(src, stem, sizeof stem);
+        tm_align_job_output out = {o, ds, dt, &al, stem, &res->dropped};
+        st = tm_align_job_write(&out, out_path, err);
         if (st == TM_OK && tmx_copy) {
-            align_opts as_tmx = *o;
-            as_tmx.format = FMT_TMX;
+            tm_align_job_opts as_tmx = *o;
+            as_tmx.format = TM_ALIGN_TMX;
             out.o = &as_tmx;
-            if (o->format == FMT_TMX) /* (counted once) */
+            if (o->format == TM_ALIGN_TMX) /* (counted once) */
                 out.dropped = NULL;
-            st = align_write(&out, tmx_copy, err);
+            st = tm_align_job_write(&out, tmx_copy, err);
         }
     }
     if (st == TM_OK) {

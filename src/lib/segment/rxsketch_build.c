@@ -1,5 +1,6 @@
 /*
- * rxsketch_parse.c — from an ICU pattern to the automaton of rxsketch.c.
+ * rxsketch_build.c — from an ICU pattern to the automaton that rxsketch.c
+ * walks: parsing (rx_parse), then repacking its bit sets (tm_rxsketch_new).
  *
  * The pattern is read once, recursively, and every character-consuming atom
  * ("a", "\.", "[.!?]", "\p{Lu}") becomes a position. Each sub-expression is
@@ -38,6 +39,7 @@
 #include <unicode/utf16.h>
 
 #define MAX_NESTING 64
+#define MAX_UNITS 4096 /* a longer pattern gets no sketch */
 #define UNROLL_MAX 16
 
 /* A sub-expression's summary; first and last hold k->words words each. */
@@ -724,4 +726,95 @@ int rx_parse(tm_rxsketch *k, const UChar *u, int32_t n)
     frag_fini(&f);
     free(p.set_at);
     return ok;
+}
+
+/* ---- construction ---------------------------------------------------- */
+
+size_t tm_rxsketch_size(const tm_rxsketch *k)
+{
+    return k->npos;
+}
+
+void tm_rxsketch_free(tm_rxsketch *k)
+{
+    if (!k)
+        return;
+    for (size_t i = 0; i < k->nsets; i++)
+        uset_close(k->sets[i]);
+    free(k->sets);
+    free(k->pos);
+    free(k->follow);
+    free(k->by_latin);
+    free(k);
+}
+
+/* Move the bit sets from room for k->cap positions to k->npos, and fill
+ * by_latin. */
+static int repack(tm_rxsketch *k)
+{
+    size_t w = k->npos / 64 + 1, rows = k->npos;
+    uint64_t *m = calloc((2 * rows + 2) * w, sizeof *m);
+    k->by_latin = calloc(256 * w, sizeof *k->by_latin);
+    if (!m || !k->by_latin) {
+        free(m);
+        return 0;
+    }
+    for (size_t q = 0; q < rows; q++) {
+        memcpy(m + q * w, k->follow + q * k->words, w * sizeof *m);
+        for (size_t r = 0; r < rows; r++) /* precede: the transpose */
+            if (rx_bits_get(k->follow + q * k->words, r))
+                rx_bits_set(m + (rows + r) * w, q);
+    }
+    memcpy(m + 2 * rows * w, k->first, w * sizeof *m);
+    memcpy(m + (2 * rows + 1) * w, k->last, w * sizeof *m);
+    free(k->follow);
+    k->follow = m;
+    k->precede = m + rows * w;
+    k->first = m + 2 * rows * w;
+    k->last = k->first + w;
+    k->words = w;
+    for (UChar32 c = 0; c < 256; c++)
+        for (size_t q = 0; q < rows; q++) {
+            if (rx_pos_has(&k->pos[q], c))
+                rx_bits_set(k->by_latin + (size_t)c * w, q);
+            if (k->pos[q].not_before && uset_contains(k->pos[q].not_before, c))
+                rx_bits_set(k->pos[q].not_before_latin, (size_t)c);
+        }
+    return 1;
+}
+
+tm_rxsketch *tm_rxsketch_new(const char *pattern)
+{
+    int32_t n = 0;
+    UErrorCode uc = U_ZERO_ERROR;
+    u_strFromUTF8(NULL, 0, &n, pattern, -1, &uc);
+    if (n > MAX_UNITS || (U_FAILURE(uc) && uc != U_BUFFER_OVERFLOW_ERROR))
+        return NULL;
+    UChar *u = malloc(((size_t)n + 1) * sizeof *u);
+    tm_rxsketch *k = calloc(1, sizeof *k);
+    if (!u || !k) {
+        free(u);
+        free(k);
+        return NULL;
+    }
+    uc = U_ZERO_ERROR;
+    u_strFromUTF8(u, n + 1, NULL, pattern, -1, &uc);
+    /* Each atom takes a unit of the pattern; unrolling stays within as
+     * many again (it checks). */
+    k->cap = 2 * (size_t)n + 64;
+    k->words = k->cap / 64 + 1;
+    k->pos = calloc(k->cap, sizeof *k->pos);
+    k->follow = calloc((k->cap + 2) * k->words, sizeof *k->follow);
+    int ok = U_SUCCESS(uc) && k->pos && k->follow;
+    if (ok) {
+        k->first = k->follow + k->cap * k->words;
+        k->last = k->first + k->words;
+        ok = rx_parse(k, u, n) && k->npos <= MAX_POSITIONS && repack(k);
+    }
+    free(u);
+    if (!ok) {
+        tm_rxsketch_free(k);
+        return NULL;
+    }
+    return k;
 }

@@ -1,5 +1,5 @@
 /*
- * align_store.c — `tmkit align … --store STORE`.
+ * align_spool.c — the spool of `tmkit align … --store STORE` (job.h).
  *
  * Each pair's beads are also written as TMX (the same units --format tmx
  * would write, after --min-score and --keep-unaligned) into a private
@@ -14,9 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "align_cli.h"
+#include <stdio.h>
 
-tm_status align_store_begin(char *dir, size_t cap, tm_error *err)
+#include "job.h"
+
+tm_status tm_align_job_spool_begin(char *dir, size_t cap, tm_error *err)
 {
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp)
@@ -28,12 +30,12 @@ tm_status align_store_begin(char *dir, size_t cap, tm_error *err)
     return TM_OK;
 }
 
-void align_store_path(const char *dir, size_t k, char *out, size_t cap)
+void tm_align_job_spool_path(const char *dir, size_t k, char *out, size_t cap)
 {
     snprintf(out, cap, "%s/%zu.tmx", dir, k);
 }
 
-static void remove_dir(const char *dir)
+void tm_align_job_spool_remove(const char *dir)
 {
     DIR *d = opendir(dir);
     if (d) {
@@ -48,39 +50,4 @@ static void remove_dir(const char *dir)
         closedir(d);
     }
     rmdir(dir);
-}
-
-int align_store_finish(const char *store, const char *dir, const size_t *done, size_t n,
-                       cli_ctx *ctx)
-{
-    if (n == 0) { /* every pair failed: leave the store as it is */
-        remove_dir(dir);
-        return 0;
-    }
-    char **files = calloc(n ? n : 1, sizeof *files);
-    size_t named = 0;
-    for (; files && named < n; named++) {
-        char path[4096];
-        align_store_path(dir, done[named], path, sizeof path);
-        if (!(files[named] = strdup(path)))
-            break;
-    }
-    int rc;
-    if (named < n) {
-        tm_error err = {TM_OK, ""};
-        tm_error_nomem(&err);
-        rc = cli_report(&err);
-    } else {
-        rc = cli_store_import(store, files, n, 0, ctx);
-    }
-    for (size_t i = 0; files && i < named; i++)
-        free(files[i]);
-    free(files);
-    remove_dir(dir);
-    return rc;
-}
-
-void align_store_cancel(const char *dir)
-{
-    remove_dir(dir);
 }

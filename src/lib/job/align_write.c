@@ -1,19 +1,21 @@
 /*
- * align_output.c — writing an alignment in each of `tmkit align`'s formats.
- * Every format goes through cli_out, so a file appears atomically or not
+ * tm_align_job_output.c — writing an alignment in each of `tmkit align`'s formats.
+ * Every format goes through tm_out, so a file appears atomically or not
  * at all.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "align_cli.h"
+#include "job.h"
+#include "tmx/tmx.h"
 #include "util/json.h"
+#include "util/out.h"
 
 /* Is the bead written in a filtered format (tmx, tsv, moses, jsonl)? */
-static int wanted(const align_output *ao, const tm_bead *b)
+static int wanted(const tm_align_job_output *ao, const tm_bead *b)
 {
-    if ((!b->nsrc || !b->ntgt) && (!ao->o->keep_unaligned || ao->o->format == FMT_MOSES))
+    if ((!b->nsrc || !b->ntgt) && (!ao->o->keep_unaligned || ao->o->format == TM_ALIGN_MOSES))
         return 0;
     return b->score >= ao->o->min_score;
 }
@@ -46,7 +48,7 @@ static void put_flat(FILE *fp, const char *s)
         fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, fp);
 }
 
-static void write_beads(const align_output *ao, FILE *fp)
+static void write_beads(const tm_align_job_output *ao, FILE *fp)
 {
     for (size_t i = 0; i < ao->al->n; i++) {
         const tm_bead *b = &ao->al->beads[i];
@@ -60,7 +62,7 @@ static void write_beads(const align_output *ao, FILE *fp)
 /* hunalign's ladder: a rung (i, j) says the first i source and j target
  * sentences correspond; one rung per bead start, then (n, m). The score of
  * a rung is that of the bead starting there (of the last bead at the end). */
-static void write_ladder(const align_output *ao, FILE *fp)
+static void write_ladder(const tm_align_job_output *ao, FILE *fp)
 {
     const tm_alignment *al = ao->al;
     for (size_t i = 0; i < al->n; i++)
@@ -75,7 +77,7 @@ static void write_ladder(const align_output *ao, FILE *fp)
  * (sentences of a side joined by a space). */
 typedef void (*bead_fn)(void *ctx, const tm_bead *b, const char *src, const char *tgt);
 
-static void for_each_wanted(const align_output *ao, bead_fn fn, void *ctx)
+static void for_each_wanted(const tm_align_job_output *ao, bead_fn fn, void *ctx)
 {
     tm_buf a = TM_BUF_INIT, b = TM_BUF_INIT;
     for (size_t i = 0; i < ao->al->n; i++) {
@@ -159,7 +161,7 @@ static void creation_date(char out[TM_TMX_DATE_LEN])
     tm_tmx_date(sde && *sde && !*end ? (time_t)t : time(NULL), out);
 }
 
-static tm_status tmx_unit(const align_output *ao, const tm_bead *d, size_t k, const char *date,
+static tm_status tmx_unit(const tm_align_job_output *ao, const tm_bead *d, size_t k, const char *date,
                           tm_buf *a, tm_buf *b, tm_tu *tu, tm_error *err)
 {
     char tuid[300], shape[32], score[32];
@@ -182,13 +184,13 @@ static tm_status tmx_unit(const align_output *ao, const tm_bead *d, size_t k, co
     return rc ? tm_error_nomem(err) : TM_OK;
 }
 
-static tm_status write_tmx(const align_output *ao, cli_out *out, tm_error *err)
+static tm_status write_tmx(const tm_align_job_output *ao, tm_out *out, tm_error *err)
 {
     char date[TM_TMX_DATE_LEN];
     creation_date(date);
     tm_tmx_header h = {.srclang = ao->o->src_lang, .creationdate = date};
     tm_tmx_writer *w;
-    tm_status st = tm_tmx_writer_open(&w, out->fp, cli_out_name(out), &h, err);
+    tm_status st = tm_tmx_writer_open(&w, out->fp, tm_out_name(out), &h, err);
     if (st != TM_OK)
         return st;
     tm_buf a = TM_BUF_INIT, b = TM_BUF_INIT;
@@ -214,57 +216,57 @@ static tm_status write_tmx(const align_output *ao, cli_out *out, tm_error *err)
 
 /* ---- dispatch ------------------------------------------------------------------- */
 
-static tm_status write_moses_files(const align_output *ao, const char *base, tm_error *err)
+static tm_status write_moses_files(const tm_align_job_output *ao, const char *base, tm_error *err)
 {
     size_t n = strlen(base) + 40;
     char *ps = malloc(n), *pt = malloc(n);
-    cli_out os = {NULL, NULL}, ot = {NULL, NULL};
+    tm_out os = {NULL, NULL}, ot = {NULL, NULL};
     tm_status st = ps && pt ? TM_OK : tm_error_nomem(err);
     if (st == TM_OK) {
         snprintf(ps, n, "%s.%s", base, ao->o->src_lang);
         snprintf(pt, n, "%s.%s", base, ao->o->tgt_lang);
-        st = cli_out_open(&os, ps, err);
+        st = tm_out_open(&os, ps, ao->o->std_out, err);
     }
-    if (st == TM_OK && (st = cli_out_open(&ot, pt, err)) != TM_OK)
-        cli_out_abort(&os);
+    if (st == TM_OK && (st = tm_out_open(&ot, pt, ao->o->std_out, err)) != TM_OK)
+        tm_out_abort(&os);
     if (st == TM_OK) {
         moses_ctx mc = {os.fp, ot.fp};
         for_each_wanted(ao, moses_bead, &mc);
-        st = cli_out_close(&os, err);
+        st = tm_out_close(&os, err);
         if (st == TM_OK)
-            st = cli_out_close(&ot, err);
+            st = tm_out_close(&ot, err);
         else
-            cli_out_abort(&ot);
+            tm_out_abort(&ot);
     }
     free(ps);
     free(pt);
     return st;
 }
 
-tm_status align_write(const align_output *ao, const char *out_path, tm_error *err)
+tm_status tm_align_job_write(const tm_align_job_output *ao, const char *out_path, tm_error *err)
 {
-    if (ao->o->format == FMT_MOSES)
+    if (ao->o->format == TM_ALIGN_MOSES)
         return write_moses_files(ao, out_path, err);
-    cli_out out;
-    tm_status st = cli_out_open(&out, out_path, err);
+    tm_out out;
+    tm_status st = tm_out_open(&out, out_path, ao->o->std_out, err);
     if (st != TM_OK)
         return st;
     switch (ao->o->format) {
-    case FMT_TMX: st = write_tmx(ao, &out, err); break;
-    case FMT_TSV: for_each_wanted(ao, tsv_bead, out.fp); break;
-    case FMT_BEADS: write_beads(ao, out.fp); break;
-    case FMT_LADDER: write_ladder(ao, out.fp); break;
-    case FMT_JSONL: {
+    case TM_ALIGN_TMX: st = write_tmx(ao, &out, err); break;
+    case TM_ALIGN_TSV: for_each_wanted(ao, tsv_bead, out.fp); break;
+    case TM_ALIGN_BEADS: write_beads(ao, out.fp); break;
+    case TM_ALIGN_LADDER: write_ladder(ao, out.fp); break;
+    case TM_ALIGN_JSONL: {
         jsonl_ctx jc = {out.fp, TM_BUF_INIT};
         for_each_wanted(ao, jsonl_bead, &jc);
         tm_buf_free(&jc.line);
         break;
     }
-    case FMT_MOSES: break;
+    case TM_ALIGN_MOSES: break;
     }
     if (st != TM_OK) {
-        cli_out_abort(&out);
+        tm_out_abort(&out);
         return st;
     }
-    return cli_out_close(&out, err);
+    return tm_out_close(&out, err);
 }
