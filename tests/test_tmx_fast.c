@@ -1,5 +1,5 @@
 /*
- * test_tmx_fast.c — the TMX reader's fast path (src/lib/tmx_fast.c) against
+ * test_tmx_fast.c — the TMX reader's fast path (src/lib/tmx/tmx_fast.c) against
  * libxml2: every document is read both ways, from memory and from a file,
  * whole and 7 bytes at a time, and the outcomes (every unit with its line,
  * the header, the final status and message) must be equal. Documents in

@@ -62,6 +62,15 @@ int cli_report(const tm_error *err)
     return err->code ? (int)err->code : TM_EIO;
 }
 
+int cli_check_output(const char *cmd, const char *out, const char *const *inputs, size_t n)
+{
+    tm_error err = {TM_OK, ""};
+    if (tm_file_check_distinct(out, inputs, n, &err) == TM_OK)
+        return -1;
+    fprintf(stderr, "tmkit: %s: %s\n", cmd, err.msg);
+    return err.code;
+}
+
 void cli_verbose(const cli_ctx *ctx, const char *fmt, ...)
 {
     if (!ctx->verbose)

@@ -49,6 +49,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* Print err as "tmkit: <message>" and return its status. */
 int cli_report(const tm_error *err);
 
+/* An output (-o, --store) that is one of the inputs would destroy it:
+ * one line on stderr and the exit status (1), or -1 to go on. */
+int cli_check_output(const char *cmd, const char *out, const char *const *inputs, size_t n);
+
 /* Diagnostics for -v, on stderr. */
 void cli_verbose(const cli_ctx *ctx, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -38,6 +38,7 @@ static const char usage[] =
     "      --dict FILE       bilingual dictionary, hunalign format 'target @ source'\n"
     "      --no-lexical      do not learn word translations for a second pass\n"
     "      --srx FILE        segmentation rules instead of the built-in ones\n"
+    "      --regex-time-limit N  as for tmkit segment (default 10000, about 1 s)\n"
     "      --batch D|M       align every pair: D/X.SRC.txt with D/X.TGT.txt, or the\n"
     "                        pairs of a manifest (src_path<TAB>tgt_path per line)\n"
     "      --store STORE     also add the beads to the translation memory STORE (the\n"
@@ -60,7 +61,7 @@ static int parse_lang(const char *arg, const char **dst)
 
 static int parse_args(int argc, char **argv, cli_ctx *ctx, tm_align_job_opts *o)
 {
-    enum { O_PRESEG = 256, O_MIN, O_KEEP, O_DICT, O_NOLEX, O_SRX, O_BATCH, O_STORE };
+    enum { O_PRESEG = 256, O_MIN, O_KEEP, O_DICT, O_NOLEX, O_SRX, O_BATCH, O_STORE, O_TIME };
     static const struct option longopts[] = {
         {"source", required_argument, NULL, 's'},  {"target", required_argument, NULL, 't'},
         {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
@@ -70,6 +71,7 @@ static int parse_args(int argc, char **argv, cli_ctx *ctx, tm_align_job_opts *o)
         {"dict", required_argument, NULL, O_DICT}, {"no-lexical", no_argument, NULL, O_NOLEX},
         {"srx", required_argument, NULL, O_SRX},   {"batch", required_argument, NULL, O_BATCH},
         {"jobs", required_argument, NULL, 'j'},    {"store", required_argument, NULL, O_STORE},
+        {"regex-time-limit", required_argument, NULL, O_TIME},
         CLI_COMMON_LONGOPTS,                        {NULL, 0, NULL, 0}};
     int c, exit_now, rc;
     while ((c = getopt_long(argc, argv, "s:t:f:o:j:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -109,6 +111,11 @@ static int parse_args(int argc, char **argv, cli_ctx *ctx, tm_align_job_opts *o)
                 return cli_usage_error("align", "--jobs takes a number from 1 to 256");
             break;
         case O_STORE: o->store = optarg; break;
+        case O_TIME:
+            if (cli_parse_int(optarg, 0, INT32_MAX, &o->regex_time_limit) != 0)
+                return cli_usage_error("align", "--regex-time-limit takes a number from 0 to %d",
+                                       INT32_MAX);
+            break;
         }
     }
     return -1;

@@ -143,13 +143,80 @@ static void draw_progress(batch *b)
     fflush(stderr);
 }
 
+/* The output of job j (for moses, the base of its two files). */
+static void job_output(const batch *b, const tm_align_job_opts *o, const job *j, char *out,
+                       size_t cap)
+{
+    snprintf(out, cap, "%s/%s%s%s", b->outdir, j->stem, o->format == TM_ALIGN_MOSES ? "" : ".",
+             tm_align_format_ext(o->format));
+}
+
+typedef struct file_id {
+    dev_t dev;
+    ino_t ino;
+} file_id;
+
+static int cmp_id(const void *x, const void *y)
+{
+    const file_id *a = x, *b = y;
+    if (a->dev != b->dev)
+        return a->dev < b->dev ? -1 : 1;
+    return (a->ino > b->ino) - (a->ino < b->ino);
+}
+
+/* Is the existing regular file path one of the sorted ids? */
+static int is_input(const file_id *ids, size_t n, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    file_id k = {st.st_dev, st.st_ino};
+    return bsearch(&k, ids, n, sizeof *ids, cmp_id) != NULL;
+}
+
+/* Before anything is read: no output of any pair (nor the summary, nor
+ * --store) may be the input of any pair. TM_EUSAGE naming the first. Each
+ * pair's own outputs are checked again by its job. */
+static tm_status check_outputs(const batch *b, const tm_align_job_opts *o, tm_error *err)
+{
+    file_id *ids = malloc((2 * b->n + 1) * sizeof *ids);
+    if (!ids)
+        return tm_error_nomem(err);
+    size_t n = 0;
+    struct stat st;
+    for (size_t i = 0; i < b->n; i++)
+        for (int k = 0; k < 2; k++)
+            if (stat(k ? b->jobs[i].tgt : b->jobs[i].src, &st) == 0)
+                ids[n++] = (file_id){st.st_dev, st.st_ino};
+    qsort(ids, n, sizeof *ids, cmp_id);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/summary.tsv", b->outdir);
+    tm_status s = TM_OK;
+    if (is_input(ids, n, path) || (o->store && is_input(ids, n, o->store)))
+        s = tm_error_set(err, TM_EUSAGE, "the output %s is an input of the batch: refusing to "
+                         "overwrite it (nothing was read or written)",
+                         is_input(ids, n, path) ? path : o->store);
+    for (size_t i = 0; i < b->n && s == TM_OK; i++) {
+        job_output(b, o, &b->jobs[i], path, sizeof path);
+        size_t len = strlen(path);
+        for (int k = 0; k < (o->format == TM_ALIGN_MOSES ? 2 : 1) && s == TM_OK; k++) {
+            if (o->format == TM_ALIGN_MOSES)
+                snprintf(path + len, sizeof path - len, ".%s", k ? o->tgt_lang : o->src_lang);
+            if (is_input(ids, n, path))
+                s = tm_error_set(err, TM_EUSAGE, "the output %s is an input of the batch: "
+                                 "refusing to overwrite it (nothing was read or written)", path);
+        }
+    }
+    free(ids);
+    return s;
+}
+
 static void run_job(batch *b, job *j)
 {
     char out[4096], copy[4096];
     if (b->store_dir)
         tm_align_job_spool_path(b->store_dir, (size_t)(j - b->jobs), copy, sizeof copy);
-    snprintf(out, sizeof out, "%s/%s%s%s", b->outdir, j->stem,
-             b->env->o->format == TM_ALIGN_MOSES ? "" : ".", tm_align_format_ext(b->env->o->format));
+    job_output(b, b->env->o, j, out, sizeof out);
     if (j->missing)
         j->status = tm_error_at(&j->err, TM_EIO, j->tgt, 0, "cannot open: no such file");
     else
@@ -276,6 +343,8 @@ int align_batch(int argc, char **argv, const tm_align_job_opts *o, cli_ctx *ctx)
                       ? tm_error_at(&err, TM_EIO, o->batch, 0, "cannot open: %s", strerror(errno))
                   : S_ISDIR(st.st_mode) ? jobs_from_dir(&b, o->batch, o, &err)
                                         : jobs_from_manifest(&b, o->batch, &err);
+    if (s == TM_OK && (s = check_outputs(&b, o, &err)) != TM_OK)
+        cli_report(&err); /* (reported here: the pairs are known) */
     if (s == TM_OK && mkdir(o->output, 0777) != 0 && errno != EEXIST)
         s = tm_error_at(&err, TM_EIO, o->output, 0, "cannot create directory: %s", strerror(errno));
     char store_dir[4096];

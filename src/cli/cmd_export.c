@@ -63,8 +63,11 @@ int cmd_export(int argc, char **argv, cli_ctx *ctx)
         return cli_usage_error("export", "needs STORE");
     if (o.src_set != o.tgt_set) /* one alone would pair it with a default */
         return cli_usage_error("export", "-s and -t go together");
+    const char *store = argv[optind];
+    if ((rc = cli_check_output("export", o.output, &store, 1)) >= 0)
+        return rc;
     tm_store *s;
-    if ((rc = cli_store_open(argv[optind], &s)) >= 0)
+    if ((rc = cli_store_open(store, &s)) >= 0)
         return rc;
     tm_error err = {TM_OK, ""};
     tm_out out;

@@ -112,6 +112,9 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
         return rc;
     if (argc - optind < 2)
         return cli_usage_error("import", "needs STORE and at least one TMX file");
-    return cli_store_import(argv[optind], argv + optind + 1, (size_t)(argc - optind - 1),
-                            o.lenient, ctx);
+    size_t nfiles = (size_t)(argc - optind - 1);
+    if ((rc = cli_check_output("import", argv[optind], (const char *const *)argv + optind + 1,
+                               nfiles)) >= 0)
+        return rc;
+    return cli_store_import(argv[optind], argv + optind + 1, nfiles, o.lenient, ctx);
 }

@@ -113,6 +113,8 @@ int cmd_normalize(int argc, char **argv, cli_ctx *ctx)
     int rc = parse_args(argc, argv, ctx, &o);
     if (rc >= 0)
         return rc;
+    if ((rc = cli_check_output("normalize", o.output, &o.input, 1)) >= 0)
+        return rc;
     tm_error err = {TM_OK, ""};
     tm_reader *r = NULL;
     if (tm_reader_open(&r, o.input, 0, &err) != TM_OK)

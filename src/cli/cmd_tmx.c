@@ -277,11 +277,27 @@ static tm_status run_convert(conv_state *cs, tm_tmx_reader *r, tm_error *err)
     return st;
 }
 
+/* -o (or moses' two files) must not be the input: the exit status, or -1. */
+static int check_outputs(const conv_opts *o)
+{
+    if (o->to != TO_MOSES)
+        return cli_check_output("tmx convert", o->output, &o->input, 1);
+    char p[4096];
+    int rc = -1;
+    for (int k = 0; k < 2 && rc < 0; k++) {
+        snprintf(p, sizeof p, "%s.%s", o->output, k ? o->tgt : o->src);
+        rc = cli_check_output("tmx convert", p, &o->input, 1);
+    }
+    return rc;
+}
+
 static int tmx_convert(int argc, char **argv, cli_ctx *ctx)
 {
     conv_opts o = {"vi", "fr", NULL, NULL, TO_NONE, 0, 0};
     int rc = parse_convert(argc, argv, ctx, &o);
     if (rc >= 0)
+        return rc;
+    if ((rc = check_outputs(&o)) >= 0)
         return rc;
     tm_error err = {TM_OK, ""};
     tm_tmx_reader *r = NULL;

@@ -152,7 +152,7 @@ for c in check stats query1 query2 export; do
 done
 
 # --- a future format version: the version field of both slots patched, CRCs fixed ------------------
-# slot layout (src/lib/store_file.c, tm_slot_encode): magic[8], u32 format @8, ...,
+# slot layout (src/lib/store/store_file.c, tm_slot_encode): magic[8], u32 format @8, ...,
 # u32 CRC32 of bytes 0..51 @52, little-endian. CRC32 as gzip's trailer computes it.
 crc32_le() { gzip -c | tail -c 8 | head -c 4; }
 cur=$("$TMKIT" stats "$W/good.tmdb" | sed -n 's/^format: //p')

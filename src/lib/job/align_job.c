@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "job.h"
+#include "util/file.h"
 
 void tm_align_job_opts_init(tm_align_job_opts *o)
 {
@@ -15,6 +16,7 @@ void tm_align_job_opts_init(tm_align_job_opts *o)
     o->tgt_lang = "fr";
     o->format = TM_ALIGN_TMX;
     o->std_out = stdout;
+    o->regex_time_limit = TM_SEGMENT_TIME_LIMIT;
 }
 
 int tm_align_format_parse(const char *s, tm_align_format *f)
@@ -75,8 +77,8 @@ static tm_status read_side(const tm_align_job_env *env, const char *path, const 
 {
     tm_segmenter *seg = NULL;
     tm_status st = TM_OK;
-    if (env->srx)
-        st = tm_segmenter_new(&seg, env->srx, lang, err);
+    if (env->srx && (st = tm_segmenter_new(&seg, env->srx, lang, err)) == TM_OK)
+        tm_segmenter_set_time_limit(seg, env->o->regex_time_limit);
     if (st == TM_OK)
         st = tm_doc_read(doc, path, seg, err);
     tm_segmenter_free(seg);
@@ -102,6 +104,24 @@ static void check_pair(tm_align_job_result *res, const char *src, const char *tg
                  src, tgt, res->mean_score);
 }
 
+/* No output (nor --store) may be an input: writing it would destroy it. */
+static tm_status check_outputs(const tm_align_job_opts *o, const char *src, const char *tgt,
+                               const char *out_path, tm_error *err)
+{
+    const char *in[] = {src, tgt};
+    tm_status st = tm_file_check_distinct(o->store, in, 2, err);
+    if (st != TM_OK || !out_path)
+        return st;
+    if (o->format != TM_ALIGN_MOSES)
+        return tm_file_check_distinct(out_path, in, 2, err);
+    char p[4096];
+    for (int k = 0; k < 2 && st == TM_OK; k++) {
+        snprintf(p, sizeof p, "%s.%s", out_path, k ? o->tgt_lang : o->src_lang);
+        st = tm_file_check_distinct(p, in, 2, err);
+    }
+    return st;
+}
+
 tm_status tm_align_job_run(const tm_align_job_env *env, const char *src, const char *tgt,
                      const char *out_path, const char *tmx_copy, tm_align_job_result *res,
                      tm_error *err)
@@ -111,7 +131,9 @@ tm_status tm_align_job_run(const tm_align_job_env *env, const char *src, const c
     tm_doc *ds = NULL, *dt = NULL;
     tm_alignment al;
     memset(&al, 0, sizeof al);
-    tm_status st = read_side(env, src, o->src_lang, &ds, err);
+    tm_status st = check_outputs(o, src, tgt, out_path, err);
+    if (st == TM_OK)
+        st = read_side(env, src, o->src_lang, &ds, err);
     if (st == TM_OK)
         st = read_side(env, tgt, o->tgt_lang, &dt, err);
     tm_align_opts ao = TM_ALIGN_OPTS_INIT;

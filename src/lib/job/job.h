@@ -35,7 +35,8 @@ typedef struct tm_align_job_opts {
     tm_align_format format;
     int presegmented, keep_unaligned, no_lexical, jobs;
     double min_score;
-    FILE *std_out; /* the stream an output path of "-" means */
+    int regex_time_limit; /* tm_segmenter_set_time_limit (TM_SEGMENT_TIME_LIMIT) */
+    FILE *std_out;        /* the stream an output path of "-" means */
 } tm_align_job_opts;
 
 /* vi -> fr, TMX, on stdout. */

@@ -48,6 +48,7 @@ typedef struct crule {
     int brk;
     int anchored; /* B starts with ^: search it from the paragraph's start */
     int before_first; /* ask the beforebreak's sketch first: it is the smaller */
+    char *desc; /* "FILE:LINE: rule N of 'SET' (beforebreak ..., afterbreak ...)" */
 } crule;
 
 typedef struct cand {
@@ -71,6 +72,7 @@ struct tm_segmenter {
     size_t nquotes, capquotes;
     int quotes_indexed; /* quotes[] describes the current paragraph */
     uint64_t text_gen;  /* counts paragraphs, from 1 (see set_rule_text) */
+    int32_t time_limit;   /* ICU's match time limit of every rule (0: none) */
 };
 
 /* The scans below look at every character of the text: classes come
@@ -118,6 +120,19 @@ static URegularExpression *compile_wrapped(const char *fmt, const char *a, const
     URegularExpression *re = compile_utf8(src, uc);
     free(src);
     return re;
+}
+
+/* The rule as its file has it, for a message at split time (the tm_srx
+ * may be gone by then). */
+static char *describe(const char *srx_name, const tm_srx_rule *r)
+{
+    const char *b = r->before ? r->before : "", *a = r->after ? r->after : "";
+    size_t n = strlen(srx_name) + strlen(r->ruleset) + strlen(b) + strlen(a) + 96;
+    char *d = malloc(n);
+    if (d)
+        snprintf(d, n, "%s:%lu: rule %d of '%s' (beforebreak '%s', afterbreak '%s')", srx_name,
+                 r->line, r->index, r->ruleset, b, a);
+    return d;
 }
 
 static tm_status compile_rule(crule *c, const tm_srx_rule *r, tm_error *err)
@@ -178,10 +193,28 @@ static tm_status compile_rules(tm_segmenter *s, const tm_srx *srx, const char *l
         free(sel);
         return tm_error_nomem(err);
     }
-    for (size_t i = 0; i < n && st == TM_OK; i++)
-        st = compile_rule(&s->rules[s->nrules++], sel[i], err);
+    for (size_t i = 0; i < n && st == TM_OK; i++) {
+        crule *c = &s->rules[s->nrules++];
+        st = compile_rule(c, sel[i], err);
+        if (st == TM_OK && !(c->desc = describe(tm_srx_name(srx), sel[i])))
+            st = tm_error_nomem(err);
+    }
     free(sel);
+    if (st == TM_OK)
+        tm_segmenter_set_time_limit(s, TM_SEGMENT_TIME_LIMIT);
     return st;
+}
+
+void tm_segmenter_set_time_limit(tm_segmenter *s, int32_t limit)
+{
+    UErrorCode uc = U_ZERO_ERROR;
+    s->time_limit = limit;
+    for (size_t i = 0; i < s->nrules; i++) {
+        URegularExpression *res[3] = {s->rules[i].joint, s->rules[i].before, s->rules[i].after};
+        for (int k = 0; k < 3; k++)
+            if (res[k])
+                uregex_setTimeLimit(res[k], limit, &uc);
+    }
 }
 
 tm_status tm_segmenter_new(tm_segmenter **out, const tm_srx *srx,
@@ -221,6 +254,7 @@ void tm_segmenter_free(tm_segmenter *s)
         for (int k = 0; k < 3; k++)
             if (res[k])
                 uregex_close(res[k]);
+        free(s->rules[i].desc);
         tm_rxsketch_free(s->rules[i].sk_before);
         tm_rxsketch_free(s->rules[i].sk_after);
     }
@@ -508,6 +542,23 @@ static void set_rule_text(tm_segmenter *s, crule *c, UErrorCode *uc)
     c->text_gen = s->text_gen;
 }
 
+/* A rule's regex stopped: past the time or stack limit (a pattern that
+ * backtracks without end, such as (a+)+$, is bad data: exit 2, with the
+ * rule), or ICU failed (an internal error). */
+static void rule_failed(const crule *c, UErrorCode uc, tm_error *err)
+{
+    const char *why = uc == U_REGEX_TIME_OUT ? "ran past the regex time limit (--regex-time-limit)"
+                      : uc == U_REGEX_STACK_OVERFLOW ? "ran past the regex stack limit"
+                                                     : NULL;
+    if (!why) {
+        tm_error_set(err, TM_EIO, "regular expression failed: %s", u_errorName(uc));
+        return;
+    }
+    tm_error_set(err, TM_EDATA,
+                 "%s %s on this paragraph: a pattern that backtracks without end, such as (a+)+",
+                 c->desc, why);
+}
+
 /* 1 break, 0 no break, -1 no rule decided. */
 static int rules_decide(tm_segmenter *s, int32_t g0, int32_t g1, tm_error *err, int *failed)
 {
@@ -527,7 +578,7 @@ static int rules_decide(tm_segmenter *s, int32_t g0, int32_t g1, tm_error *err, 
                 return c->brk;
         }
         if (U_FAILURE(uc)) {
-            tm_error_set(err, TM_EIO, "regular expression failed: %s", u_errorName(uc));
+            rule_failed(c, uc, err);
             *failed = 1;
             return -1;
         }

@@ -14,6 +14,7 @@
 #define TM_SEGMENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/error.h"
 #include "srx.h"
@@ -29,6 +30,16 @@ typedef struct tm_segmenter tm_segmenter;
 tm_status tm_segmenter_new(tm_segmenter **out, const tm_srx *srx,
                            const char *lang, tm_error *err);
 void tm_segmenter_free(tm_segmenter *s);
+
+/* The match time limit of every rule's regular expression, in ICU's units
+ * (uregex_setTimeLimit: steps of its match engine, each roughly a
+ * millisecond; 0 for none). A user's rule that backtracks without end
+ * (<afterbreak>\s(a+)+$</afterbreak>) then stops the split with TM_EDATA
+ * naming the rule, instead of running for ever. The built-in rules stay
+ * thousands of times below the default on every test input
+ * (docs/reliability.md). */
+#define TM_SEGMENT_TIME_LIMIT 10000
+void tm_segmenter_set_time_limit(tm_segmenter *s, int32_t limit);
 
 /* Split text[0, len). *spans stays valid until the next call. Blank text
  * gives no sentence. */

@@ -16,6 +16,9 @@
 #include <unicode/uregex.h>
 #include <unicode/ustring.h>
 
+#include "util/buf.h"
+#include "util/file.h"
+
 typedef struct ruleset {
     char *name;
     tm_srx_rule *rules;
@@ -28,8 +31,19 @@ typedef struct langmap {
     unsigned long line;
 } langmap;
 
+/* Limits on a rules file (docs/reliability.md). Real files hold hundreds
+ * of rules of a few dozen characters; every rule costs about 16 KB of
+ * compiled regexes and a look at every candidate break, so a file past
+ * these is a mistake or an attack, refused with a clear error before any
+ * regex is compiled for use. */
+#define SRX_MAX_RULES 10000
+#define SRX_MAX_PATTERN 4096          /* bytes of one beforebreak or afterbreak */
+#define SRX_MAX_PATTERN_BYTES (1u << 20) /* bytes of every pattern together */
+
 struct tm_srx {
     char *name;
+    size_t nrules;        /* every rule of every set, against SRX_MAX_RULES */
+    size_t pattern_bytes; /* against SRX_MAX_PATTERN_BYTES */
     int cascade;
     ruleset *sets;
     size_t nsets;
@@ -127,12 +141,29 @@ static tm_status check_regex(const tm_srx *srx, const char *pattern, const char 
 
 /* ---- building ------------------------------------------------------------- */
 
-static tm_status add_rule(tm_srx *srx, ruleset *rs, xmlNodePtr r, tm_error *err)
+/* The limits on the rule just read (SRX_MAX_*). */
+static tm_status check_limits(tm_srx *srx, const tm_srx_rule *rule, tm_error *err)
 {
-    tm_srx_rule *p = realloc(rs->rules, (rs->n + 1) * sizeof *p);
-    if (!p)
+    size_t nb = rule->before ? strlen(rule->before) : 0, na = rule->after ? strlen(rule->after) : 0;
+    srx->pattern_bytes += nb + na;
+    if (++srx->nrules > SRX_MAX_RULES)
+        return tm_error_at(err, TM_EDATA, srx->name, rule->line,
+                           "more than %d rules: refused (a rules file holds hundreds)",
+                           SRX_MAX_RULES);
+    if (nb > SRX_MAX_PATTERN || na > SRX_MAX_PATTERN)
+        return tm_error_at(err, TM_EDATA, srx->name, rule->line,
+                           "rule %d of '%s': a pattern of %zu bytes, over the limit of %d",
+                           rule->index, rule->ruleset, nb > na ? nb : na, SRX_MAX_PATTERN);
+    if (srx->pattern_bytes > SRX_MAX_PATTERN_BYTES)
+        return tm_error_at(err, TM_EDATA, srx->name, rule->line,
+                           "the patterns pass %u bytes in all: refused", SRX_MAX_PATTERN_BYTES);
+    return TM_OK;
+}
+
+static tm_status add_rule(tm_srx *srx, ruleset *rs, size_t *cap, xmlNodePtr r, tm_error *err)
+{
+    if (tm_array_reserve(&rs->rules, cap, rs->n + 1, sizeof *rs->rules, 16))
         return tm_error_nomem(err);
-    rs->rules = p;
     tm_srx_rule *rule = &rs->rules[rs->n];
     memset(rule, 0, sizeof *rule);
     rs->n++;
@@ -148,8 +179,8 @@ static tm_status add_rule(tm_srx *srx, ruleset *rs, xmlNodePtr r, tm_error *err)
     if (bad_brk)
         return tm_error_at(err, TM_EDATA, srx->name, rule->line,
                            "rule %d of '%s': break must be \"yes\" or \"no\"", rule->index, rs->name);
-    tm_status st = TM_OK;
-    if (rule->before)
+    tm_status st = check_limits(srx, rule, err);
+    if (st == TM_OK && rule->before)
         st = check_regex(srx, rule->before, "beforebreak", rs->name, rule->index, rule->line, err);
     if (st == TM_OK && rule->after)
         st = check_regex(srx, rule->after, "afterbreak", rs->name, rule->index, rule->line, err);
@@ -169,9 +200,10 @@ static tm_status add_ruleset(tm_srx *srx, xmlNodePtr lr, tm_error *err)
         return tm_error_at(err, TM_EDATA, srx->name, line_of(lr),
                            "<languagerule> without languagerulename");
     tm_status st = TM_OK;
+    size_t cap = 0;
     for (xmlNodePtr c = lr->children; st == TM_OK && c; c = c->next)
         if (is_elem(c, "rule"))
-            st = add_rule(srx, rs, c, err);
+            st = add_rule(srx, rs, &cap, c, err);
     return st;
 }
 
@@ -224,8 +256,6 @@ static tm_status build(tm_srx *srx, xmlDocPtr doc, tm_error *err)
     if (!is_elem(root, "srx"))
         return tm_error_at(err, TM_EDATA, srx->name, root ? line_of(root) : 0,
                            "not an SRX file: the root element is not <srx>");
-    if (doc->intSubset && doc->intSubset->entities)
-        return tm_error_at(err, TM_EDATA, srx->name, 1, "SRX files must not declare entities");
     char *cascade = attr(child(root, "header"), "cascade");
     srx->cascade = cascade && strcmp(cascade, "yes") == 0;
     free(cascade);
@@ -240,6 +270,23 @@ static tm_status build(tm_srx *srx, xmlDocPtr doc, tm_error *err)
         if (is_elem(c, "languagerule"))
             st = add_ruleset(srx, c, err);
     return st == TM_OK ? add_maps(srx, maps, err) : st;
+}
+
+/* A DOCTYPE that declares entities (general or parameter) is refused, as
+ * the TMX reader refuses it: entities are never expanded, and a parameter
+ * entity can name a local file. The line is the DOCTYPE's. */
+static tm_status refuse_entities(xmlDocPtr doc, const char *name, const char *data, size_t len,
+                                 tm_error *err)
+{
+    xmlDtdPtr dtd = xmlGetIntSubset(doc);
+    if (!dtd || (!dtd->entities && !dtd->pentities))
+        return TM_OK;
+    unsigned long line = 1;
+    size_t at = 0;
+    for (; at + 9 <= len && memcmp(data + at, "<!DOCTYPE", 9) != 0; at++)
+        line += data[at] == '\n';
+    return tm_error_at(err, TM_EDATA, name, at + 9 <= len ? line : 0,
+                       "the DOCTYPE declares entities: refused (an SRX file needs none)");
 }
 
 tm_status tm_srx_load_mem(tm_srx **out, const char *name, const char *data,
@@ -265,7 +312,7 @@ tm_status tm_srx_load_mem(tm_srx **out, const char *name, const char *data,
         st = tm_error_at(err, TM_EDATA, name, e ? (unsigned long)e->line : 0,
                          "not well-formed XML at column %d: %.*s", e ? e->int2 : 0,
                          (int)strcspn(m, "\n"), m);
-    } else {
+    } else if ((st = refuse_entities(doc, name, data, len, err)) == TM_OK) {
         st = build(srx, doc, err);
     }
     xmlFreeDoc(doc);
@@ -281,9 +328,10 @@ tm_status tm_srx_load_mem(tm_srx **out, const char *name, const char *data,
 tm_status tm_srx_load_file(tm_srx **out, const char *path, tm_error *err)
 {
     *out = NULL;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
+    FILE *fp;
+    tm_status st = tm_file_fopen_read(path, "an SRX file", &fp, err);
+    if (st != TM_OK)
+        return st;
     char *data = NULL;
     size_t len = 0, cap = 0, n;
     char chunk[65536];
@@ -307,7 +355,7 @@ tm_status tm_srx_load_file(tm_srx **out, const char *path, tm_error *err)
         free(data);
         return tm_error_at(err, TM_EIO, path, 0, "read error");
     }
-    tm_status st = tm_srx_load_mem(out, path, data ? data : "", len, err);
+    st = tm_srx_load_mem(out, path, data ? data : "", len, err);
     free(data);
     return st;
 }

@@ -15,6 +15,7 @@
 
 #include <zlib.h>
 
+#include "util/file.h"
 #include "store_internal.h"
 #include "util/varint.h"
 
@@ -434,14 +435,12 @@ uint64_t tm_store_next_id(const tm_store *s)
 
 static tm_status map_file(tm_store *s, const char *path, tm_error *err)
 {
-    s->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (s->fd < 0)
-        return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
+    tm_status st = tm_file_open_read(path, "a store", &s->fd, err);
+    if (st != TM_OK)
+        return st;
     struct stat stt;
     if (fstat(s->fd, &stt) != 0)
         return tm_error_at(err, TM_EIO, path, 0, "cannot read: %s", strerror(errno));
-    if (S_ISDIR(stt.st_mode))
-        return tm_error_at(err, TM_EIO, path, 0, "is a directory, not a store");
     s->size = (size_t)stt.st_size;
     if (s->size < DATA_START)
         return tm_error_at(err, TM_EDATA, path, 0,

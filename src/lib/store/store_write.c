@@ -89,7 +89,7 @@ static tm_status init_file(tm_store_writer *w, tm_error *err)
 static tm_status lock_file(tm_store_writer *w, struct stat *sb, tm_error *err)
 {
     for (int tries = 0; tries < 100; tries++) {
-        w->fd = open(w->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        w->fd = open(w->path, O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0666);
         if (w->fd < 0)
             return tm_error_at(err, TM_EIO, w->path, 0, "cannot open: %s", strerror(errno));
         if (flock(w->fd, LOCK_EX) != 0) /* a second importer waits here */
@@ -97,6 +97,10 @@ static tm_status lock_file(tm_store_writer *w, struct stat *sb, tm_error *err)
         struct stat named;
         if (fstat(w->fd, sb) != 0)
             return tm_error_at(err, TM_EIO, w->path, 0, "cannot read: %s", strerror(errno));
+        if (!S_ISREG(sb->st_mode))
+            return tm_error_at(err, TM_EIO, w->path, 0,
+                               "is not a regular file (a FIFO, device or socket), not a store");
+        fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) & ~O_NONBLOCK);
         if (stat(w->path, &named) == 0 && named.st_ino == sb->st_ino && named.st_dev == sb->st_dev)
             return TM_OK;
         close(w->fd);

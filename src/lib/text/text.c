@@ -12,6 +12,7 @@
  *     line, so a following LF (possibly in the next chunk) is swallowed.
  */
 #include "text.h"
+#include "util/file.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -259,19 +260,12 @@ tm_status tm_reader_open(tm_reader **out, const char *path, int flags,
     if (is_stdin) {
         r->fp = stdin;
     } else {
-        r->fp = fopen(path, "rb");
-        if (!r->fp) {
-            tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
+        tm_status st = tm_file_fopen_read(path, "a text file", &r->fp, err);
+        if (st != TM_OK) {
             tm_reader_free(r);
-            return TM_EIO;
+            return st;
         }
         r->own_fp = 1;
-        struct stat st;
-        if (fstat(fileno(r->fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-            tm_error_at(err, TM_EIO, path, 0, "is a directory, not a text file");
-            tm_reader_free(r);
-            return TM_EIO;
-        }
     }
     return finish_open(r, out, err);
 }

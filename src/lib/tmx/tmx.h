@@ -38,6 +38,13 @@ int tm_tmx_date_valid(const char *s);
 
 /* ---- writer ------------------------------------------------------------- */
 
+/* The longest text tmkit reads into one <seg> (or <note>, <prop>), in
+ * bytes. Segments are sentences or paragraphs; a longer one is a mistake or
+ * an attack, and would cost many times its size in memory to index. The
+ * reader refuses it (TM_EDATA naming the line; skipped and counted when
+ * lenient), so an import stops before anything is committed. */
+#define TM_TMX_MAX_TEXT (1u << 20)
+
 typedef struct tm_tmx_header {
     const char *srclang;      /* required: "vi", "fr", "*all*" */
     const char *adminlang;    /* NULL: "en" */

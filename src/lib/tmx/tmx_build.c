@@ -25,6 +25,7 @@
 
 #include <libxml/SAX2.h>
 
+#include "tmx.h"
 #include "tmx_dom.h"
 
 /* libxml2's own limit when it builds a tree (xmlParserMaxDepth): deeper
@@ -408,8 +409,21 @@ static void inline_end(tmx_build *b, int depth, const char *local, const char *p
         fail_nomem(b);
 }
 
+/* Text past TM_TMX_MAX_TEXT in one <seg>, <note> or <prop>: the unit is
+ * refused (skipped when lenient) before it grows further. 1 when so. */
+static int too_long(tmx_build *b, size_t n)
+{
+    if (b->text.len + n <= TM_TMX_MAX_TEXT)
+        return 0;
+    unit_fail(b, line_now(b), "a %s longer than %u bytes: refused (the limit of one segment)",
+              b->annot_depth >= 0 ? "note or prop" : "segment", TM_TMX_MAX_TEXT);
+    return 1;
+}
+
 static void seg_text(tmx_build *b, const char *s, size_t n)
 {
+    if (too_long(b, n))
+        return;
     if (b->code_depth < 0 && tm_buf_append(&b->text, s, n) != 0)
         fail_nomem(b);
     else if (b->xml_on && (xml_continue(b) != 0 || put_escaped(&b->xml, s, n, 0) != 0))
@@ -502,6 +516,10 @@ static void tuv_start(tmx_build *b, const element *el)
     }
     if (!lang || !*lang) {
         unit_fail(b, line_now(b), "<tuv> without xml:lang");
+        return;
+    }
+    if (!tm_lang_valid(lang)) { /* as tmkit tmx validate says it */
+        unit_fail(b, line_now(b), "<tuv xml:lang=\"%s\">: not a language code", lang);
         return;
     }
     tm_tuv *v = tm_tu_open_tuv(&b->tu, lang); /* its text comes at </seg> */
@@ -608,6 +626,8 @@ static void on_characters(void *ctx, const xmlChar *s, int len)
     if (b->ignore >= 0)
         return;
     if (b->annot_depth >= 0) {
+        if (too_long(b, (size_t)len))
+            return;
         if (tm_buf_append(&b->text, s, (size_t)len) != 0)
             fail_nomem(b);
     } else if (b->seg_depth >= 0) {

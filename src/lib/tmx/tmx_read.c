@@ -25,6 +25,7 @@
  * BIG_LINES (true line numbers past 65535). Any entity declaration or
  * entity reference is refused (tmx_build.c).
  */
+#include "util/file.h"
 #include "tmx.h"
 
 #include <errno.h>
@@ -278,9 +279,12 @@ tm_status tm_tmx_reader_open(tm_tmx_reader **out, const char *path, int flags,
 {
     int is_stdin = strcmp(path, "-") == 0;
     *out = NULL;
-    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-    if (!fp)
-        return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
+    FILE *fp = stdin;
+    if (!is_stdin) {
+        tm_status st = tm_file_fopen_read(path, "a TMX file", &fp, err);
+        if (st != TM_OK)
+            return st;
+    }
     tm_tmx_reader *r = reader_new(is_stdin ? "<stdin>" : path, flags);
     struct stat sb;
     if (r) {

@@ -18,10 +18,12 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/tree.h>
 #include <libxml/xmlreader.h>
 
+#include "util/file.h"
 #include "tmx_build.h"
 #include "tmx_dom.h"
 #include "tmx_internal.h"
@@ -202,14 +204,14 @@ static tm_status walk_tail(walk *w, tm_error *err)
 
 static tm_status tmx_walk(const char *path, tmx_report *rep, tm_error *err)
 {
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
-        return tm_error_at(err, TM_EIO, path, 0, "cannot open: %s", strerror(errno));
     struct stat sb;
-    int dir = fstat(fileno(probe), &sb) == 0 && S_ISDIR(sb.st_mode);
-    fclose(probe);
-    if (dir) /* (as the reader says it: an I/O error, not a bad document) */
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) /* (an I/O error, not a bad document) */
         return tm_error_at(err, TM_EIO, path, 0, "read error: %s", strerror(EISDIR));
+    int probe; /* a FIFO or a device is refused before libxml2 blocks on it */
+    tm_status pst = tm_file_open_read(path, "a TMX file", &probe, err);
+    if (pst != TM_OK)
+        return pst;
+    close(probe);
     walk w = {.name = path, .rep = rep};
     w.xr = xmlReaderForFile(path, NULL, READER_OPTIONS);
     tm_status st;

@@ -8,6 +8,7 @@
  */
 #include "tmx.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ struct tm_tmx_writer {
     size_t dropped;
     tm_buf clean; /* scratch: text with forbidden characters removed */
     int failed;
+    FILE *fp; /* where libxml2 writes: its error says why a write failed */
 };
 
 void tm_tmx_date(time_t t, char out[TM_TMX_DATE_LEN])
@@ -89,7 +91,10 @@ static const char *clean_text(tm_tmx_writer *w, const char *s)
 
 static tm_status xml_fail(tm_tmx_writer *w, tm_error *err)
 {
+    int e = errno;
     w->failed = 1;
+    if (ferror(w->fp) && e)
+        return tm_error_at(err, TM_EIO, w->name, 0, "cannot write TMX: %s", strerror(e));
     return tm_error_at(err, TM_EIO, w->name, 0, "cannot write TMX (disk full or closed output?)");
 }
 
@@ -201,6 +206,7 @@ tm_status tm_tmx_writer_open(tm_tmx_writer **out, FILE *fp, const char *name,
         free(w);
         return tm_error_nomem(err);
     }
+    w->fp = fp;
     xmlOutputBufferPtr ob = xmlOutputBufferCreateFile(fp, NULL);
     if (ob)
         w->xw = xmlNewTextWriter(ob); /* takes ownership of ob */
