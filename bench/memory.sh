@@ -13,9 +13,11 @@ trap 'rm -rf "$tmp"' EXIT
 gtime=/usr/bin/time
 [ -x "$gtime" ] || { echo "memory.sh: GNU time is needed (Debian package time)" >&2; exit 1; }
 
-# peak CMD...: "seconds peak_kb" of one run of CMD (stdout and stderr dropped)
+# peak CMD...: "seconds peak_kb" of one run of CMD (stdout and stderr dropped);
+# a run that fails stops the benchmark (its figure would measure an error)
 peak() {
-    "$gtime" -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>&1 || true
+    "$gtime" -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" ||
+        { echo "memory.sh: failed: $* ($(tail -n 1 "$tmp/err"))" >&2; exit 1; }
     tail -n 1 "$tmp/time"
 }
 mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f", b / 1048576 }'; }
@@ -31,7 +33,7 @@ awk 'BEGIN { print "<tmx version=\"1.4\"><header srclang=\"vi\"/><body>"
         printf "<tu><tuv xml:lang=\"vi\"><seg>Câu số %d về hợp tác thương mại giữa hai tỉnh biên giới.</seg></tuv><tuv xml:lang=\"fr\"><seg>Phrase numéro %d sur la coopération commerciale.</seg></tuv></tu>\n", i, i
     print "</body></tmx>" }' >"$tmp/units.tmx"
 awk 'BEGIN { printf "<tmx version=\"1.4\"><header srclang=\"vi\"/><body><tu><tuv xml:lang=\"vi\"><seg>"
-    for (i = 0; i < 100000; i++) printf "hợp tác "
+    for (i = 0; i < 90000; i++) printf "hợp tác "
     print "</seg></tuv><tuv xml:lang=\"fr\"><seg>x</seg></tuv></tu></body></tmx>" }' >"$tmp/bigseg.tmx"
 awk 'BEGIN { print "<?xml version=\"1.0\"?><srx xmlns=\"http://www.lisa.org/srx20\" version=\"2.0\"><header cascade=\"yes\"/><body><languagerules><languagerule languagerulename=\"x\">"
     for (i = 0; i < 10000; i++) printf "<rule break=\"no\"><beforebreak>\\bab%d\\.</beforebreak><afterbreak>\\s</afterbreak></rule>\n", i
@@ -41,7 +43,8 @@ echo "Một câu. Câu thứ hai." >"$tmp/tiny.txt"
 row() { # LABEL INPUT_FILE CMD...
     local label=$1 input=$2; shift 2
     rm -f "$tmp/s.tmdb"
-    read -r secs kb < <(peak "$@")
+    local r; r=$(peak "$@") || exit 1
+    read -r secs kb <<<"$r"
     local m; m=$(mb "$input")
     awk -v l="$label" -v m="$m" -v kb="$kb" -v s="$secs" \
         'BEGIN { printf "| %s | %s MB | %.0f MB | %.1f | %s s |\n", l, m, kb / 1024, kb / 1024 / m, s }'
