@@ -196,16 +196,14 @@ static tm_status check_outputs(const batch *b, const tm_align_job_opts *o, tm_er
         s = tm_error_set(err, TM_EUSAGE, "the output %s is an input of the batch: refusing to "
                          "overwrite it (nothing was read or written)",
                          is_input(ids, n, path) ? path : o->store);
+    char files[2][4096];
     for (size_t i = 0; i < b->n && s == TM_OK; i++) {
         job_output(b, o, &b->jobs[i], path, sizeof path);
-        size_t len = strlen(path);
-        for (int k = 0; k < (o->format == TM_ALIGN_MOSES ? 2 : 1) && s == TM_OK; k++) {
-            if (o->format == TM_ALIGN_MOSES)
-                snprintf(path + len, sizeof path - len, ".%s", k ? o->tgt_lang : o->src_lang);
-            if (is_input(ids, n, path))
+        size_t nf = tm_align_job_output_files(o, path, files);
+        for (size_t k = 0; k < nf && s == TM_OK; k++)
+            if (is_input(ids, n, files[k]))
                 s = tm_error_set(err, TM_EUSAGE, "the output %s is an input of the batch: "
-                                 "refusing to overwrite it (nothing was read or written)", path);
-        }
+                                 "refusing to overwrite it (nothing was read or written)", files[k]);
     }
     free(ids);
     return s;

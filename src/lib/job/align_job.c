@@ -110,15 +110,12 @@ static tm_status check_outputs(const tm_align_job_opts *o, const char *src, cons
 {
     const char *in[] = {src, tgt};
     tm_status st = tm_file_check_distinct(o->store, in, 2, err);
-    if (st != TM_OK || !out_path)
+    if (st != TM_OK || !out_path || strcmp(out_path, "-") == 0)
         return st;
-    if (o->format != TM_ALIGN_MOSES)
-        return tm_file_check_distinct(out_path, in, 2, err);
-    char p[4096];
-    for (int k = 0; k < 2 && st == TM_OK; k++) {
-        snprintf(p, sizeof p, "%s.%s", out_path, k ? o->tgt_lang : o->src_lang);
-        st = tm_file_check_distinct(p, in, 2, err);
-    }
+    char files[2][4096];
+    size_t n = tm_align_job_output_files(o, out_path, files);
+    for (size_t k = 0; k < n && st == TM_OK; k++)
+        st = tm_file_check_distinct(files[k], in, 2, err);
     return st;
 }
 

@@ -216,18 +216,25 @@ static tm_status write_tmx(const tm_align_job_output *ao, tm_out *out, tm_error 
 
 /* ---- dispatch ------------------------------------------------------------------- */
 
+size_t tm_align_job_output_files(const tm_align_job_opts *o, const char *out_path,
+                                 char files[2][4096])
+{
+    if (o->format != TM_ALIGN_MOSES) {
+        snprintf(files[0], sizeof files[0], "%s", out_path);
+        return 1;
+    }
+    snprintf(files[0], sizeof files[0], "%s.%s", out_path, o->src_lang);
+    snprintf(files[1], sizeof files[1], "%s.%s", out_path, o->tgt_lang);
+    return 2;
+}
+
 static tm_status write_moses_files(const tm_align_job_output *ao, const char *base, tm_error *err)
 {
-    size_t n = strlen(base) + 40;
-    char *ps = malloc(n), *pt = malloc(n);
+    char files[2][4096];
+    tm_align_job_output_files(ao->o, base, files);
     tm_out os = {NULL, NULL}, ot = {NULL, NULL};
-    tm_status st = ps && pt ? TM_OK : tm_error_nomem(err);
-    if (st == TM_OK) {
-        snprintf(ps, n, "%s.%s", base, ao->o->src_lang);
-        snprintf(pt, n, "%s.%s", base, ao->o->tgt_lang);
-        st = tm_out_open(&os, ps, ao->o->std_out, err);
-    }
-    if (st == TM_OK && (st = tm_out_open(&ot, pt, ao->o->std_out, err)) != TM_OK)
+    tm_status st = tm_out_open(&os, files[0], ao->o->std_out, err);
+    if (st == TM_OK && (st = tm_out_open(&ot, files[1], ao->o->std_out, err)) != TM_OK)
         tm_out_abort(&os);
     if (st == TM_OK) {
         moses_ctx mc = {os.fp, ot.fp};
@@ -238,8 +245,6 @@ static tm_status write_moses_files(const tm_align_job_output *ao, const char *ba
         else
             tm_out_abort(&ot);
     }
-    free(ps);
-    free(pt);
     return st;
 }
 

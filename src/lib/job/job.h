@@ -86,6 +86,12 @@ typedef struct tm_align_job_output {
 
 tm_status tm_align_job_write(const tm_align_job_output *ao, const char *out_path, tm_error *err);
 
+/* The files an output path names in o's format: out_path itself, or for
+ * moses out_path.SRC and out_path.TGT. Their count (1 or 2); a path past
+ * 4095 bytes is cut short (it could not be opened anyway). */
+size_t tm_align_job_output_files(const tm_align_job_opts *o, const char *out_path,
+                                 char files[2][4096]);
+
 /* ---- the --store spool (align_spool.c) -------------------------------------- */
 
 /* A private directory (under $TMPDIR) for each pair's TMX copy, DIR/K.tmx
