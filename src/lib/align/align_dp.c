@@ -17,70 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align_band.h"
 #include "align_internal.h"
 
 #define INF 1e300
-#define NONE 255
-
-typedef struct band {
-    size_t n, m;
-    size_t *lo, *hi, *off; /* off[i]: index of cell (i, lo[i]) */
-    size_t cells;
-} band;
-
-static void band_free(band *b)
-{
-    free(b->lo);
-    free(b->hi);
-    free(b->off);
-    memset(b, 0, sizeof *b);
-}
-
-static int band_alloc(band *b, size_t n, size_t m)
-{
-    b->n = n;
-    b->m = m;
-    b->lo = malloc((n + 1) * sizeof *b->lo);
-    b->hi = malloc((n + 1) * sizeof *b->hi);
-    b->off = malloc((n + 2) * sizeof *b->off);
-    return b->lo && b->hi && b->off ? 0 : -1;
-}
-
-static void band_offsets(band *b)
-{
-    b->off[0] = 0;
-    for (size_t i = 0; i <= b->n; i++)
-        b->off[i + 1] = b->off[i] + (b->hi[i] - b->lo[i] + 1);
-    b->cells = b->off[b->n + 1];
-}
-
-static int diagonal_band(band *b, size_t n, size_t m, size_t w)
-{
-    if (band_alloc(b, n, m) != 0)
-        return -1;
-    for (size_t i = 0; i <= n; i++) {
-        double c = n ? (double)i * (double)m / (double)n : (double)m;
-        double lo = c - (double)w, hi = c + (double)w;
-        b->lo[i] = lo < 0 ? 0 : (size_t)lo;
-        b->hi[i] = hi > (double)m ? m : (size_t)ceil(hi);
-    }
-    b->lo[0] = 0;
-    b->hi[n] = m;
-    band_offsets(b);
-    return 0;
-}
-
-static int in_band(const band *b, size_t i, size_t j)
-{
-    return j >= b->lo[i] && j <= b->hi[i];
-}
+#define NONE TM_BAND_NONE
 
 /* ---- Viterbi ------------------------------------------------------------- */
-
-typedef struct path {
-    tm_bead *beads;
-    size_t n;
-} path;
 
 /* Row buffers for D: four rows, ring-indexed by i % 4. */
 typedef struct rows {
@@ -132,7 +75,7 @@ static void viterbi_cell(const model *m, const band *b, const rows *rw, double *
         lexrow[j - b->lo[i]] = tm_lex_score(m->lex, m, i - 1, i, j - 1, j);
     for (int s = 0; s < NSHAPES; s++) {
         size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
-        if (a > i || c > j || !in_band(b, i - a, j - c))
+        if (a > i || c > j || !tm_band_has(b, i - a, j - c))
             continue;
         double prev = row(rw, i - a)[j - c - b->lo[i - a]];
         if (prev >= INF)
@@ -149,50 +92,6 @@ static void viterbi_cell(const model *m, const band *b, const rows *rw, double *
     back[b->off[i] + (j - b->lo[i])] = (unsigned char)arg;
 }
 
-static int backtrace(const band *b, const unsigned char *back, path *p)
-{
-    size_t cap = 64, i = b->n, j = b->m;
-    p->n = 0;
-    p->beads = malloc(cap * sizeof *p->beads);
-    if (!p->beads)
-        return -1;
-    while (i > 0 || j > 0) {
-        int s = back[b->off[i] + (j - b->lo[i])];
-        if (s == NONE)
-            return -2;
-        if (p->n == cap) {
-            cap *= 2;
-            tm_bead *q = realloc(p->beads, cap * sizeof *q);
-            if (!q)
-                return -1;
-            p->beads = q;
-        }
-        size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
-        p->beads[p->n++] = (tm_bead){i - a, a, j - c, c, 0.0};
-        i -= a;
-        j -= c;
-    }
-    for (size_t k = 0; k < p->n / 2; k++) { /* into document order */
-        tm_bead t = p->beads[k];
-        p->beads[k] = p->beads[p->n - 1 - k];
-        p->beads[p->n - 1 - k] = t;
-    }
-    return 0;
-}
-
-/* Does the path come close to an edge of the band that is not the grid's? */
-static int touches_edge(const band *b, const path *p, size_t w)
-{
-    size_t margin = w / 8 + 2;
-    for (size_t k = 0; k < p->n; k++) {
-        size_t i = p->beads[k].src + p->beads[k].nsrc, j = p->beads[k].tgt + p->beads[k].ntgt;
-        if ((b->lo[i] > 0 && j < b->lo[i] + margin) || (b->hi[i] < b->m && j + margin > b->hi[i]))
-            return 1;
-    }
-    return 0;
-}
-
-static int path_band(band *b, const model *m, const path *p, size_t r);
 
 /* Viterbi in the band around the diagonal (guide NULL) or around a guide
  * path, of half-width w. */
@@ -205,7 +104,8 @@ static tm_status viterbi(const model *m, const path *guide, size_t w, path *p, i
     unsigned char *back = NULL;
     double *lexrow = NULL;
     tm_status st = TM_OK;
-    int rc = guide ? path_band(&b, m, guide, w) : diagonal_band(&b, m->s.n, m->t.n, w);
+    int rc = guide ? tm_band_around(&b, m->s.n, m->t.n, guide, w)
+                   : tm_band_diagonal(&b, m->s.n, m->t.n, w);
     if (rc != 0 || rows_alloc(&rw, &b) != 0 || !(back = malloc(b.cells)) ||
         !(lexrow = malloc(rw.width * sizeof *lexrow))) {
         st = tm_error_nomem(err);
@@ -220,18 +120,18 @@ static tm_status viterbi(const model *m, const path *guide, size_t w, path *p, i
             }
             viterbi_cell(m, &b, &rw, lexrow, back, i, j);
         }
-    rc = backtrace(&b, back, p);
+    rc = tm_band_backtrace(&b, back, tm_shape_src, tm_shape_tgt, p);
     if (rc == -1)
         st = tm_error_nomem(err);
     else if (rc == -2)
         st = tm_error_set(err, TM_EIO, "alignment search found no path");
     else
-        *edge = touches_edge(&b, p, w);
+        *edge = tm_band_touched(&b, p, w / 8 + 2);
 done:
     free(back);
     free(lexrow);
     rows_free(&rw);
-    band_free(&b);
+    tm_band_free(&b);
     return st;
 }
 
@@ -246,32 +146,6 @@ static double logadd(double a, double b)
     return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
 }
 
-/* A narrow band: the rows each bead of the path spans, widened by r. */
-static int path_band(band *b, const model *m, const path *p, size_t r)
-{
-    if (band_alloc(b, m->s.n, m->t.n) != 0)
-        return -1;
-    for (size_t i = 0; i <= b->n; i++) {
-        b->lo[i] = (size_t)-1;
-        b->hi[i] = 0;
-    }
-    size_t i = 0, j = 0;
-    for (size_t k = 0; k <= p->n; k++) {
-        size_t i1 = k < p->n ? i + p->beads[k].nsrc : i, j1 = k < p->n ? j + p->beads[k].ntgt : j;
-        for (size_t x = i; x <= i1; x++) {
-            size_t lo = j > r ? j - r : 0, hi = j1 + r > b->m ? b->m : j1 + r;
-            if (lo < b->lo[x])
-                b->lo[x] = lo;
-            if (hi > b->hi[x])
-                b->hi[x] = hi;
-        }
-        i = i1;
-        j = j1;
-    }
-    band_offsets(b);
-    return 0;
-}
-
 /* Bead costs of the narrow band, computed once for both directions:
  * cost[cell * NSHAPES + shape] of the bead ending at the cell (INF when its
  * start lies outside the band). */
@@ -282,7 +156,7 @@ static void band_costs(const model *m, const band *b, float *cost)
             for (int s = 0; s < NSHAPES; s++) {
                 size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
                 size_t cell = b->off[i] + (j - b->lo[i]);
-                int ok = a <= i && c <= j && in_band(b, i - a, j - c);
+                int ok = a <= i && c <= j && tm_band_has(b, i - a, j - c);
                 cost[cell * NSHAPES + (size_t)s] = ok ? (float)tm_bead_cost(m, i, j, s) : (float)INF;
             }
 }
@@ -299,7 +173,7 @@ static void forward(const band *b, const float *cost, double *al)
             double sum = (i == 0 && j == 0) ? 0 : -INF;
             for (int s = 0; s < NSHAPES && !(i == 0 && j == 0); s++) {
                 size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
-                if (a > i || c > j || !in_band(b, i - a, j - c))
+                if (a > i || c > j || !tm_band_has(b, i - a, j - c))
                     continue;
                 double prev = al[b->off[i - a] + (j - c - b->lo[i - a])];
                 if (prev > -INF)
@@ -316,7 +190,7 @@ static void backward(const band *b, const float *cost, double *be)
             double sum = (i == b->n && j == b->m) ? 0 : -INF;
             for (int s = 0; s < NSHAPES && !(i == b->n && j == b->m); s++) {
                 size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
-                if (i + a > b->n || j + c > b->m || !in_band(b, i + a, j + c))
+                if (i + a > b->n || j + c > b->m || !tm_band_has(b, i + a, j + c))
                     continue;
                 double next = be[b->off[i + a] + (j + c - b->lo[i + a])];
                 if (next > -INF)
@@ -332,7 +206,7 @@ static tm_status posteriors(const model *m, path *p, tm_error *err)
     double *al = NULL, *be = NULL;
     float *cost = NULL;
     tm_status st = TM_OK;
-    if (path_band(&b, m, p, 3) != 0 || !(al = malloc(b.cells * sizeof *al)) ||
+    if (tm_band_around(&b, m->s.n, m->t.n, p, 3) != 0 || !(al = malloc(b.cells * sizeof *al)) ||
         !(be = malloc(b.cells * sizeof *be)) ||
         !(cost = malloc(b.cells * NSHAPES * sizeof *cost))) {
         st = tm_error_nomem(err);
@@ -357,7 +231,7 @@ done:
     free(al);
     free(be);
     free(cost);
-    band_free(&b);
+    tm_band_free(&b);
     return st;
 }
 
@@ -365,23 +239,30 @@ tm_status tm_align_search(const model *m, const tm_bead *guide, size_t nguide, t
                           size_t *nbeads, size_t *band_out, tm_error *err)
 {
     size_t n = m->s.n, mm = m->t.n, big = n > mm ? n : mm;
-    path g = {(tm_bead *)guide, nguide};
+    tm_bead *coarse = NULL;
     size_t w = guide ? 6 : 16;
+    if (!guide) { /* a first pass: where to look, from the coarse search */
+        tm_status st = tm_align_coarse(m, &coarse, &nguide, err);
+        if (st != TM_OK)
+            return st;
+        guide = coarse;
+        w = coarse ? 8 : 16;
+    }
+    path g = {(tm_bead *)guide, nguide};
     path p = {NULL, 0};
+    tm_status st = TM_OK;
     for (;;) {
         int edge = 0;
         free(p.beads);
         p.beads = NULL;
-        tm_status st = viterbi(m, guide ? &g : NULL, w, &p, &edge, err);
-        if (st != TM_OK) {
-            free(p.beads);
-            return st;
-        }
-        if (!edge || w >= big)
+        st = viterbi(m, guide ? &g : NULL, w, &p, &edge, err);
+        if (st != TM_OK || !edge || w >= big)
             break;
         w *= 2;
     }
-    tm_status st = posteriors(m, &p, err);
+    free(coarse);
+    if (st == TM_OK)
+        st = posteriors(m, &p, err);
     if (st != TM_OK) {
         free(p.beads);
         return st;

@@ -65,6 +65,11 @@ double tm_bead_cost_nolex(const model *m, size_t i, size_t j, int shape);
 tm_status tm_align_search(const model *m, const tm_bead *guide, size_t nguide,
                           tm_bead **beads, size_t *nbeads, size_t *band, tm_error *err);
 
+/* A guide path for a first pass, by coarse-to-fine search over blocks of
+ * sentences (align_coarse.c); NULL when the pair is small enough to
+ * search around the diagonal. */
+tm_status tm_align_coarse(const model *m, tm_bead **guide, size_t *nguide, tm_error *err);
+
 /* Side precomputation: lengths, keys and weights, paragraph boundaries. */
 tm_status tm_side_build(side *sd, const tm_doc *d, tm_error *err);
 void tm_side_free(side *sd);
