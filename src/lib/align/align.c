@@ -40,6 +40,12 @@ static void set_priors(model *m, const double *p)
         sum += p[s];
     for (int s = 0; s < NSHAPES; s++)
         m->prior[s] = -log(p[s] / sum);
+    /* what leaving an unsupported sentence alone instead of merging it
+     * saves, plus a nat: such a sentence is better off alone */
+    double ds = m->prior[B10] + m->prior[B11] - m->prior[B21];
+    double dt = m->prior[B01] + m->prior[B11] - m->prior[B12];
+    m->unsup_s = (ds > 0 ? ds : 0) + 1.0;
+    m->unsup_t = (dt > 0 ? dt : 0) + 1.0;
 }
 
 static tm_status init_model(model *m, const tm_doc *src, const tm_doc *tgt, tm_error *err)

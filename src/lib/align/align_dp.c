@@ -23,8 +23,6 @@
 #define INF 1e300
 #define NONE TM_BAND_NONE
 
-/* ---- Viterbi ------------------------------------------------------------- */
-
 /* Row buffers for D: four rows, ring-indexed by i % 4. */
 typedef struct rows {
     double *r[4];
@@ -51,28 +49,63 @@ static void rows_free(rows *rw)
 
 static double *row(const rows *rw, size_t i) { return rw->r[i % 4]; }
 
-/* The lexical term of the bead ending at (i, j). With one source sentence
- * it is a sum of 1-1 terms, which lexrow caches for the current row
- * (lexrow[k] = 1-1 term of source i-1 and target lo[i]+k-1). */
-static double lexical(const model *m, const band *b, const double *lexrow, size_t i, size_t j,
-                      int s)
+/* ---- bead costs in a band ------------------------------------------------- */
+
+/* The 1-1 lexical terms of a band, one per cell: l11[cell(i, j)] is the
+ * ratio of target j-1 given source i-1. Every lexical quantity the costs
+ * need is a sum of these, except the ratio of a many-sentence source
+ * side. NULL without a lexicon. */
+static int lex_band(const model *m, const band *b, float **out)
 {
-    size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
-    if (a != 1 || c == 0 || j - c + 1 < b->lo[i])
-        return tm_lex_score(m->lex, m, i - a, i, j - c, j);
-    double sum = 0;
-    for (size_t t = j - c + 1; t <= j; t++)
-        sum += lexrow[t - b->lo[i]];
-    return sum;
+    *out = NULL;
+    if (!m->lex)
+        return 0;
+    float *l = malloc(b->cells * sizeof *l);
+    if (!l)
+        return -1;
+    for (size_t i = 0; i <= b->n; i++)
+        for (size_t j = b->lo[i]; j <= b->hi[i]; j++)
+            l[tm_band_cell(b, i, j)] =
+                i && j ? (float)tm_lex_score(m->lex, m, i - 1, i, j - 1, j) : 0.0f;
+    *out = l;
+    return 0;
 }
 
-static void viterbi_cell(const model *m, const band *b, const rows *rw, double *lexrow,
+/* 1-1 term of source x and target t, from the band where it holds it. */
+static double l11_at(const model *m, const band *b, const float *l11, size_t x, size_t t)
+{
+    if (tm_band_has(b, x + 1, t + 1))
+        return l11[tm_band_cell(b, x + 1, t + 1)];
+    return tm_lex_score(m->lex, m, x, x + 1, t, t + 1);
+}
+
+/* The cost of the bead ending at (i, j), its lexical terms from l11. */
+static double band_cost(const model *m, const band *b, const float *l11, size_t i, size_t j,
+                        int s)
+{
+    size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
+    if (!l11 || !a || !c)
+        return tm_bead_cost_nolex(m, i, j, s);
+    double sup_s[3] = {0, 0, 0}, sup_t[3] = {0, 0, 0}, lex = 0;
+    for (size_t x = 0; x < a; x++)
+        for (size_t t = 0; t < c; t++) {
+            double v = l11_at(m, b, l11, i - a + x, j - c + t);
+            sup_s[x] += v;
+            sup_t[t] += v;
+            lex += v; /* exact with one source sentence */
+        }
+    if (a > 1)
+        lex = tm_lex_score(m->lex, m, i - a, i, j - c, j);
+    return tm_bead_cost_sup(m, i, j, s, lex, sup_s, sup_t);
+}
+
+/* ---- Viterbi ------------------------------------------------------------- */
+
+static void viterbi_cell(const model *m, const band *b, const rows *rw, const float *l11,
                          unsigned char *back, size_t i, size_t j)
 {
     double best = INF;
     int arg = NONE;
-    if (m->lex && i > 0 && j > 0)
-        lexrow[j - b->lo[i]] = tm_lex_score(m->lex, m, i - 1, i, j - 1, j);
     for (int s = 0; s < NSHAPES; s++) {
         size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
         if (a > i || c > j || !tm_band_has(b, i - a, j - c))
@@ -80,9 +113,7 @@ static void viterbi_cell(const model *m, const band *b, const rows *rw, double *
         double prev = row(rw, i - a)[j - c - b->lo[i - a]];
         if (prev >= INF)
             continue;
-        double v = prev + tm_bead_cost_nolex(m, i, j, s);
-        if (m->lex && a && c)
-            v -= m->lex_w * lexical(m, b, lexrow, i, j, s);
+        double v = prev + band_cost(m, b, l11, i, j, s);
         if (v < best) {
             best = v;
             arg = s;
@@ -91,7 +122,6 @@ static void viterbi_cell(const model *m, const band *b, const rows *rw, double *
     row(rw, i)[j - b->lo[i]] = best;
     back[b->off[i] + (j - b->lo[i])] = (unsigned char)arg;
 }
-
 
 /* Viterbi in the band around the diagonal (guide NULL) or around a guide
  * path, of half-width w. */
@@ -102,12 +132,12 @@ static tm_status viterbi(const model *m, const path *guide, size_t w, path *p, i
     memset(&b, 0, sizeof b);
     rows rw = {{NULL, NULL, NULL, NULL}, 0};
     unsigned char *back = NULL;
-    double *lexrow = NULL;
+    float *l11 = NULL;
     tm_status st = TM_OK;
     int rc = guide ? tm_band_around(&b, m->s.n, m->t.n, guide, w)
                    : tm_band_diagonal(&b, m->s.n, m->t.n, w);
     if (rc != 0 || rows_alloc(&rw, &b) != 0 || !(back = malloc(b.cells)) ||
-        !(lexrow = malloc(rw.width * sizeof *lexrow))) {
+        lex_band(m, &b, &l11) != 0) {
         st = tm_error_nomem(err);
         goto done;
     }
@@ -118,7 +148,7 @@ static tm_status viterbi(const model *m, const path *guide, size_t w, path *p, i
                 back[0] = NONE;
                 continue;
             }
-            viterbi_cell(m, &b, &rw, lexrow, back, i, j);
+            viterbi_cell(m, &b, &rw, l11, back, i, j);
         }
     rc = tm_band_backtrace(&b, back, tm_shape_src, tm_shape_tgt, p);
     if (rc == -1)
@@ -129,7 +159,7 @@ static tm_status viterbi(const model *m, const path *guide, size_t w, path *p, i
         *edge = tm_band_touched(&b, p, w / 8 + 2);
 done:
     free(back);
-    free(lexrow);
+    free(l11);
     rows_free(&rw);
     tm_band_free(&b);
     return st;
@@ -149,7 +179,7 @@ static double logadd(double a, double b)
 /* Bead costs of the narrow band, computed once for both directions:
  * cost[cell * NSHAPES + shape] of the bead ending at the cell (INF when its
  * start lies outside the band). */
-static void band_costs(const model *m, const band *b, float *cost)
+static void band_costs(const model *m, const band *b, const float *l11, float *cost)
 {
     for (size_t i = 0; i <= b->n; i++)
         for (size_t j = b->lo[i]; j <= b->hi[i]; j++)
@@ -157,7 +187,7 @@ static void band_costs(const model *m, const band *b, float *cost)
                 size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
                 size_t cell = b->off[i] + (j - b->lo[i]);
                 int ok = a <= i && c <= j && tm_band_has(b, i - a, j - c);
-                cost[cell * NSHAPES + (size_t)s] = ok ? (float)tm_bead_cost(m, i, j, s) : (float)INF;
+                cost[cell * NSHAPES + (size_t)s] = ok ? (float)band_cost(m, b, l11, i, j, s) : (float)INF;
             }
 }
 
@@ -204,15 +234,15 @@ static tm_status posteriors(const model *m, path *p, tm_error *err)
 {
     band b;
     double *al = NULL, *be = NULL;
-    float *cost = NULL;
+    float *cost = NULL, *l11 = NULL;
     tm_status st = TM_OK;
     if (tm_band_around(&b, m->s.n, m->t.n, p, 3) != 0 || !(al = malloc(b.cells * sizeof *al)) ||
         !(be = malloc(b.cells * sizeof *be)) ||
-        !(cost = malloc(b.cells * NSHAPES * sizeof *cost))) {
+        !(cost = malloc(b.cells * NSHAPES * sizeof *cost)) || lex_band(m, &b, &l11) != 0) {
         st = tm_error_nomem(err);
         goto done;
     }
-    band_costs(m, &b, cost);
+    band_costs(m, &b, l11, cost);
     forward(&b, cost, al);
     backward(&b, cost, be);
     double z = al[b.off[b.n] + (b.m - b.lo[b.n])];
@@ -231,6 +261,7 @@ done:
     free(al);
     free(be);
     free(cost);
+    free(l11);
     tm_band_free(&b);
     return st;
 }

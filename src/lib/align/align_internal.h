@@ -50,12 +50,18 @@ typedef struct model {
     const lexicon *lex;       /* NULL: no lexical term */
     keycache *keys;           /* scratch of the cost function: one search at a time */
     double lex_w;
+    double unsup_s, unsup_t;  /* a source (target) sentence in a bead without support */
 } model;
 
 /* Cost of the bead that ends at (i, j) with the given shape: it covers
- * source [i - a, i) and target [j - b, j). */
-double tm_bead_cost(const model *m, size_t i, size_t j, int shape);
-/* The same without the lexical term (the search adds it from a cache). */
+ * source [i - a, i) and target [j - b, j). lex is the bead's lexical
+ * log-likelihood ratio (tm_lex_score); sup_s[k] (sup_t[k]) the lexical
+ * support of the k-th sentence of a many-sentence source (target) side:
+ * the ratio of that sentence against the other side alone. The search
+ * computes these from its caches; NULL and 0 without a lexicon. */
+double tm_bead_cost_sup(const model *m, size_t i, size_t j, int shape, double lex,
+                        const double *sup_s, const double *sup_t);
+/* The cost without lexical evidence (a first pass). */
 double tm_bead_cost_nolex(const model *m, size_t i, size_t j, int shape);
 
 /* Best path by Viterbi in a band that widens until the path stays clear

@@ -26,6 +26,7 @@
 #include "text/utf8.h"
 
 #define LAMBDA 0.4
+#define LEX_FLOOR (-2.0)   /* the least a bead's ratio can be */
 #define LOG_1ML (-0.5108256237659907) /* log(1 - LAMBDA) */
 #define MAX_TRAIN 10000      /* beads used for training */
 #define MAX_WORDS 80         /* words per sentence used in training */
@@ -608,5 +609,8 @@ double tm_lex_score(const lexicon *lx, const model *m, size_t i0, size_t i1, siz
         double x = LAMBDA / (1 - LAMBDA) * sum / ((ns + 1) * lx->puni[f]);
         llr += LOG_1ML + (x < 1e-4 ? x : fast_log1p(x));
     }
-    return llr;
+    /* A lexicon learned from a few sentences predicts other words for most
+     * of a true pair it was not trained on: bounded below, it cannot
+     * outweigh the length and the anchors of such a pair. */
+    return llr > LEX_FLOOR ? llr : LEX_FLOOR;
 }

@@ -294,27 +294,68 @@ static double evidence(const model *m, size_t i0, size_t i1, size_t j0, size_t j
 
 /* ---- the bead --------------------------------------------------------------------------- */
 
-double tm_bead_cost(const model *m, size_t i, size_t j, int shape)
+/* Weight of a key of a sentence that the other side of its bead lacks,
+ * against the sentence's support (a fraction of what sharing it earns:
+ * names and numbers are not always written alike in both languages). */
+#define UNMATCHED 0.5
+
+static double length_cost(const model *m, double l1, double l2)
 {
-    double cost = tm_bead_cost_nolex(m, i, j, shape);
-    int a = tm_shape_src[shape], b = tm_shape_tgt[shape];
-    if (m->lex && a && b)
-        cost -= m->lex_w * tm_lex_score(m->lex, m, i - (size_t)a, i, j - (size_t)b, j);
-    return cost;
+    double mean = (l1 + l2 / m->c) / 2;
+    if (mean < 1)
+        mean = 1;
+    return tm_length_cost(m->lentab, (l2 - m->c * l1) / sqrt(m->s2 * mean));
 }
 
-double tm_bead_cost_nolex(const model *m, size_t i, size_t j, int shape)
+/* A sentence on the many-sentence side of a bead must earn its place.
+ * Its support is the evidence that the other side translates it: the
+ * anchors it shares with that side, its lexical ratio against that side,
+ * and how much worse the length term would be without it. With no support
+ * at all the bead pays what leaving the sentence alone would have saved,
+ * plus one nat (m->unsup_*), so a short line of debris glued to a
+ * neighbour (which changes the length too little for the length term to
+ * object) is left alone; support s > 0 discounts the penalty by exp(-s). */
+static double unsupported(const model *m, int src_side, size_t x, size_t i0, size_t i1,
+                          size_t j0, size_t j1, double lc, double lexsup)
+{
+    double l1 = m->s.cum[i1] - m->s.cum[i0], l2 = m->t.cum[j1] - m->t.cum[j0];
+    double sup = m->lex_w * lexsup, without;
+    const side *sd = src_side ? &m->s : &m->t;
+    double shared, own = 0;
+    for (uint32_t k = sd->key_off[x]; k < sd->key_off[x + 1]; k++)
+        own += sd->key_w[k];
+    if (src_side) {
+        shared = evidence(m, x, x + 1, j0, j1);
+        without = length_cost(m, l1 - (m->s.cum[x + 1] - m->s.cum[x]), l2);
+    } else {
+        shared = evidence(m, i0, i1, x, x + 1);
+        without = length_cost(m, l1, l2 - (m->t.cum[x + 1] - m->t.cum[x]));
+    }
+    /* a name or number the other side does not have speaks against */
+    sup += shared - UNMATCHED * (own > shared ? own - shared : 0);
+    if (without > lc)
+        sup += without - lc;
+    double pen = src_side ? m->unsup_s : m->unsup_t;
+    return sup > 0 ? pen * exp(-sup) : pen;
+}
+
+double tm_bead_cost_sup(const model *m, size_t i, size_t j, int shape, double lex,
+                        const double *sup_s, const double *sup_t)
 {
     int a = tm_shape_src[shape], b = tm_shape_tgt[shape];
     size_t i0 = i - (size_t)a, j0 = j - (size_t)b;
     double cost = m->prior[shape];
     if (a && b) {
-        double l1 = m->s.cum[i] - m->s.cum[i0], l2 = m->t.cum[j] - m->t.cum[j0];
-        double mean = (l1 + l2 / m->c) / 2;
-        if (mean < 1)
-            mean = 1;
-        cost += tm_length_cost(m->lentab, (l2 - m->c * l1) / sqrt(m->s2 * mean));
+        double lc = length_cost(m, m->s.cum[i] - m->s.cum[i0], m->t.cum[j] - m->t.cum[j0]);
+        cost += lc;
         cost -= evidence(m, i0, i, j0, j);
+        cost -= m->lex_w * lex;
+        if (a > 1)
+            for (size_t x = i0; x < i; x++)
+                cost += unsupported(m, 1, x, i0, i, j0, j, lc, sup_s ? sup_s[x - i0] : 0);
+        if (b > 1)
+            for (size_t y = j0; y < j; y++)
+                cost += unsupported(m, 0, y, i0, i, j0, j, lc, sup_t ? sup_t[y - j0] : 0);
     }
     if (m->s.bound[i0] != m->t.bound[j0])
         cost += m->para_pen;
@@ -323,4 +364,9 @@ double tm_bead_cost_nolex(const model *m, size_t i, size_t j, int shape)
     for (size_t k = j0 + 1; k < j; k++)
         cost += m->t.bound[k] * m->cross_pen;
     return cost;
+}
+
+double tm_bead_cost_nolex(const model *m, size_t i, size_t j, int shape)
+{
+    return tm_bead_cost_sup(m, i, j, shape, 0, NULL, NULL);
 }
