@@ -79,24 +79,37 @@ static double l11_at(const model *m, const band *b, const float *l11, size_t x, 
     return tm_lex_score(m->lex, m, x, x + 1, t, t + 1);
 }
 
-/* The cost of the bead ending at (i, j), its lexical terms from l11. */
+/* Each word's term in the ratio of a many-sentence source side is at most
+ * the sum of its terms against each sentence, less log(1 - lambda) < 0. */
+#define LEX_WORD_SLACK 0.52
+
+/* The cost of the bead ending at (i, j), its lexical terms from l11; INF
+ * when a lower bound shows it cannot be below cutoff. */
 static double band_cost(const model *m, const band *b, const float *l11, size_t i, size_t j,
-                        int s)
+                        int s, double cutoff)
 {
     size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
-    if (!l11 || !a || !c)
+    if (!a || !c)
         return tm_bead_cost_nolex(m, i, j, s);
     double sup_s[3] = {0, 0, 0}, sup_t[3] = {0, 0, 0}, lex = 0;
-    for (size_t x = 0; x < a; x++)
-        for (size_t t = 0; t < c; t++) {
-            double v = l11_at(m, b, l11, i - a + x, j - c + t);
-            sup_s[x] += v;
-            sup_t[t] += v;
-            lex += v; /* exact with one source sentence */
-        }
-    if (a > 1)
+    if (l11)
+        for (size_t x = 0; x < a; x++)
+            for (size_t t = 0; t < c; t++) {
+                double v = l11_at(m, b, l11, i - a + x, j - c + t);
+                sup_s[x] += v;
+                sup_t[t] += v;
+                lex += v; /* exact with one source sentence */
+            }
+    if (cutoff < INF) {
+        double ub = lex;
+        if (l11 && a > 1)
+            ub += LEX_WORD_SLACK * (double)(m->t.tok_off[j] - m->t.tok_off[j - c]);
+        if (tm_bead_cost_bound(m, i, j, s, ub) >= cutoff)
+            return INF;
+    }
+    if (l11 && a > 1)
         lex = tm_lex_score(m->lex, m, i - a, i, j - c, j);
-    return tm_bead_cost_sup(m, i, j, s, lex, sup_s, sup_t);
+    return l11 ? tm_bead_cost_sup(m, i, j, s, lex, sup_s, sup_t) : tm_bead_cost_nolex(m, i, j, s);
 }
 
 /* ---- Viterbi ------------------------------------------------------------- */
@@ -113,7 +126,10 @@ static void viterbi_cell(const model *m, const band *b, const rows *rw, const fl
         double prev = row(rw, i - a)[j - c - b->lo[i - a]];
         if (prev >= INF)
             continue;
-        double v = prev + band_cost(m, b, l11, i, j, s);
+        double bc = band_cost(m, b, l11, i, j, s, best < INF ? best - prev : INF);
+        if (bc >= INF)
+            continue;
+        double v = prev + bc;
         if (v < best) {
             best = v;
             arg = s;
@@ -179,37 +195,41 @@ static double logadd(double a, double b)
 /* Bead costs of the narrow band, computed once for both directions:
  * cost[cell * NSHAPES + shape] of the bead ending at the cell (INF when its
  * start lies outside the band). */
-static void band_costs(const model *m, const band *b, const float *l11, float *cost)
-{
-    for (size_t i = 0; i <= b->n; i++)
-        for (size_t j = b->lo[i]; j <= b->hi[i]; j++)
-            for (int s = 0; s < NSHAPES; s++) {
-                size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
-                size_t cell = b->off[i] + (j - b->lo[i]);
-                int ok = a <= i && c <= j && tm_band_has(b, i - a, j - c);
-                cost[cell * NSHAPES + (size_t)s] = ok ? (float)band_cost(m, b, l11, i, j, s) : (float)INF;
-            }
-}
-
 static double cost_at(const band *b, const float *cost, size_t i, size_t j, int s)
 {
     return cost[(b->off[i] + (j - b->lo[i])) * NSHAPES + (size_t)s];
 }
 
-static void forward(const band *b, const float *cost, double *al)
+/* Forward sums, computing the bead costs of the band as it goes (kept for
+ * the backward pass): a bead whose bound shows it would add less than
+ * e^-PRUNE of the best bead into the same cell is left out (cost INF). */
+#define PRUNE 35.0
+
+static void forward(const model *m, const band *b, const float *l11, float *cost, double *al)
 {
     for (size_t i = 0; i <= b->n; i++)
         for (size_t j = b->lo[i]; j <= b->hi[i]; j++) {
-            double sum = (i == 0 && j == 0) ? 0 : -INF;
-            for (int s = 0; s < NSHAPES && !(i == 0 && j == 0); s++) {
+            size_t cell = tm_band_cell(b, i, j);
+            double sum = (i == 0 && j == 0) ? 0 : -INF, top = -INF;
+            for (int s = 0; s < NSHAPES; s++) {
                 size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
+                float *cs = &cost[cell * NSHAPES + (size_t)s];
+                *cs = (float)INF;
                 if (a > i || c > j || !tm_band_has(b, i - a, j - c))
                     continue;
-                double prev = al[b->off[i - a] + (j - c - b->lo[i - a])];
-                if (prev > -INF)
-                    sum = logadd(sum, prev - cost_at(b, cost, i, j, s));
+                double prev = al[tm_band_cell(b, i - a, j - c)];
+                if (prev <= -INF)
+                    continue;
+                double bc = band_cost(m, b, l11, i, j, s, top > -INF ? prev - top + PRUNE : INF);
+                if (bc >= INF)
+                    continue;
+                *cs = (float)bc;
+                double v = prev - (double)*cs;
+                sum = logadd(sum, v);
+                if (v > top)
+                    top = v;
             }
-            al[b->off[i] + (j - b->lo[i])] = sum;
+            al[cell] = sum;
         }
 }
 
@@ -242,8 +262,7 @@ static tm_status posteriors(const model *m, path *p, tm_error *err)
         st = tm_error_nomem(err);
         goto done;
     }
-    band_costs(m, &b, l11, cost);
-    forward(&b, cost, al);
+    forward(m, &b, l11, cost, al);
     backward(&b, cost, be);
     double z = al[b.off[b.n] + (b.m - b.lo[b.n])];
     for (size_t k = 0; k < p->n; k++) {

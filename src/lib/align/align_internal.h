@@ -23,6 +23,7 @@ typedef struct side {
     uint32_t *key_off;     /* keys of sentence i: keys[key_off[i] .. key_off[i+1]) */
     tm_key *keys;
     float *key_w;          /* weight of each key occurrence */
+    float *key_sum;        /* key_sum[i]: weight of the keys of sentence i */
     unsigned char *bound;  /* bound[i]: a paragraph starts at position i (0 and n too) */
     uint32_t *tok_off;     /* words of sentence i: toks[tok_off[i] .. tok_off[i+1]) */
     uint32_t *toks;        /* word ids (folded, lower-cased), for the lexical term */
@@ -61,6 +62,10 @@ typedef struct model {
  * computes these from its caches; NULL and 0 without a lexicon. */
 double tm_bead_cost_sup(const model *m, size_t i, size_t j, int shape, double lex,
                         const double *sup_s, const double *sup_t);
+/* A lower bound of that cost, cheap: the prior and the length term, less
+ * the most the anchors could earn and lex_ub, a bound of the lexical
+ * ratio. The search skips a bead whose bound cannot beat its best. */
+double tm_bead_cost_bound(const model *m, size_t i, size_t j, int shape, double lex_ub);
 /* The cost without lexical evidence (a first pass). */
 double tm_bead_cost_nolex(const model *m, size_t i, size_t j, int shape);
 

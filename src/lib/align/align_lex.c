@@ -50,9 +50,9 @@ typedef struct dense_cache {
 
 struct lexicon {
     dense_cache *cache;
-    uint32_t *vec_off; /* per source sentence: entries [vec_off[i], vec_off[i+1]) */
-    uint32_t *vec_f;   /* target word f */
-    float *vec_p;      /* t(f | e) for a word e of the sentence (f may repeat) */
+    uint32_t *tr_start; /* per source word e: its translations [tr_start[e], tr_start[e+1]) */
+    uint32_t *tr_f;     /* target word f */
+    float *tr_p;        /* t(f | e) */
     float *tnull;      /* t(f | NULL) */
     float *puni;       /* P(f) in the target document */
     size_t nf;
@@ -237,16 +237,58 @@ static void table_free(table *tb)
     free(tb->cell_f);
 }
 
-static int64_t table_cell(table *tb, uint32_t e, uint32_t f)
+static size_t table_slot(const table *tb, uint64_t key)
 {
-    uint64_t key = ((uint64_t)e << 32 | f) + 1;
     size_t i = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & tb->mask;
     while (tb->keys[i] && tb->keys[i] != key)
         i = (i + 1) & tb->mask;
+    return i;
+}
+
+/* Room for twice as many cells: the table holds the distinct (e, f) pairs,
+ * far fewer than the co-occurrences, so it starts small and grows. */
+static int table_grow(table *tb)
+{
+    size_t cap = 2 * tb->cap, size = 2 * (tb->mask + 1);
+    uint64_t *keys = calloc(size, sizeof *keys);
+    uint32_t *idx = malloc(size * sizeof *idx);
+    uint32_t *ce = realloc(tb->cell_e, cap * sizeof *ce);
+    if (ce)
+        tb->cell_e = ce;
+    uint32_t *cf = realloc(tb->cell_f, cap * sizeof *cf);
+    if (cf)
+        tb->cell_f = cf;
+    if (!keys || !idx || !ce || !cf) {
+        free(keys);
+        free(idx);
+        return -1;
+    }
+    free(tb->keys);
+    free(tb->idx);
+    tb->keys = keys;
+    tb->idx = idx;
+    tb->mask = size - 1;
+    tb->cap = cap;
+    for (size_t c = 0; c < tb->n; c++) {
+        uint64_t key = ((uint64_t)tb->cell_e[c] << 32 | tb->cell_f[c]) + 1;
+        size_t i = table_slot(tb, key);
+        tb->keys[i] = key;
+        tb->idx[i] = (uint32_t)c;
+    }
+    return 0;
+}
+
+static int64_t table_cell(table *tb, uint32_t e, uint32_t f)
+{
+    uint64_t key = ((uint64_t)e << 32 | f) + 1;
+    size_t i = table_slot(tb, key);
     if (tb->keys[i])
         return tb->idx[i];
-    if (tb->n == tb->cap)
-        return -1; /* sized in advance: never happens */
+    if (tb->n == tb->cap) {
+        if (table_grow(tb) != 0)
+            return -1;
+        i = table_slot(tb, key);
+    }
     tb->keys[i] = key;
     tb->idx[i] = (uint32_t)tb->n;
     tb->cell_e[tb->n] = e;
@@ -264,11 +306,17 @@ static int table_init(table *tb, size_t cap)
     tb->cap = cap;
     tb->keys = calloc(size, sizeof *tb->keys);
     tb->idx = malloc(size * sizeof *tb->idx);
-    tb->t = malloc(cap * sizeof *tb->t);
-    tb->count = malloc(cap * sizeof *tb->count);
     tb->cell_e = malloc(cap * sizeof *tb->cell_e);
     tb->cell_f = malloc(cap * sizeof *tb->cell_f);
-    return tb->keys && tb->idx && tb->t && tb->count && tb->cell_e && tb->cell_f ? 0 : -1;
+    return tb->keys && tb->idx && tb->cell_e && tb->cell_f ? 0 : -1;
+}
+
+/* The EM arrays, once the cells are known. */
+static int table_finish(table *tb)
+{
+    tb->t = malloc((tb->n + 1) * sizeof *tb->t);
+    tb->count = malloc((tb->n + 1) * sizeof *tb->count);
+    return tb->t && tb->count ? 0 : -1;
 }
 
 /* EM for t(f | e); cells[] lists, per pair, the cell of each (e, f). */
@@ -361,22 +409,31 @@ static void trim_translations(uint32_t *start, uint32_t *order, size_t ne, const
     start[ne] = out;
 }
 
-static tm_status train(lexicon *lx, const model *m, sentpair *sp, size_t np, size_t ncells,
+static tm_status train(lexicon *lx, sentpair *sp, size_t np, size_t ncells,
                        size_t ne_vocab, tm_error *err)
 {
     table tb;
     uint32_t *cells = malloc((ncells + 1) * sizeof *cells);
     tm_status st = TM_OK;
-    if (!cells || table_init(&tb, ncells + 1) != 0) {
+    if (!cells || table_init(&tb, 1u << 16) != 0) {
         free(cells);
+        table_free(&tb);
         return tm_error_nomem(err);
     }
     uint32_t null_e = (uint32_t)ne_vocab;
-    for (size_t p = 0; p < np; p++)
-        for (uint32_t y = 0; y < sp[p].nf; y++)
-            for (uint32_t x = 0; x <= sp[p].ne; x++)
-                cells[sp[p].first + (size_t)y * (sp[p].ne + 1) + x] =
-                    (uint32_t)table_cell(&tb, x < sp[p].ne ? sp[p].e[x] : null_e, sp[p].f[y]);
+    int full = 0;
+    for (size_t p = 0; p < np && !full; p++)
+        for (uint32_t y = 0; y < sp[p].nf && !full; y++)
+            for (uint32_t x = 0; x <= sp[p].ne && !full; x++) {
+                int64_t c = table_cell(&tb, x < sp[p].ne ? sp[p].e[x] : null_e, sp[p].f[y]);
+                full = c < 0;
+                cells[sp[p].first + (size_t)y * (sp[p].ne + 1) + x] = (uint32_t)c;
+            }
+    if (full || table_finish(&tb) != 0) {
+        free(cells);
+        table_free(&tb);
+        return tm_error_nomem(err);
+    }
     em(&tb, sp, np, cells, null_e, ne_vocab);
     /* Keep the useful translations: by source word, for the sentence vectors. */
     size_t keep = 0;
@@ -408,29 +465,18 @@ static tm_status train(lexicon *lx, const model *m, sentpair *sp, size_t np, siz
         }
     }
     if (st == TM_OK) {
-        /* per source sentence: its words' translations, (f, t(f|e)) entries;
-         * a word that several source words translate appears several times
-         * and dense_of adds them up */
-        size_t total = 0;
-        for (size_t i = 0; i < m->s.n; i++)
-            for (uint32_t k = m->s.tok_off[i]; k < m->s.tok_off[i + 1]; k++)
-                total += start[m->s.toks[k] + 1] - start[m->s.toks[k]];
-        lx->vec_off = malloc((m->s.n + 1) * sizeof *lx->vec_off);
-        lx->vec_f = malloc((total + 1) * sizeof *lx->vec_f);
-        lx->vec_p = malloc((total + 1) * sizeof *lx->vec_p);
-        if (!lx->vec_off || !lx->vec_f || !lx->vec_p) {
+        /* per source word: its kept translations, (f, t(f|e)) entries */
+        lx->tr_start = malloc((ne_vocab + 1) * sizeof *lx->tr_start);
+        lx->tr_f = malloc((start[ne_vocab] + 1) * sizeof *lx->tr_f);
+        lx->tr_p = malloc((start[ne_vocab] + 1) * sizeof *lx->tr_p);
+        if (!lx->tr_start || !lx->tr_f || !lx->tr_p) {
             st = tm_error_nomem(err);
         } else {
-            size_t out = 0;
-            for (size_t i = 0; i < m->s.n; i++) {
-                lx->vec_off[i] = (uint32_t)out;
-                for (uint32_t k = m->s.tok_off[i]; k < m->s.tok_off[i + 1]; k++)
-                    for (uint32_t q = start[m->s.toks[k]]; q < start[m->s.toks[k] + 1]; q++) {
-                        lx->vec_f[out] = tb.cell_f[order[q]];
-                        lx->vec_p[out++] = tb.t[order[q]];
-                    }
+            memcpy(lx->tr_start, start, (ne_vocab + 1) * sizeof *start);
+            for (uint32_t q = 0; q < start[ne_vocab]; q++) {
+                lx->tr_f[q] = tb.cell_f[order[q]];
+                lx->tr_p[q] = tb.t[order[q]];
             }
-            lx->vec_off[m->s.n] = (uint32_t)out;
         }
     }
     free(start);
@@ -517,7 +563,7 @@ tm_status tm_lex_build(lexicon **out, model *m, const tm_doc *src, const tm_doc 
         if (st == TM_OK)
             st = dense_init(lx, vf.n, err);
         if (st == TM_OK)
-            st = train(lx, m, sp, np, ncells, ve.n, err);
+            st = train(lx, sp, np, ncells, ve.n, err);
         if (st == TM_OK) {
             *out = lx;
             lx = NULL;
@@ -539,9 +585,9 @@ void tm_lex_free(lexicon *lx)
         for (int k = 0; k < DENSE_SLOTS; k++)
             free(lx->cache->mass[k]);
     free(lx->cache);
-    free(lx->vec_off);
-    free(lx->vec_f);
-    free(lx->vec_p);
+    free(lx->tr_start);
+    free(lx->tr_f);
+    free(lx->tr_p);
     free(lx->tnull);
     free(lx->puni);
     free(lx);
@@ -567,7 +613,19 @@ static double fast_log1p(double x)
 
 /* The dense vector of source sentence i: a cached slot, or the least
  * recently used one refilled (old entries cleared, new ones scattered). */
-static const float *dense_of(const lexicon *lx, size_t i)
+static void dense_add(const lexicon *lx, const side *sd, size_t i, float *d, int clear)
+{
+    for (uint32_t k = sd->tok_off[i]; k < sd->tok_off[i + 1]; k++) {
+        uint32_t e = sd->toks[k];
+        for (uint32_t q = lx->tr_start[e]; q < lx->tr_start[e + 1]; q++)
+            if (clear)
+                d[lx->tr_f[q]] = 0;
+            else
+                d[lx->tr_f[q]] += lx->tr_p[q];
+    }
+}
+
+static const float *dense_of(const lexicon *lx, const side *sd, size_t i)
 {
     dense_cache *c = lx->cache;
     int lru = 0;
@@ -581,10 +639,8 @@ static const float *dense_of(const lexicon *lx, size_t i)
     }
     float *d = c->mass[lru];
     if (c->sent[lru] != SIZE_MAX)
-        for (uint32_t q = lx->vec_off[c->sent[lru]]; q < lx->vec_off[c->sent[lru] + 1]; q++)
-            d[lx->vec_f[q]] = 0;
-    for (uint32_t q = lx->vec_off[i]; q < lx->vec_off[i + 1]; q++)
-        d[lx->vec_f[q]] += lx->vec_p[q];
+        dense_add(lx, sd, c->sent[lru], d, 1);
+    dense_add(lx, sd, i, d, 0);
     c->sent[lru] = i;
     c->used[lru] = ++c->clock;
     return d;
@@ -598,7 +654,7 @@ double tm_lex_score(const lexicon *lx, const model *m, size_t i0, size_t i1, siz
     const float *d[3];
     size_t nd = i1 - i0 < 3 ? i1 - i0 : 3;
     for (size_t i = 0; i < nd; i++)
-        d[i] = dense_of(lx, i0 + i);
+        d[i] = dense_of(lx, &m->s, i0 + i);
     for (uint32_t k = m->t.tok_off[j0]; k < m->t.tok_off[j1]; k++) {
         uint32_t f = m->t.toks[k];
         double sum = lx->tnull[f];

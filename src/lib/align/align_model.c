@@ -46,6 +46,7 @@ void tm_side_free(side *sd)
     free(sd->key_off);
     free(sd->keys);
     free(sd->key_w);
+    free(sd->key_sum);
     free(sd->bound);
     free(sd->tok_off);
     free(sd->toks);
@@ -86,7 +87,8 @@ static tm_status build_keys(side *sd, const tm_doc *d, tm_error *err)
     if (st == TM_OK) {
         sd->key_off[sd->n] = (uint32_t)total;
         sd->key_w = calloc(total + 1, sizeof *sd->key_w);
-        if (!sd->key_w)
+        sd->key_sum = calloc(sd->n + 1, sizeof *sd->key_sum);
+        if (!sd->key_w || !sd->key_sum)
             st = tm_error_nomem(err);
     }
     tm_anchorer_free(an);
@@ -151,6 +153,11 @@ static void df_weigh(const df_entry *tab, size_t mask, const model *m, side *sd)
         double spread = (double)(e->df[0] + e->df[1]);
         double w = m->w_type[sd->keys[k].type];
         sd->key_w[k] = (float)(spread > 2 ? w * 2.0 / spread : w);
+    }    for (size_t i = 0; i < sd->n; i++) {
+        double sum = 0;
+        for (uint32_t k = sd->key_off[i]; k < sd->key_off[i + 1]; k++)
+            sum += sd->key_w[k];
+        sd->key_sum[i] = (float)sum;
     }
 }
 
@@ -319,22 +326,20 @@ static double unsupported(const model *m, int src_side, size_t x, size_t i0, siz
                           size_t j0, size_t j1, double lc, double lexsup)
 {
     double l1 = m->s.cum[i1] - m->s.cum[i0], l2 = m->t.cum[j1] - m->t.cum[j0];
-    double sup = m->lex_w * lexsup, without;
+    double sup = m->lex_w * lexsup;
     const side *sd = src_side ? &m->s : &m->t;
-    double shared, own = 0;
-    for (uint32_t k = sd->key_off[x]; k < sd->key_off[x + 1]; k++)
-        own += sd->key_w[k];
-    if (src_side) {
-        shared = evidence(m, x, x + 1, j0, j1);
-        without = length_cost(m, l1 - (m->s.cum[x + 1] - m->s.cum[x]), l2);
-    } else {
-        shared = evidence(m, i0, i1, x, x + 1);
-        without = length_cost(m, l1, l2 - (m->t.cum[x + 1] - m->t.cum[x]));
-    }
-    /* a name or number the other side does not have speaks against */
-    sup += shared - UNMATCHED * (own > shared ? own - shared : 0);
+    double without = src_side ? length_cost(m, l1 - (sd->cum[x + 1] - sd->cum[x]), l2)
+                              : length_cost(m, l1, l2 - (sd->cum[x + 1] - sd->cum[x]));
     if (without > lc)
         sup += without - lc;
+    if (sup > 8) /* the length alone says it belongs here: the penalty would be < 1e-3 */
+        return 0;
+    if (sd->key_off[x] < sd->key_off[x + 1]) {
+        double shared = src_side ? evidence(m, x, x + 1, j0, j1) : evidence(m, i0, i1, x, x + 1);
+        double own = sd->key_sum[x];
+        /* a name or number the other side does not have speaks against */
+        sup += shared - UNMATCHED * (own > shared ? own - shared : 0);
+    }
     double pen = src_side ? m->unsup_s : m->unsup_t;
     return sup > 0 ? pen * exp(-sup) : pen;
 }
@@ -363,6 +368,23 @@ double tm_bead_cost_sup(const model *m, size_t i, size_t j, int shape, double le
         cost += m->s.bound[k] * m->cross_pen;
     for (size_t k = j0 + 1; k < j; k++)
         cost += m->t.bound[k] * m->cross_pen;
+    return cost;
+}
+
+double tm_bead_cost_bound(const model *m, size_t i, size_t j, int shape, double lex_ub)
+{
+    int a = tm_shape_src[shape], b = tm_shape_tgt[shape];
+    size_t i0 = i - (size_t)a, j0 = j - (size_t)b;
+    double cost = m->prior[shape];
+    if (a && b) {
+        cost += length_cost(m, m->s.cum[i] - m->s.cum[i0], m->t.cum[j] - m->t.cum[j0]);
+        double ks = 0, kt = 0; /* shared keys weigh at most what either side holds */
+        for (size_t x = i0; x < i; x++)
+            ks += m->s.key_sum[x];
+        for (size_t y = j0; y < j; y++)
+            kt += m->t.key_sum[y];
+        cost -= (ks < kt ? ks : kt) + m->lex_w * lex_ub;
+    }
     return cost;
 }
 

@@ -171,6 +171,9 @@ static size_t parse_number(const char *s, size_t len, size_t i, tm_buf *out)
     return i;
 }
 
+/* Month names (folded, no diacritics) of the languages whose dates write
+ * them out: French, English, German, Spanish, Italian, Portuguese, Dutch.
+ * "19/2" then meets "19 février", "19. Februar" and "February 19". */
 static int month_number(const char *w)
 {
     static const struct { const char *name; int month; } months[] = {
@@ -181,9 +184,20 @@ static int month_number(const char *w)
         {"jan", 1}, {"february", 2}, {"feb", 2}, {"march", 3}, {"april", 4}, {"apr", 4},
         {"may", 5}, {"june", 6}, {"jun", 6}, {"july", 7}, {"jul", 7}, {"august", 8},
         {"aug", 8}, {"september", 9}, {"sep", 9}, {"october", 10}, {"november", 11},
-        {"december", 12}};
+        {"december", 12}, {"januar", 1}, {"februar", 2}, {"marz", 3}, {"juni", 6},
+        {"juli", 7}, {"oktober", 10}, {"dezember", 12}, {"enero", 1}, {"febrero", 2},
+        {"marzo", 3}, {"abril", 4}, {"mayo", 5}, {"junio", 6}, {"julio", 7}, {"agosto", 8},
+        {"septiembre", 9}, {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12},
+        {"gennaio", 1}, {"febbraio", 2}, {"aprile", 4}, {"maggio", 5}, {"giugno", 6},
+        {"luglio", 7}, {"settembre", 9}, {"ottobre", 10}, {"dicembre", 12}, {"janeiro", 1},
+        {"fevereiro", 2}, {"marco", 3}, {"maio", 5}, {"junho", 6}, {"julho", 7},
+        {"setembro", 9}, {"outubro", 10}, {"novembro", 11}, {"dezembro", 12}, {"januari", 1},
+        {"februari", 2}, {"maart", 3}, {"mei", 5}, {"augustus", 8}};
+    size_t n = strlen(w);
+    if (n < 3 || n > 10) /* most words: no comparison at all */
+        return 0;
     for (size_t i = 0; i < sizeof months / sizeof *months; i++)
-        if (strcmp(w, months[i].name) == 0)
+        if (months[i].name[0] == w[0] && strcmp(w, months[i].name) == 0)
             return months[i].month;
     return 0;
 }
