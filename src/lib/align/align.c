@@ -5,6 +5,7 @@
  * translations), search again.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,14 +49,58 @@ static void set_priors(model *m, const double *p)
     m->unsup_t = (dt > 0 ? dt : 0) + 1.0;
 }
 
+/* ---- both sides at once ---------------------------------------------------- */
+
+typedef struct side_task {
+    tm_status (*fn)(void *ctx, int which, tm_error *err);
+    void *ctx;
+    tm_error err;
+    tm_status st;
+} side_task;
+
+static void *side_task_run(void *arg)
+{
+    side_task *t = arg;
+    t->st = t->fn(t->ctx, 1, &t->err);
+    return NULL;
+}
+
+tm_status tm_align_both(tm_status (*fn)(void *ctx, int which, tm_error *err), void *ctx,
+                        tm_error *err)
+{
+    side_task t = {fn, ctx, {TM_OK, {0}}, TM_OK};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, side_task_run, &t) == 0;
+    if (!threaded)
+        side_task_run(&t);
+    tm_status st = fn(ctx, 0, err);
+    if (threaded)
+        pthread_join(th, NULL);
+    if (st == TM_OK && t.st != TM_OK) {
+        *err = t.err;
+        st = t.st;
+    }
+    return st;
+}
+
+typedef struct build_ctx {
+    model *m;
+    const tm_doc *doc[2];
+} build_ctx;
+
+static tm_status build_side(void *ctx, int which, tm_error *err)
+{
+    build_ctx *b = ctx;
+    return tm_side_build(which ? &b->m->t : &b->m->s, b->doc[which], err);
+}
+
 static tm_status init_model(model *m, const tm_doc *src, const tm_doc *tgt, tm_error *err)
 {
     tm_length_table_init(m->lentab);
     if (!(m->keys = tm_keycache_new()))
         return tm_error_nomem(err);
-    tm_status st = tm_side_build(&m->s, src, err);
-    if (st == TM_OK)
-        st = tm_side_build(&m->t, tgt, err);
+    build_ctx b = {m, {src, tgt}};
+    tm_status st = tm_align_both(build_side, &b, err);
     if (st != TM_OK)
         return st;
     memcpy(m->w_type, key_weights, sizeof key_weights);

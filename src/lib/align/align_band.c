@@ -91,6 +91,22 @@ int tm_band_around(band *b, size_t n, size_t m, const path *p, size_t r)
     return 0;
 }
 
+int tm_band_widen(band *b, const path *p, size_t r)
+{
+    band more;
+    if (tm_band_around(&more, b->n, b->m, p, r) != 0)
+        return -1;
+    for (size_t i = 0; i <= b->n; i++) {
+        if (more.lo[i] < b->lo[i])
+            b->lo[i] = more.lo[i];
+        if (more.hi[i] > b->hi[i])
+            b->hi[i] = more.hi[i];
+    }
+    tm_band_free(&more);
+    band_offsets(b);
+    return 0;
+}
+
 int tm_band_touched(const band *b, const path *p, size_t margin)
 {
     for (size_t k = 0; k < p->n; k++) {

@@ -35,6 +35,9 @@ int tm_band_diagonal(band *b, size_t n, size_t m, size_t w);
 /* The nodes each bead of p spans, widened by r on both sides. */
 int tm_band_around(band *b, size_t n, size_t m, const path *p, size_t r);
 
+/* b, and the nodes around p within r. */
+int tm_band_widen(band *b, const path *p, size_t r);
+
 static inline int tm_band_has(const band *b, size_t i, size_t j)
 {
     return j >= b->lo[i] && j <= b->hi[i];

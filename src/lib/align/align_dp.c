@@ -14,6 +14,7 @@
  * P(bead | both texts) under the same costs.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,22 +52,71 @@ static double *row(const rows *rw, size_t i) { return rw->r[i % 4]; }
 
 /* ---- bead costs in a band ------------------------------------------------- */
 
+/* A second thread's view of the model: the same tables, its own scratch
+ * (the key cache of the anchors, the lexicon's dense vectors). */
+typedef struct scratch {
+    model m;
+    lexicon *lex;
+} scratch;
+
+static int scratch_init(scratch *sc, const model *m)
+{
+    sc->m = *m;
+    sc->lex = NULL;
+    sc->m.keys = tm_keycache_new();
+    if (m->lex && !(sc->lex = tm_lex_view(m->lex))) {
+        tm_keycache_free(sc->m.keys);
+        return -1;
+    }
+    sc->m.lex = sc->lex;
+    return sc->m.keys ? 0 : -1;
+}
+
+static void scratch_free(scratch *sc)
+{
+    tm_keycache_free(sc->m.keys);
+    tm_lex_view_free(sc->lex);
+}
+
+typedef struct lexband_ctx {
+    const model *m[2];
+    const band *b;
+    float *l;
+} lexband_ctx;
+
+static tm_status lex_rows(void *ctx, int which, tm_error *err)
+{
+    (void)err;
+    lexband_ctx *c = ctx;
+    const model *m = c->m[which];
+    size_t half = c->b->n / 2, i0 = which ? half + 1 : 0, i1 = which ? c->b->n : half;
+    for (size_t i = i0; i <= i1; i++)
+        for (size_t j = c->b->lo[i]; j <= c->b->hi[i]; j++)
+            c->l[tm_band_cell(c->b, i, j)] =
+                i && j ? (float)tm_lex_score(m->lex, m, i - 1, i, j - 1, j) : 0.0f;
+    return TM_OK;
+}
+
 /* The 1-1 lexical terms of a band, one per cell: l11[cell(i, j)] is the
- * ratio of target j-1 given source i-1. Every lexical quantity the costs
- * need is a sum of these, except the ratio of a many-sentence source
- * side. NULL without a lexicon. */
+ * ratio of target j-1 given source i-1 (the two halves of the rows on two
+ * threads). Every lexical quantity the costs need is a sum of these,
+ * except the ratio of a many-sentence source side. NULL without a
+ * lexicon. */
 static int lex_band(const model *m, const band *b, float **out)
 {
     *out = NULL;
     if (!m->lex)
         return 0;
     float *l = malloc(b->cells * sizeof *l);
-    if (!l)
+    scratch sc;
+    if (!l || scratch_init(&sc, m) != 0) {
+        free(l);
         return -1;
-    for (size_t i = 0; i <= b->n; i++)
-        for (size_t j = b->lo[i]; j <= b->hi[i]; j++)
-            l[tm_band_cell(b, i, j)] =
-                i && j ? (float)tm_lex_score(m->lex, m, i - 1, i, j - 1, j) : 0.0f;
+    }
+    lexband_ctx c = {{m, &sc.m}, b, l};
+    tm_error err;
+    tm_align_both(lex_rows, &c, &err);
+    scratch_free(&sc);
     *out = l;
     return 0;
 }
@@ -139,49 +189,56 @@ static void viterbi_cell(const model *m, const band *b, const rows *rw, const fl
     back[b->off[i] + (j - b->lo[i])] = (unsigned char)arg;
 }
 
-/* Viterbi in the band around the diagonal (guide NULL) or around a guide
- * path, of half-width w. */
-static tm_status viterbi(const model *m, const path *guide, size_t w, path *p, int *edge,
+/* Viterbi in band b; *edge tells whether the path came within margin of
+ * an edge of b that is not the grid's own. */
+static tm_status viterbi(const model *m, const band *b, size_t margin, path *p, int *edge,
                          tm_error *err)
 {
-    band b;
-    memset(&b, 0, sizeof b);
     rows rw = {{NULL, NULL, NULL, NULL}, 0};
     unsigned char *back = NULL;
     float *l11 = NULL;
     tm_status st = TM_OK;
-    int rc = guide ? tm_band_around(&b, m->s.n, m->t.n, guide, w)
-                   : tm_band_diagonal(&b, m->s.n, m->t.n, w);
-    if (rc != 0 || rows_alloc(&rw, &b) != 0 || !(back = malloc(b.cells)) ||
-        lex_band(m, &b, &l11) != 0) {
+    if (rows_alloc(&rw, b) != 0 || !(back = malloc(b->cells)) || lex_band(m, b, &l11) != 0) {
         st = tm_error_nomem(err);
         goto done;
     }
-    for (size_t i = 0; i <= b.n; i++)
-        for (size_t j = b.lo[i]; j <= b.hi[i]; j++) {
+    for (size_t i = 0; i <= b->n; i++)
+        for (size_t j = b->lo[i]; j <= b->hi[i]; j++) {
             if (i == 0 && j == 0) {
                 row(&rw, 0)[0] = 0;
                 back[0] = NONE;
                 continue;
             }
-            viterbi_cell(m, &b, &rw, l11, back, i, j);
+            viterbi_cell(m, b, &rw, l11, back, i, j);
         }
-    rc = tm_band_backtrace(&b, back, tm_shape_src, tm_shape_tgt, p);
+    int rc = tm_band_backtrace(b, back, tm_shape_src, tm_shape_tgt, p);
     if (rc == -1)
         st = tm_error_nomem(err);
     else if (rc == -2)
         st = tm_error_set(err, TM_EIO, "alignment search found no path");
     else
-        *edge = tm_band_touched(&b, p, w / 8 + 2);
+        *edge = tm_band_touched(b, p, margin);
 done:
     free(back);
     free(l11);
     rows_free(&rw);
-    tm_band_free(&b);
     return st;
 }
 
 /* ---- posteriors ------------------------------------------------------------ */
+
+/* log(e^a + e^b) = max + log1p(e^-|a-b|), the correction from a table
+ * (linear between steps of 1/64: error below 1e-5 nats). */
+#define LA_STEPS 64
+#define LA_MAX 40
+static double la_tab[LA_MAX * LA_STEPS + 2];
+static pthread_once_t la_once = PTHREAD_ONCE_INIT;
+
+static void la_init(void)
+{
+    for (int k = 0; k < LA_MAX * LA_STEPS + 2; k++)
+        la_tab[k] = log1p(exp(-(double)k / LA_STEPS));
+}
 
 static double logadd(double a, double b)
 {
@@ -189,32 +246,29 @@ static double logadd(double a, double b)
         return b;
     if (b == -INF)
         return a;
-    return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+    double hi = a > b ? a : b, d = fabs(a - b) * LA_STEPS;
+    if (d >= LA_MAX * LA_STEPS)
+        return hi;
+    int k = (int)d;
+    double f = d - k;
+    return hi + la_tab[k] * (1 - f) + la_tab[k + 1] * f;
 }
 
 /* Bead costs of the narrow band, computed once for both directions:
  * cost[cell * NSHAPES + shape] of the bead ending at the cell (INF when its
  * start lies outside the band). */
-static double cost_at(const band *b, const float *cost, size_t i, size_t j, int s)
-{
-    return cost[(b->off[i] + (j - b->lo[i])) * NSHAPES + (size_t)s];
-}
-
-/* Forward sums, computing the bead costs of the band as it goes (kept for
- * the backward pass): a bead whose bound shows it would add less than
- * e^-PRUNE of the best bead into the same cell is left out (cost INF). */
+/* Forward and backward sums compute the bead costs as they go, each on
+ * its own thread: a bead whose bound shows it would add less than e^-PRUNE
+ * of the best bead into (or out of) the same cell is left out. */
 #define PRUNE 35.0
 
-static void forward(const model *m, const band *b, const float *l11, float *cost, double *al)
+static void forward(const model *m, const band *b, const float *l11, double *al)
 {
     for (size_t i = 0; i <= b->n; i++)
         for (size_t j = b->lo[i]; j <= b->hi[i]; j++) {
-            size_t cell = tm_band_cell(b, i, j);
             double sum = (i == 0 && j == 0) ? 0 : -INF, top = -INF;
             for (int s = 0; s < NSHAPES; s++) {
                 size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
-                float *cs = &cost[cell * NSHAPES + (size_t)s];
-                *cs = (float)INF;
                 if (a > i || c > j || !tm_band_has(b, i - a, j - c))
                     continue;
                 double prev = al[tm_band_cell(b, i - a, j - c)];
@@ -223,63 +277,91 @@ static void forward(const model *m, const band *b, const float *l11, float *cost
                 double bc = band_cost(m, b, l11, i, j, s, top > -INF ? prev - top + PRUNE : INF);
                 if (bc >= INF)
                     continue;
-                *cs = (float)bc;
-                double v = prev - (double)*cs;
+                double v = prev - (double)(float)bc;
                 sum = logadd(sum, v);
                 if (v > top)
                     top = v;
             }
-            al[cell] = sum;
+            al[tm_band_cell(b, i, j)] = sum;
         }
 }
 
-static void backward(const band *b, const float *cost, double *be)
+static void backward(const model *m, const band *b, const float *l11, double *be)
 {
     for (size_t i = b->n + 1; i-- > 0;)
         for (size_t j = b->hi[i] + 1; j-- > b->lo[i];) {
-            double sum = (i == b->n && j == b->m) ? 0 : -INF;
-            for (int s = 0; s < NSHAPES && !(i == b->n && j == b->m); s++) {
+            double sum = (i == b->n && j == b->m) ? 0 : -INF, top = -INF;
+            for (int s = 0; s < NSHAPES; s++) {
                 size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
                 if (i + a > b->n || j + c > b->m || !tm_band_has(b, i + a, j + c))
                     continue;
-                double next = be[b->off[i + a] + (j + c - b->lo[i + a])];
-                if (next > -INF)
-                    sum = logadd(sum, next - cost_at(b, cost, i + a, j + c, s));
+                double next = be[tm_band_cell(b, i + a, j + c)];
+                if (next <= -INF)
+                    continue;
+                double bc = band_cost(m, b, l11, i + a, j + c, s,
+                                      top > -INF ? next - top + PRUNE : INF);
+                if (bc >= INF)
+                    continue;
+                double v = next - (double)(float)bc;
+                sum = logadd(sum, v);
+                if (v > top)
+                    top = v;
             }
-            be[b->off[i] + (j - b->lo[i])] = sum;
+            be[tm_band_cell(b, i, j)] = sum;
         }
 }
 
-static tm_status posteriors(const model *m, path *p, tm_error *err)
+typedef struct fb_ctx {
+    const model *m[2];
+    const band *b;
+    const float *l11;
+    double *al, *be;
+} fb_ctx;
+
+static tm_status fb_run(void *ctx, int which, tm_error *err)
 {
+    (void)err;
+    fb_ctx *c = ctx;
+    if (which)
+        backward(c->m[1], c->b, c->l11, c->be);
+    else
+        forward(c->m[0], c->b, c->l11, c->al);
+    return TM_OK;
+}
+
+static tm_status posteriors(const model *m, path *p, size_t r, tm_error *err)
+{
+    pthread_once(&la_once, la_init);
     band b;
     double *al = NULL, *be = NULL;
-    float *cost = NULL, *l11 = NULL;
+    float *l11 = NULL;
+    scratch sc;
     tm_status st = TM_OK;
-    if (tm_band_around(&b, m->s.n, m->t.n, p, 3) != 0 || !(al = malloc(b.cells * sizeof *al)) ||
-        !(be = malloc(b.cells * sizeof *be)) ||
-        !(cost = malloc(b.cells * NSHAPES * sizeof *cost)) || lex_band(m, &b, &l11) != 0) {
+    if (tm_band_around(&b, m->s.n, m->t.n, p, r) != 0)
+        return tm_error_nomem(err);
+    if (!(al = malloc(b.cells * sizeof *al)) || !(be = malloc(b.cells * sizeof *be)) ||
+        lex_band(m, &b, &l11) != 0 || scratch_init(&sc, m) != 0) {
         st = tm_error_nomem(err);
         goto done;
     }
-    forward(m, &b, l11, cost, al);
-    backward(&b, cost, be);
-    double z = al[b.off[b.n] + (b.m - b.lo[b.n])];
+    fb_ctx c = {{m, &sc.m}, &b, l11, al, be};
+    tm_align_both(fb_run, &c, err);
+    scratch_free(&sc);
+    double z = al[tm_band_cell(&b, b.n, b.m)];
     for (size_t k = 0; k < p->n; k++) {
         tm_bead *d = &p->beads[k];
         size_t i = d->src + d->nsrc, j = d->tgt + d->ntgt;
         int s = 0;
         while (tm_shape_src[s] != (int)d->nsrc || tm_shape_tgt[s] != (int)d->ntgt)
             s++;
-        double lp = al[b.off[d->src] + (d->tgt - b.lo[d->src])] - cost_at(&b, cost, i, j, s) +
-                    be[b.off[i] + (j - b.lo[i])] - z;
+        double cost = (float)band_cost(m, &b, l11, i, j, s, INF);
+        double lp = al[tm_band_cell(&b, d->src, d->tgt)] - cost + be[tm_band_cell(&b, i, j)] - z;
         double post = exp(lp);
         d->score = post > 1 ? 1 : post < 0 ? 0 : post;
     }
 done:
     free(al);
     free(be);
-    free(cost);
     free(l11);
     tm_band_free(&b);
     return st;
@@ -300,19 +382,34 @@ tm_status tm_align_search(const model *m, const tm_bead *guide, size_t nguide, t
     }
     path g = {(tm_bead *)guide, nguide};
     path p = {NULL, 0};
+    band b;
+    memset(&b, 0, sizeof b);
     tm_status st = TM_OK;
+    int local = 0; /* times the band was widened where the path met its edge */
     for (;;) {
         int edge = 0;
+        if (b.cells == 0 && (guide ? tm_band_around(&b, n, mm, &g, w)
+                                   : tm_band_diagonal(&b, n, mm, w)) != 0) {
+            st = tm_error_nomem(err);
+            break;
+        }
         free(p.beads);
         p.beads = NULL;
-        st = viterbi(m, guide ? &g : NULL, w, &p, &edge, err);
+        st = viterbi(m, &b, w / 8 + 2, &p, &edge, err);
         if (st != TM_OK || !edge || w >= big)
             break;
+        /* The path ran along an edge: first let the band follow it there
+         * (a few local detours cost little), then widen it everywhere. */
+        if (local++ < 3 && tm_band_widen(&b, &p, w) == 0)
+            continue;
+        tm_band_free(&b);
         w *= 2;
+        local = 0;
     }
+    tm_band_free(&b);
     free(coarse);
     if (st == TM_OK)
-        st = posteriors(m, &p, err);
+        st = posteriors(m, &p, m->lex ? 3 : 2, err);
     if (st != TM_OK) {
         free(p.beads);
         return st;

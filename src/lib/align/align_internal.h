@@ -81,6 +81,12 @@ tm_status tm_align_search(const model *m, const tm_bead *guide, size_t nguide,
  * search around the diagonal. */
 tm_status tm_align_coarse(const model *m, tm_bead **guide, size_t *nguide, tm_error *err);
 
+/* fn(ctx, 0) and fn(ctx, 1) at the same time, the second on a thread of
+ * its own (in turn when no thread can start): work on the two sides. The
+ * first error is returned. */
+tm_status tm_align_both(tm_status (*fn)(void *ctx, int which, tm_error *err), void *ctx,
+                        tm_error *err);
+
 /* Side precomputation: lengths, keys and weights, paragraph boundaries. */
 tm_status tm_side_build(side *sd, const tm_doc *d, tm_error *err);
 void tm_side_free(side *sd);
@@ -97,6 +103,10 @@ double tm_length_cost(const double *tab, double delta);
 tm_status tm_lex_build(lexicon **out, model *m, const tm_doc *src, const tm_doc *tgt,
                        const tm_bead *beads, size_t n, const tm_dict *dict, tm_error *err);
 void tm_lex_free(lexicon *lx);
+/* The same lexicon with a scratch cache of its own, for a second thread
+ * scoring at the same time; freed before the lexicon. NULL: no memory. */
+lexicon *tm_lex_view(const lexicon *lx);
+void tm_lex_view_free(lexicon *v);
 /* Log-likelihood ratio of target sentences [j0, j1) given source [i0, i1). */
 double tm_lex_score(const lexicon *lx, const model *m, size_t i0, size_t i1, size_t j0,
                     size_t j1);

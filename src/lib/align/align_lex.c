@@ -58,6 +58,8 @@ struct lexicon {
     size_t nf;
 };
 
+static void dense_free(dense_cache *c);
+
 /* ---- vocabularies ------------------------------------------------------------ */
 
 typedef struct vocab {
@@ -522,6 +524,36 @@ static tm_status dense_init(lexicon *lx, size_t nf, tm_error *err)
     return TM_OK;
 }
 
+lexicon *tm_lex_view(const lexicon *lx)
+{
+    lexicon *v = malloc(sizeof *v);
+    if (!v)
+        return NULL;
+    *v = *lx;
+    tm_error err;
+    if (dense_init(v, lx->nf, &err) != TM_OK) {
+        tm_lex_view_free(v);
+        return NULL;
+    }
+    return v;
+}
+
+static void dense_free(dense_cache *c)
+{
+    if (c)
+        for (int k = 0; k < DENSE_SLOTS; k++)
+            free(c->mass[k]);
+    free(c);
+}
+
+void tm_lex_view_free(lexicon *v)
+{
+    if (!v)
+        return;
+    dense_free(v->cache);
+    free(v);
+}
+
 static tm_status unigrams(lexicon *lx, const model *m, size_t nf, tm_error *err)
 {
     lx->puni = calloc(nf + 1, sizeof *lx->puni);
@@ -537,6 +569,18 @@ static tm_status unigrams(lexicon *lx, const model *m, size_t nf, tm_error *err)
     return TM_OK;
 }
 
+typedef struct words_ctx {
+    model *m;
+    vocab *v[2];
+    const tm_doc *doc[2];
+} words_ctx;
+
+static tm_status words_of(void *ctx, int which, tm_error *err)
+{
+    words_ctx *w = ctx;
+    return side_words(which ? &w->m->t : &w->m->s, w->v[which], w->doc[which], err);
+}
+
 tm_status tm_lex_build(lexicon **out, model *m, const tm_doc *src, const tm_doc *tgt,
                        const tm_bead *beads, size_t n, const tm_dict *dict, tm_error *err)
 {
@@ -549,10 +593,9 @@ tm_status tm_lex_build(lexicon **out, model *m, const tm_doc *src, const tm_doc 
     sentpair *sp = malloc((MAX_TRAIN + ndict + 1) * sizeof *sp);
     uint32_t *dwords = malloc((2 * ndict + 2) * sizeof *dwords);
     tm_status st = lx && sp && dwords ? TM_OK : tm_error_nomem(err);
+    words_ctx wc = {m, {&ve, &vf}, {src, tgt}};
     if (st == TM_OK)
-        st = side_words(&m->s, &ve, src, err);
-    if (st == TM_OK)
-        st = side_words(&m->t, &vf, tgt, err);
+        st = tm_align_both(words_of, &wc, err);
     size_t ncells = 0, np = 0;
     if (st == TM_OK) {
         np = collect_pairs(m, beads, n, sp, MAX_TRAIN, &ncells);
@@ -581,10 +624,7 @@ void tm_lex_free(lexicon *lx)
 {
     if (!lx)
         return;
-    if (lx->cache)
-        for (int k = 0; k < DENSE_SLOTS; k++)
-            free(lx->cache->mass[k]);
-    free(lx->cache);
+    dense_free(lx->cache);
     free(lx->tr_start);
     free(lx->tr_f);
     free(lx->tr_p);
