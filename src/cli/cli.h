@@ -71,6 +71,8 @@ int cli_store_import(const char *store, char *const *files, size_t n, int lenien
 int align_store_finish(const char *store, const char *dir, const size_t *done, size_t n,
                        cli_ctx *ctx);
 
+/* --lexicon-out (cmd_align.c): 0, or the exit status of the failure. */
+int align_save_lexicon(const tm_align_job_opts *o, const tm_lexicon *lx, cli_ctx *ctx);
 /* `tmkit align --batch` (cmd_align_batch.c), called by cmd_align. */
 int align_batch(int argc, char **argv, const tm_align_job_opts *o, cli_ctx *ctx);
 

@@ -37,10 +37,17 @@ static const char usage[] =
     "                        tmx, tsv and jsonl output\n"
     "      --dict FILE       bilingual dictionary, hunalign format 'target @ source'\n"
     "      --no-lexical      do not learn word translations for a second pass\n"
+    "      --lexicon FILE    word translations saved by --lexicon-out, used by every pair\n"
+    "                        instead of what the pair alone could teach\n"
+    "      --lexicon-from STORE  learn them from the units of a translation memory\n"
+    "      --lexicon-out FILE    save the word translations learned (with --batch, from\n"
+    "                        the confident beads of all pairs)\n"
     "      --srx FILE        segmentation rules instead of the built-in ones\n"
     "      --regex-time-limit N  as for tmkit segment (default 10000, about 1 s)\n"
     "      --batch D|M       align every pair: D/X.SRC.txt with D/X.TGT.txt, or the\n"
-    "                        pairs of a manifest (src_path<TAB>tgt_path per line)\n"
+    "                        pairs of a manifest (src_path<TAB>tgt_path per line); all\n"
+    "                        pairs are aligned once to learn one lexicon, then again with\n"
+    "                        it (unless --lexicon, --lexicon-from or --no-lexical)\n"
     "      --store STORE     also add the beads to the translation memory STORE (the\n"
     "                        units --format tmx writes), in one commit after all pairs\n"
     "  -j, --jobs N          pairs aligned at once in batch mode (default: cores)\n"
@@ -61,7 +68,8 @@ static int parse_lang(const char *arg, const char **dst)
 
 static int parse_args(int argc, char **argv, cli_ctx *ctx, tm_align_job_opts *o)
 {
-    enum { O_PRESEG = 256, O_MIN, O_KEEP, O_DICT, O_NOLEX, O_SRX, O_BATCH, O_STORE, O_TIME };
+    enum { O_PRESEG = 256, O_MIN, O_KEEP, O_DICT, O_NOLEX, O_SRX, O_BATCH, O_STORE, O_TIME,
+           O_LEX, O_LEXOUT, O_LEXFROM };
     static const struct option longopts[] = {
         {"source", required_argument, NULL, 's'},  {"target", required_argument, NULL, 't'},
         {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
@@ -72,6 +80,9 @@ static int parse_args(int argc, char **argv, cli_ctx *ctx, tm_align_job_opts *o)
         {"srx", required_argument, NULL, O_SRX},   {"batch", required_argument, NULL, O_BATCH},
         {"jobs", required_argument, NULL, 'j'},    {"store", required_argument, NULL, O_STORE},
         {"regex-time-limit", required_argument, NULL, O_TIME},
+        {"lexicon", required_argument, NULL, O_LEX},
+        {"lexicon-out", required_argument, NULL, O_LEXOUT},
+        {"lexicon-from", required_argument, NULL, O_LEXFROM},
         CLI_COMMON_LONGOPTS,                        {NULL, 0, NULL, 0}};
     int c, exit_now, rc;
     while ((c = getopt_long(argc, argv, "s:t:f:o:j:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -111,6 +122,9 @@ static int parse_args(int argc, char **argv, cli_ctx *ctx, tm_align_job_opts *o)
                 return cli_usage_error("align", "--jobs takes a number from 1 to 256");
             break;
         case O_STORE: o->store = optarg; break;
+        case O_LEX: o->lexicon_path = optarg; break;
+        case O_LEXOUT: o->lexicon_out = optarg; break;
+        case O_LEXFROM: o->lexicon_from = optarg; break;
         case O_TIME:
             if (cli_parse_int(optarg, 0, INT32_MAX, &o->regex_time_limit) != 0)
                 return cli_usage_error("align", "--regex-time-limit takes a number from 0 to %d",
@@ -118,7 +132,20 @@ static int parse_args(int argc, char **argv, cli_ctx *ctx, tm_align_job_opts *o)
             break;
         }
     }
+    if (o->lexicon_path && o->lexicon_from)
+        return cli_usage_error("align", "--lexicon and --lexicon-from: give one of them");
     return -1;
+}
+
+/* --lexicon-out: what the job learned (or was given). */
+int align_save_lexicon(const tm_align_job_opts *o, const tm_lexicon *lx, cli_ctx *ctx)
+{
+    tm_error err = {TM_OK, ""};
+    if (tm_lexicon_save(lx, o->lexicon_out, stdout, &err) != TM_OK)
+        return cli_report(&err);
+    cli_verbose(ctx, "lexicon: %zu translations from %zu sentence pairs saved to %s",
+                tm_lexicon_size(lx), tm_lexicon_pairs(lx), o->lexicon_out);
+    return 0;
 }
 
 static int align_one(int argc, char **argv, const tm_align_job_opts *o, cli_ctx *ctx)
@@ -137,9 +164,18 @@ static int align_one(int argc, char **argv, const tm_align_job_opts *o, cli_ctx 
     if (have_dir)
         tm_align_job_spool_path(dir, 0, copy, sizeof copy);
     tm_align_job_result res;
+    if (st == TM_OK && o->lexicon_out && !env.lexicon)
+        st = tm_lexicon_new(&env.learn, &err);
     if (st == TM_OK)
         st = tm_align_job_run(&env, argv[optind], argv[optind + 1], o->output,
                         have_dir ? copy : NULL, &res, &err);
+    if (st == TM_OK && env.learn)
+        st = tm_lexicon_train(env.learn, &err);
+    int rc = 0;
+    if (st == TM_OK && o->lexicon_out)
+        rc = align_save_lexicon(o, env.learn ? env.learn : env.lexicon, ctx);
+    tm_lexicon_free(env.learn);
+    env.learn = NULL;
     if (st == TM_OK) {
         cli_verbose(ctx, "%s", res.summary);
         if (res.warning[0] && !ctx->quiet)
@@ -152,7 +188,8 @@ static int align_one(int argc, char **argv, const tm_align_job_opts *o, cli_ctx 
         return cli_report(&err);
     }
     size_t only = 0;
-    return have_dir ? align_store_finish(o->store, dir, &only, 1, ctx) : 0;
+    int rs = have_dir ? align_store_finish(o->store, dir, &only, 1, ctx) : 0;
+    return rs > rc ? rs : rc;
 }
 
 int cmd_align(int argc, char **argv, cli_ctx *ctx)

@@ -35,6 +35,8 @@ typedef struct batch {
     pthread_mutex_t lock;
     int progress; /* draw a progress line */
     double start;
+    const char *phase;   /* for the progress line: learning, aligning */
+    int lexicon_failed;  /* --lexicon-out could not be written */
 } batch;
 
 static double now(void)
@@ -137,9 +139,9 @@ static void draw_progress(batch *b)
     double rate = el > 0 ? (double)b->sentences / el : 0;
     double eta = b->done ? el / (double)b->done * (double)(b->n - b->done) : 0;
     int width = 30, full = (int)((double)width * (double)b->done / (double)b->n);
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu pairs, %.0f sentences/s, ETA %d:%02d ", full,
-            "##############################", width - full, "", b->done, b->n, rate,
-            (int)eta / 60, (int)eta % 60);
+    fprintf(stderr, "\r%s [%.*s%*s] %zu/%zu pairs, %.0f sentences/s, ETA %d:%02d ",
+            b->phase ? b->phase : "aligning", full, "##############################",
+            width - full, "", b->done, b->n, rate, (int)eta / 60, (int)eta % 60);
     fflush(stderr);
 }
 
@@ -325,6 +327,34 @@ static int run_batch(batch *b, const tm_align_job_opts *o, cli_ctx *ctx)
     return 0;
 }
 
+/* The first pass of a batch: align every pair to learn one lexicon from
+ * the confident beads of all of them (nothing is written); the second pass
+ * then uses it. A lexicon that learned nothing is dropped (each pair then
+ * learns its own, as alone). */
+static void learn_lexicon(batch *b, tm_align_job_env *env, const tm_align_job_opts *o,
+                          cli_ctx *ctx)
+{
+    tm_error err = {TM_OK, ""};
+    tm_lexicon *lx = NULL;
+    if (tm_lexicon_new(&lx, &err) != TM_OK)
+        return;
+    env->learn = lx;
+    env->learn_only = 1;
+    b->phase = "learning the lexicon";
+    run_batch(b, o, ctx);
+    env->learn = NULL;
+    env->learn_only = 0;
+    b->phase = "aligning";
+    b->next = b->done = b->sentences = 0;
+    if (tm_lexicon_pairs(lx) > 0 && tm_lexicon_train(lx, &err) == TM_OK && tm_lexicon_size(lx)) {
+        cli_verbose(ctx, "lexicon: %zu translations learned from %zu sentence pairs of %zu "
+                    "document pairs", tm_lexicon_size(lx), tm_lexicon_pairs(lx), b->n);
+        env->lexicon = lx;
+        return;
+    }
+    tm_lexicon_free(lx);
+}
+
 int align_batch(int argc, char **argv, const tm_align_job_opts *o, cli_ctx *ctx)
 {
     if (argc - optind != 0)
@@ -351,7 +381,11 @@ int align_batch(int argc, char **argv, const tm_align_job_opts *o, cli_ctx *ctx)
     tm_align_job_env env;
     if (s == TM_OK && (s = tm_align_job_env_init(&env, o, &err)) == TM_OK) {
         b.env = &env;
+        if (!o->no_lexical && !env.lexicon)
+            learn_lexicon(&b, &env, o, ctx);
         run_batch(&b, o, ctx);
+        if (o->lexicon_out && env.lexicon && align_save_lexicon(o, env.lexicon, ctx) != 0)
+            b.lexicon_failed = 1;
         int nfail = 0, nwarn = 0;
         int worst = write_summary(&b, &nfail, &nwarn, &err);
         tm_align_job_env_free(&env);
@@ -369,6 +403,8 @@ int align_batch(int argc, char **argv, const tm_align_job_opts *o, cli_ctx *ctx)
             if (rc > worst)
                 worst = rc;
         }
+        if (b.lexicon_failed && worst < TM_EIO)
+            worst = TM_EIO;
         s = (tm_status)worst;
     }
     if (b.store_dir)

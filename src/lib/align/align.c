@@ -199,9 +199,9 @@ static tm_status second_pass(model *m, const tm_doc *src, const tm_doc *tgt,
 {
     reestimate_length(m, first, nfirst);
     reestimate_priors(m, first, nfirst);
-    if (!o->lexical && !o->dict)
+    if (!o->lexical && !o->dict && !o->lexicon)
         return TM_OK;
-    tm_status st = tm_lex_build(lex, m, src, tgt, first, nfirst, o->dict, err);
+    tm_status st = tm_lex_build(lex, m, src, tgt, first, nfirst, o->dict, o->lexicon, err);
     if (st == TM_OK && *lex) {
         m->lex = *lex;
         m->lex_w = 0.5;

@@ -23,6 +23,7 @@
 #define TM_ALIGN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "bead.h"
 #include "util/error.h"
@@ -51,20 +52,47 @@ tm_status tm_dict_read(tm_dict **out, const char *path, tm_error *err);
 void tm_dict_free(tm_dict *d);
 size_t tm_dict_size(const tm_dict *d);
 
+/* Word translations learned across a whole job (lexicon.c): from the
+ * confident 1-1 beads of many document pairs, or from the units of a
+ * translation memory, pooled into one IBM Model 1 and used by every pair's
+ * second pass instead of what the pair alone could teach. Adding is
+ * thread-safe; a trained lexicon is read-only and may be shared. */
+typedef struct tm_lexicon tm_lexicon;
+typedef struct tm_alignment tm_alignment;
+
+tm_status tm_lexicon_new(tm_lexicon **out, tm_error *err);
+void tm_lexicon_free(tm_lexicon *lx);
+/* Training material: one sentence pair, or the 1-1 beads of an alignment
+ * with a confidence of at least 0.5. */
+tm_status tm_lexicon_add_pair(tm_lexicon *lx, const char *src, size_t slen, const char *tgt,
+                              size_t tlen, tm_error *err);
+tm_status tm_lexicon_add_alignment(tm_lexicon *lx, const tm_doc *src, const tm_doc *tgt,
+                                   const tm_alignment *al, tm_error *err);
+size_t tm_lexicon_pairs(const tm_lexicon *lx);
+/* EM over everything added so far. */
+tm_status tm_lexicon_train(tm_lexicon *lx, tm_error *err);
+/* Translations kept (0 before training). */
+size_t tm_lexicon_size(const tm_lexicon *lx);
+/* Text file "SOURCE<TAB>TARGET<TAB>P" per line after "# tmkit lexicon 1"
+ * (an empty SOURCE: the NULL word); "-" for path is std_out. */
+tm_status tm_lexicon_save(const tm_lexicon *lx, const char *path, FILE *std_out, tm_error *err);
+tm_status tm_lexicon_load(tm_lexicon **out, const char *path, tm_error *err);
+
 typedef struct tm_align_opts {
-    const tm_dict *dict; /* optional */
-    int lexical;         /* learn word translations for a second pass (default 1) */
+    const tm_dict *dict;        /* optional */
+    int lexical;                /* learn word translations for a second pass (default 1) */
+    const tm_lexicon *lexicon;  /* optional, trained: the job's, used instead */
 } tm_align_opts;
 
-#define TM_ALIGN_OPTS_INIT {NULL, 1}
+#define TM_ALIGN_OPTS_INIT {NULL, 1, NULL}
 
-typedef struct tm_alignment {
+struct tm_alignment {
     tm_bead *beads;
     size_t n;
     double c, s2;        /* the length model the document pair gave */
     size_t band;         /* final half-width of the search band */
     double mean_score;   /* average confidence of beads with two sides */
-} tm_alignment;
+};
 
 tm_status tm_align(const tm_doc *src, const tm_doc *tgt, const tm_align_opts *opts,
                    tm_alignment *out, tm_error *err);

@@ -11,6 +11,8 @@
 
 #include "align.h"
 #include "anchors.h"
+#include "model1.h"
+#include "vocab.h"
 
 /* Bead shapes, in the order of the prior table. */
 enum { B11, B10, B01, B21, B12, B22, B13, B31, NSHAPES };
@@ -101,7 +103,8 @@ double tm_length_cost(const double *tab, double delta);
  * trained on the confident 1-1 beads given (and the dictionary). *out is
  * NULL when there was nothing to learn from. */
 tm_status tm_lex_build(lexicon **out, model *m, const tm_doc *src, const tm_doc *tgt,
-                       const tm_bead *beads, size_t n, const tm_dict *dict, tm_error *err);
+                       const tm_bead *beads, size_t n, const tm_dict *dict, const tm_lexicon *job,
+                       tm_error *err);
 void tm_lex_free(lexicon *lx);
 /* The same lexicon with a scratch cache of its own, for a second thread
  * scoring at the same time; freed before the lexicon. NULL: no memory. */
@@ -110,6 +113,13 @@ void tm_lex_view_free(lexicon *v);
 /* Log-likelihood ratio of target sentences [j0, j1) given source [i0, i1). */
 double tm_lex_score(const lexicon *lx, const model *m, size_t i0, size_t i1, size_t j0,
                     size_t j1);
+/* The job's lexicon (lexicon.c) over one document's vocabularies: out
+ * holds the translations of ve's words into vf's, known_f[f] whether the
+ * job knows target word f. */
+tm_status tm_lexicon_project(const tm_lexicon *lx, const tm_vocab *ve, tm_vocab *vf, tm_m1 *out,
+                             unsigned char *known_f, tm_error *err);
+int tm_lexicon_ready(const tm_lexicon *lx); /* trained or loaded (NULL: no) */
+
 /* Dictionary entries as match-key word pairs. */
 size_t tm_dict_pairs(const tm_dict *d, const char *const **src, const char *const **tgt);
 

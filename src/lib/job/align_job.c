@@ -46,6 +46,11 @@ tm_status tm_align_job_env_init(tm_align_job_env *env, const tm_align_job_opts *
                          : tm_srx_load_builtin(&env->srx, err);
     if (st == TM_OK && o->dict_path)
         st = tm_dict_read(&env->dict, o->dict_path, err);
+    if (st == TM_OK && o->lexicon_path)
+        st = tm_lexicon_load(&env->lexicon, o->lexicon_path, err);
+    if (st == TM_OK && o->lexicon_from)
+        st = tm_align_job_lexicon_from_store(&env->lexicon, o->lexicon_from, o->src_lang,
+                                             o->tgt_lang, err);
     if (st != TM_OK)
         tm_align_job_env_free(env);
     return st;
@@ -55,8 +60,55 @@ void tm_align_job_env_free(tm_align_job_env *env)
 {
     tm_srx_free(env->srx);
     tm_dict_free(env->dict);
+    tm_lexicon_free(env->lexicon);
     env->srx = NULL;
     env->dict = NULL;
+    env->lexicon = NULL;
+}
+
+typedef struct store_pairs {
+    tm_lexicon *lx;
+    const char *src, *tgt;
+    tm_error *err;
+    tm_status st;
+} store_pairs;
+
+static int add_unit(void *arg, uint64_t id, const tm_tu *tu)
+{
+    (void)id;
+    store_pairs *sp = arg;
+    const tm_tuv *s = tm_tu_find(tu, sp->src), *t = tm_tu_find(tu, sp->tgt);
+    if (s && t && s->text && t->text)
+        sp->st = tm_lexicon_add_pair(sp->lx, s->text, strlen(s->text), t->text, strlen(t->text),
+                                     sp->err);
+    return sp->st != TM_OK;
+}
+
+tm_status tm_align_job_lexicon_from_store(tm_lexicon **out, const char *store, const char *src,
+                                          const char *tgt, tm_error *err)
+{
+    tm_store *s = NULL;
+    tm_lexicon *lx = NULL;
+    tm_status st = tm_store_open(&s, store, err);
+    if (st == TM_OK)
+        st = tm_lexicon_new(&lx, err);
+    store_pairs sp = {lx, src, tgt, err, TM_OK};
+    if (st == TM_OK)
+        st = tm_store_each(s, add_unit, &sp, err);
+    if (st == TM_OK && sp.st != TM_OK)
+        st = sp.st;
+    if (st == TM_OK && tm_lexicon_pairs(lx) == 0)
+        st = tm_error_at(err, TM_EDATA, store, 0, "no unit holds both %s and %s: nothing to "
+                         "learn a lexicon from", src, tgt);
+    if (st == TM_OK)
+        st = tm_lexicon_train(lx, err);
+    tm_store_close(s);
+    if (st != TM_OK) {
+        tm_lexicon_free(lx);
+        lx = NULL;
+    }
+    *out = lx;
+    return st;
 }
 
 void tm_align_job_stem(const char *path, char *out, size_t cap)
@@ -136,9 +188,13 @@ tm_status tm_align_job_run(const tm_align_job_env *env, const char *src, const c
     tm_align_opts ao = TM_ALIGN_OPTS_INIT;
     ao.dict = env->dict;
     ao.lexical = !o->no_lexical;
+    if (!o->no_lexical)
+        ao.lexicon = env->lexicon;
     if (st == TM_OK)
         st = tm_align(ds, dt, &ao, &al, err);
-    if (st == TM_OK) {
+    if (st == TM_OK && env->learn)
+        st = tm_lexicon_add_alignment(env->learn, ds, dt, &al, err);
+    if (st == TM_OK && !env->learn_only) {
         char stem[256];
         tm_align_job_stem(src, stem, sizeof stem);
         tm_align_job_output out = {o, ds, dt, &al, stem, &res->dropped};

@@ -32,6 +32,9 @@ typedef enum {
 
 typedef struct tm_align_job_opts {
     const char *src_lang, *tgt_lang, *output, *dict_path, *srx_path, *batch, *store;
+    const char *lexicon_path;  /* --lexicon: the job's word translations, from a file */
+    const char *lexicon_out;   /* --lexicon-out: save what the job learned */
+    const char *lexicon_from;  /* --lexicon-from: learn them from a translation memory */
     tm_align_format format;
     int presegmented, keep_unaligned, no_lexical, jobs;
     double min_score;
@@ -51,9 +54,17 @@ typedef struct tm_align_job_env {
     const tm_align_job_opts *o;
     tm_srx *srx;
     tm_dict *dict;
+    tm_lexicon *lexicon; /* the job's lexicon, used by every pair once trained */
+    tm_lexicon *learn;   /* when set, every pair's confident beads are added to it */
+    int learn_only;      /* align to learn: write nothing */
 } tm_align_job_env;
 
+/* Loads --srx, --dict, --lexicon, and learns --lexicon-from. */
 tm_status tm_align_job_env_init(tm_align_job_env *env, const tm_align_job_opts *o, tm_error *err);
+/* A lexicon from the units of a translation memory in the job's language
+ * pair (every unit is a training pair), trained. */
+tm_status tm_align_job_lexicon_from_store(tm_lexicon **out, const char *store, const char *src,
+                                          const char *tgt, tm_error *err);
 void tm_align_job_env_free(tm_align_job_env *env);
 
 typedef struct tm_align_job_result {
