@@ -112,9 +112,11 @@ static tm_status init_model(model *m, const tm_doc *src, const tm_doc *tgt, tm_e
     m->s2 = 6.8;
     set_priors(m, gc_prior);
     /* Paragraph boundaries are evidence only as far as both sides have a
-     * comparable paragraph structure. */
-    double ps = (double)count_bounds(&m->s), pt = (double)count_bounds(&m->t);
-    double r = ps < pt ? ps / pt : pt / ps;
+     * comparable paragraph structure: the breaks inside the documents,
+     * counted on each side (a text without breaks has none: its start and
+     * end say nothing). */
+    double ps = (double)count_bounds(&m->s) - 1, pt = (double)count_bounds(&m->t) - 1;
+    double r = ps <= 0 || pt <= 0 ? 0 : ps < pt ? ps / pt : pt / ps;
     m->para_pen = 3.0 * r * r;
     m->cross_pen = 4.0 * r;
     return TM_OK;
