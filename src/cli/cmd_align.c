@@ -134,6 +134,8 @@ static int parse_args(int argc, char **argv, cli_ctx *ctx, tm_align_job_opts *o)
     }
     if (o->lexicon_path && o->lexicon_from)
         return cli_usage_error("align", "--lexicon and --lexicon-from: give one of them");
+    if (o->no_lexical && (o->lexicon_path || o->lexicon_from || o->lexicon_out))
+        return cli_usage_error("align", "--no-lexical leaves no lexicon to use or to save");
     return -1;
 }
 

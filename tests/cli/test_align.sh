@@ -151,4 +151,56 @@ expect_stderr_lines 0
 run "$TMKIT" align -f tsv "$WORK/ctl.vi.txt" "$WORK/ctl.fr.txt"
 expect_stderr_lines 0
 
+# --- a lexicon learned across the job ----------------------------------------------------
+# the batch learns one lexicon from all pairs, saves it; one pair aligned with that lexicon
+# gives the beads the batch's second pass gave it
+run "$TMKIT" align -q --batch "$C" -o "$WORK/lexb" -f beads --lexicon-out "$WORK/job.lex"
+expect_status 0
+run head -n 1 "$WORK/job.lex"
+expect_stdout '# tmkit lexicon 1'
+[ "$(grep -c '	' "$WORK/job.lex")" -gt 1000 ] && ok || fail "the job's lexicon has translations"
+run "$TMKIT" align -f beads --lexicon "$WORK/job.lex" "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 0
+# (the beads; scores may differ in the last digit: the file keeps 9 digits of each probability)
+[ "$(printf '%s\n' "$out" | cut -f1,2)" = "$(cut -f1,2 "$WORK/lexb/$S.beads")" ] && ok ||
+    fail "--lexicon reproduces the batch's second pass"
+# the same batch with that lexicon runs once and gives the same beads
+run "$TMKIT" align -q --batch "$C" -o "$WORK/lexb2" -f beads --lexicon "$WORK/job.lex"
+expect_status 0
+[ "$(cut -f1,2 "$WORK/lexb/$S2.beads")" = "$(cut -f1,2 "$WORK/lexb2/$S2.beads")" ] && ok ||
+    fail "batch with --lexicon = learned batch"
+# one pair can save what it learned
+run "$TMKIT" align -q -f beads --lexicon-out "$WORK/one.lex" "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 0
+run head -n 1 "$WORK/one.lex"
+expect_stdout '# tmkit lexicon 1'
+# from a translation memory
+run "$TMKIT" import "$WORK/lex.tmdb" "$WORK/$S.tmx"
+expect_status 0
+run "$TMKIT" align -v -f beads --lexicon-from "$WORK/lex.tmdb" --lexicon-out "$WORK/tm.lex" "$C/$S2.vi.txt" "$C/$S2.fr.txt"
+expect_status 0
+expect_stderr 'lexicon: [0-9]+ translations from [0-9]+ sentence pairs saved'
+run "$TMKIT" align -s en -t de --lexicon-from "$WORK/lex.tmdb" "$C/$S2.vi.txt" "$C/$S2.fr.txt"
+expect_status 2
+expect_stderr 'lex.tmdb: no unit holds both en and de'
+run "$TMKIT" align --lexicon-from "$WORK/missing.tmdb" "$C/$S2.vi.txt" "$C/$S2.fr.txt"
+expect_status 3
+# bad lexicon files: a clear error naming the line, nothing written
+printf '# tmkit lexicon 1\nhai\tdeux\t0.5\nhai\tdeux\n' >"$WORK/bad.lex"
+run "$TMKIT" align --lexicon "$WORK/bad.lex" -o "$WORK/bad.tmx" "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 2
+expect_stderr 'bad.lex:3: expected SOURCE<TAB>TARGET<TAB>PROBABILITY'
+expect_no_file "$WORK/bad.tmx"
+printf 'hai deux\n' >"$WORK/bad2.lex"
+run "$TMKIT" align --lexicon "$WORK/bad2.lex" "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 2
+expect_stderr 'bad2.lex:1: not a tmkit lexicon'
+run "$TMKIT" align --lexicon "$WORK/nope.lex" "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 3
+run "$TMKIT" align --lexicon "$WORK/job.lex" --lexicon-from "$WORK/lex.tmdb" "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 1
+run "$TMKIT" align --no-lexical --lexicon-out "$WORK/x.lex" "$C/$S.vi.txt" "$C/$S.fr.txt"
+expect_status 1
+expect_no_file "$WORK/x.lex"
+
 finish

@@ -169,10 +169,10 @@ tm_status tm_lexicon_save(const tm_lexicon *lx, const char *path, FILE *std_out,
     fprintf(out.fp, "%s\n", MAGIC);
     for (size_t f = 0; lx->ready && f < lx->tr.nf; f++)
         if (lx->tr.tnull[f] > 0)
-            fprintf(out.fp, "\t%s\t%.6g\n", tm_vocab_word(&lx->vf, (uint32_t)f), lx->tr.tnull[f]);
+            fprintf(out.fp, "\t%s\t%.9g\n", tm_vocab_word(&lx->vf, (uint32_t)f), lx->tr.tnull[f]);
     for (size_t e = 0; lx->ready && e < lx->tr.ne; e++)
         for (uint32_t q = lx->tr.start[e]; q < lx->tr.start[e + 1]; q++)
-            fprintf(out.fp, "%s\t%s\t%.6g\n", tm_vocab_word(&lx->ve, (uint32_t)e),
+            fprintf(out.fp, "%s\t%s\t%.9g\n", tm_vocab_word(&lx->ve, (uint32_t)e),
                     tm_vocab_word(&lx->vf, lx->tr.f[q]), lx->tr.p[q]);
     return tm_out_close(&out, err);
 }
