@@ -21,6 +21,9 @@ static int band_alloc(band *b, size_t n, size_t m)
 {
     b->n = n;
     b->m = m;
+    b->i0 = b->j0 = 0;
+    b->i1 = n;
+    b->j1 = m;
     b->lo = malloc((n + 1) * sizeof *b->lo);
     b->hi = malloc((n + 1) * sizeof *b->hi);
     b->off = malloc((n + 2) * sizeof *b->off);
@@ -32,6 +35,11 @@ static int band_alloc(band *b, size_t n, size_t m)
 
 static void band_offsets(band *b)
 {
+    for (size_t i = 0; i <= b->n; i++)
+        if (b->lo[i] > b->hi[i]) { /* a row the band does not visit */
+            b->lo[i] = 1;
+            b->hi[i] = 0;
+        }
     b->off[0] = 0;
     for (size_t i = 0; i <= b->n; i++)
         b->off[i + 1] = b->off[i] + (b->hi[i] - b->lo[i] + 1);
@@ -74,7 +82,7 @@ int tm_band_around(band *b, size_t n, size_t m, const path *p, size_t r)
         b->lo[i] = (size_t)-1;
         b->hi[i] = 0;
     }
-    size_t i = 0, j = 0;
+    size_t i = p->n ? p->beads[0].src : 0, j = p->n ? p->beads[0].tgt : 0;
     for (size_t k = 0; k <= p->n; k++) {
         size_t i1 = k < p->n ? i + p->beads[k].nsrc : i, j1 = k < p->n ? j + p->beads[k].ntgt : j;
         size_t lo = j > r ? j - r : 0, hi = j1 + r > m ? m : j1 + r;
@@ -88,6 +96,18 @@ int tm_band_around(band *b, size_t n, size_t m, const path *p, size_t r)
         j = j1;
     }
     band_offsets(b);
+    return 0;
+}
+
+int tm_band_stretch(band *b, size_t n, size_t m, const path *p, size_t r)
+{
+    if (tm_band_around(b, n, m, p, r) != 0)
+        return -1;
+    const tm_bead *first = &p->beads[0], *last = &p->beads[p->n - 1];
+    b->i0 = first->src;
+    b->j0 = first->tgt;
+    b->i1 = last->src + last->nsrc;
+    b->j1 = last->tgt + last->ntgt;
     return 0;
 }
 
@@ -121,12 +141,12 @@ int tm_band_touched(const band *b, const path *p, size_t margin)
 int tm_band_backtrace(const band *b, const unsigned char *back, const int *shape_a,
                       const int *shape_b, path *p)
 {
-    size_t cap = 64, i = b->n, j = b->m;
+    size_t cap = 64, i = b->i1, j = b->j1;
     p->n = 0;
     p->beads = malloc(cap * sizeof *p->beads);
     if (!p->beads)
         return -1;
-    while (i > 0 || j > 0) {
+    while (i != b->i0 || j != b->j0) {
         int s = back[tm_band_cell(b, i, j)];
         if (s == TM_BAND_NONE)
             return -2;
@@ -138,6 +158,8 @@ int tm_band_backtrace(const band *b, const unsigned char *back, const int *shape
             p->beads = q;
         }
         size_t a = (size_t)shape_a[s], c = (size_t)shape_b[s];
+        if (a > i - b->i0 || c > j - b->j0)
+            return -2; /* (cannot happen: nothing before (i0, j0) is reachable) */
         p->beads[p->n++] = (tm_bead){i - a, a, j - c, c, 0.0};
         i -= a;
         j -= c;

@@ -8,8 +8,8 @@
  * last one shorter). The top level L is the first whose grid of blocks has
  * at most TOP blocks a side: it is searched whole, so a drift of any size
  * is found there. Each level below is searched in a band of half-width R
- * blocks around the path of the level above, scaled by two, and the band
- * widens (doubling) while the path runs along an edge of it. Level 1's
+ * blocks around the path of the level above, scaled by two; while the path
+ * runs along an edge, the band follows it there, then doubles. Level 1's
  * path, scaled to sentences, is the guide of pass 1 (align_dp.c).
  *
  * The cost of a block bead is the length term alone: with blocks of k
@@ -141,24 +141,36 @@ static double target_length_variance(const side *t)
     return sum / (double)(t->n - 1);
 }
 
-/* Search level lv around guide g (NULL: the whole grid), widening while
- * the path runs along an edge. */
+/* Search level lv around guide g (NULL: the whole grid). While the path
+ * runs along an edge, the band first follows it there (up to three times:
+ * a band around the new path added to the old one), then doubles. */
 static int level_search(const level *lv, const path *g, path *out)
 {
     size_t r = R, big = lv->n > lv->nt ? lv->n : lv->nt;
+    band b;
+    memset(&b, 0, sizeof b);
+    int follow = 0;
     for (;;) {
-        band b;
-        memset(&b, 0, sizeof b);
-        int rc = g ? tm_band_around(&b, lv->n, lv->nt, g, r) : tm_band_full(&b, lv->n, lv->nt);
+        int rc = 0;
+        if (b.cells == 0)
+            rc = g ? tm_band_around(&b, lv->n, lv->nt, g, r) : tm_band_full(&b, lv->n, lv->nt);
         if (rc == 0)
             rc = level_viterbi(lv, &b, out);
         int again = rc == 0 && g && r < big && tm_band_touched(&b, out, 1);
-        tm_band_free(&b);
-        if (rc != 0 || !again)
+        if (rc != 0 || !again) {
+            tm_band_free(&b);
             return rc;
+        }
+        if (follow++ < 3 && tm_band_widen(&b, out, r) == 0) {
+            free(out->beads);
+            out->beads = NULL;
+            continue;
+        }
+        tm_band_free(&b);
         free(out->beads);
         out->beads = NULL;
         r *= 2;
+        follow = 0;
     }
 }
 

@@ -192,7 +192,7 @@ static void viterbi_cell(const model *m, const band *b, const rows *rw, const fl
 /* Viterbi in band b; *edge tells whether the path came within margin of
  * an edge of b that is not the grid's own. */
 static tm_status viterbi(const model *m, const band *b, size_t margin, path *p, int *edge,
-                         tm_error *err)
+                         float **keep_l11, tm_error *err)
 {
     rows rw = {{NULL, NULL, NULL, NULL}, 0};
     unsigned char *back = NULL;
@@ -202,11 +202,11 @@ static tm_status viterbi(const model *m, const band *b, size_t margin, path *p, 
         st = tm_error_nomem(err);
         goto done;
     }
-    for (size_t i = 0; i <= b->n; i++)
+    for (size_t i = b->i0; i <= b->i1; i++)
         for (size_t j = b->lo[i]; j <= b->hi[i]; j++) {
-            if (i == 0 && j == 0) {
-                row(&rw, 0)[0] = 0;
-                back[0] = NONE;
+            if (i == b->i0 && j == b->j0) {
+                row(&rw, i)[j - b->lo[i]] = 0;
+                back[tm_band_cell(b, i, j)] = NONE;
                 continue;
             }
             viterbi_cell(m, b, &rw, l11, back, i, j);
@@ -220,7 +220,10 @@ static tm_status viterbi(const model *m, const band *b, size_t margin, path *p, 
         *edge = tm_band_touched(b, p, margin);
 done:
     free(back);
-    free(l11);
+    if (keep_l11 && st == TM_OK)
+        *keep_l11 = l11;
+    else
+        free(l11);
     rows_free(&rw);
     return st;
 }
@@ -260,7 +263,7 @@ static double logadd(double a, double b)
 /* Forward and backward sums compute the bead costs as they go, each on
  * its own thread: a bead whose bound shows it would add less than e^-PRUNE
  * of the best bead into (or out of) the same cell is left out. */
-#define PRUNE 35.0
+#define PRUNE 20.0
 
 /* The scores a user filters on are posteriors at this temperature: the
  * costs are scaled by it before summing, which flattens the posteriors of
@@ -271,7 +274,8 @@ static double logadd(double a, double b)
  * first pass keeps 1: its scores only choose training beads. */
 #define TEMPERATURE 0.5
 
-static void forward(const model *m, const band *b, const float *l11, double temp, double *al)
+static void forward(const model *m, const band *b, const band *lb, const float *l11, double temp,
+                    double *al)
 {
     for (size_t i = 0; i <= b->n; i++)
         for (size_t j = b->lo[i]; j <= b->hi[i]; j++) {
@@ -284,7 +288,7 @@ static void forward(const model *m, const band *b, const float *l11, double temp
                 if (prev <= -INF)
                     continue;
                 double cut = top > -INF ? (prev - top + PRUNE) / temp : INF;
-                double bc = band_cost(m, b, l11, i, j, s, cut);
+                double bc = band_cost(m, lb, l11, i, j, s, cut);
                 if (bc >= INF)
                     continue;
                 double v = prev - temp * (double)(float)bc;
@@ -296,7 +300,8 @@ static void forward(const model *m, const band *b, const float *l11, double temp
         }
 }
 
-static void backward(const model *m, const band *b, const float *l11, double temp, double *be)
+static void backward(const model *m, const band *b, const band *lb, const float *l11, double temp,
+                     double *be)
 {
     for (size_t i = b->n + 1; i-- > 0;)
         for (size_t j = b->hi[i] + 1; j-- > b->lo[i];) {
@@ -308,7 +313,7 @@ static void backward(const model *m, const band *b, const float *l11, double tem
                 double next = be[tm_band_cell(b, i + a, j + c)];
                 if (next <= -INF)
                     continue;
-                double bc = band_cost(m, b, l11, i + a, j + c, s,
+                double bc = band_cost(m, lb, l11, i + a, j + c, s,
                                       top > -INF ? (next - top + PRUNE) / temp : INF);
                 if (bc >= INF)
                     continue;
@@ -323,7 +328,7 @@ static void backward(const model *m, const band *b, const float *l11, double tem
 
 typedef struct fb_ctx {
     const model *m[2];
-    const band *b;
+    const band *b, *lb; /* the band summed over; the band l11 belongs to */
     const float *l11;
     double temp;
     double *al, *be;
@@ -334,48 +339,140 @@ static tm_status fb_run(void *ctx, int which, tm_error *err)
     (void)err;
     fb_ctx *c = ctx;
     if (which)
-        backward(c->m[1], c->b, c->l11, c->temp, c->be);
+        backward(c->m[1], c->b, c->lb, c->l11, c->temp, c->be);
     else
-        forward(c->m[0], c->b, c->l11, c->temp, c->al);
+        forward(c->m[0], c->b, c->lb, c->l11, c->temp, c->al);
     return TM_OK;
 }
 
-static tm_status posteriors(const model *m, path *p, size_t r, double temp, tm_error *err)
+/* Each bead's posterior from the forward and backward sums over band b
+ * (costs with the 1-1 lexical terms of band lb). */
+static void bead_posteriors(const model *m, const band *lb, const float *l11, double temp,
+                            const double *al, const double *be, const band *b, path *p)
 {
-    pthread_once(&la_once, la_init);
-    band b;
-    double *al = NULL, *be = NULL;
-    float *l11 = NULL;
-    scratch sc;
-    tm_status st = TM_OK;
-    if (tm_band_around(&b, m->s.n, m->t.n, p, r) != 0)
-        return tm_error_nomem(err);
-    if (!(al = malloc(b.cells * sizeof *al)) || !(be = malloc(b.cells * sizeof *be)) ||
-        lex_band(m, &b, &l11) != 0 || scratch_init(&sc, m) != 0) {
-        st = tm_error_nomem(err);
-        goto done;
-    }
-    fb_ctx c = {{m, &sc.m}, &b, l11, temp, al, be};
-    tm_align_both(fb_run, &c, err);
-    scratch_free(&sc);
-    double z = al[tm_band_cell(&b, b.n, b.m)];
+    double z = al[tm_band_cell(b, b->n, b->m)];
     for (size_t k = 0; k < p->n; k++) {
         tm_bead *d = &p->beads[k];
         size_t i = d->src + d->nsrc, j = d->tgt + d->ntgt;
         int s = 0;
         while (tm_shape_src[s] != (int)d->nsrc || tm_shape_tgt[s] != (int)d->ntgt)
             s++;
-        double cost = (float)band_cost(m, &b, l11, i, j, s, INF);
+        double cost = (float)band_cost(m, lb, l11, i, j, s, INF);
         double lp =
-            al[tm_band_cell(&b, d->src, d->tgt)] - temp * cost + be[tm_band_cell(&b, i, j)] - z;
+            al[tm_band_cell(b, d->src, d->tgt)] - temp * cost + be[tm_band_cell(b, i, j)] - z;
         double post = exp(lp);
         d->score = post > 1 ? 1 : post < 0 ? 0 : post;
     }
+}
+
+/* Posteriors in a band of r around path p. The 1-1 lexical terms come from
+ * (lb, l11) when given (the search's band, which holds most of the cells
+ * near its own best path), else are computed for this band. */
+static tm_status posteriors(const model *m, path *p, size_t r, double temp, const band *lb,
+                            const float *l11, tm_error *err)
+{
+    pthread_once(&la_once, la_init);
+    band b;
+    double *al = NULL, *be = NULL;
+    float *own = NULL;
+    scratch sc;
+    int have_sc = 0;
+    tm_status st = TM_OK;
+    if (tm_band_around(&b, m->s.n, m->t.n, p, r) != 0)
+        return tm_error_nomem(err);
+    if (!l11 || !m->lex) {
+        lb = &b;
+        l11 = NULL;
+    }
+    if (!(al = malloc(b.cells * sizeof *al)) || !(be = malloc(b.cells * sizeof *be)) ||
+        (!l11 && lex_band(m, &b, &own) != 0) || !(have_sc = scratch_init(&sc, m) == 0)) {
+        st = tm_error_nomem(err);
+        goto done;
+    }
+    if (!l11)
+        l11 = own;
+    fb_ctx c = {{m, &sc.m}, &b, lb, l11, temp, al, be};
+    tm_align_both(fb_run, &c, err);
+    bead_posteriors(m, lb, l11, temp, al, be, &b, p);
 done:
+    if (have_sc)
+        scratch_free(&sc);
     free(al);
     free(be);
-    free(l11);
+    free(own);
     tm_band_free(&b);
+    return st;
+}
+
+/* ---- local repairs ----------------------------------------------------------- */
+
+/* Beads on each side of a stretch where the path met the band's edge that
+ * are searched again with it; the stretch's band is this many times wider. */
+#define REPAIR_CONTEXT 64
+#define REPAIR_WIDEN 4
+
+static int near_edge(const band *b, const tm_bead *d, size_t margin)
+{
+    size_t i = d->src + d->nsrc, j = d->tgt + d->ntgt;
+    return (b->lo[i] > 0 && j < b->lo[i] + margin) || (b->hi[i] < b->m && j + margin > b->hi[i]);
+}
+
+/* Search beads [ka, kb] of p again, between their end nodes, in a band
+ * REPAIR_WIDEN times wider around them, and splice the result in. *ok is
+ * 0 when the new stretch meets the edge of its own band too. */
+static tm_status repair_stretch(const model *m, path *p, size_t ka, size_t kb, size_t w,
+                                size_t margin, int *ok, tm_error *err)
+{
+    path seg = {p->beads + ka, kb - ka + 1}, fresh = {NULL, 0};
+    band sb;
+    int edge = 0;
+    if (tm_band_stretch(&sb, m->s.n, m->t.n, &seg, REPAIR_WIDEN * w) != 0)
+        return tm_error_nomem(err);
+    tm_status st = viterbi(m, &sb, margin, &fresh, &edge, NULL, err);
+    tm_band_free(&sb);
+    *ok = st == TM_OK && !edge;
+    if (!*ok) {
+        free(fresh.beads);
+        return st;
+    }
+    size_t n = ka + fresh.n + (p->n - kb - 1);
+    tm_bead *all = malloc(n * sizeof *all);
+    if (!all) {
+        free(fresh.beads);
+        return tm_error_nomem(err);
+    }
+    memcpy(all, p->beads, ka * sizeof *all);
+    memcpy(all + ka, fresh.beads, fresh.n * sizeof *all);
+    memcpy(all + ka + fresh.n, p->beads + kb + 1, (p->n - kb - 1) * sizeof *all);
+    free(fresh.beads);
+    free(p->beads);
+    p->beads = all;
+    p->n = n;
+    return TM_OK;
+}
+
+/* Where the best path in band b met an edge, search those stretches again
+ * in wider bands of their own, keeping the rest of the path: a detour of a
+ * few sentences costs a few hundred cells, not a whole search. *ok is 0
+ * when some stretch needs more (the caller then widens everywhere). */
+static tm_status repair(const model *m, const band *b, size_t w, size_t margin, path *p, int *ok,
+                        tm_error *err)
+{
+    *ok = 1;
+    tm_status st = TM_OK;
+    for (size_t k = 0; k < p->n && st == TM_OK && *ok; k++) {
+        if (!near_edge(b, &p->beads[k], margin))
+            continue;
+        size_t ka = k > REPAIR_CONTEXT ? k - REPAIR_CONTEXT : 0, last = k;
+        for (size_t q = k + 1; q < p->n && q <= last + 2 * REPAIR_CONTEXT; q++)
+            if (near_edge(b, &p->beads[q], margin))
+                last = q;
+        size_t kb = last + REPAIR_CONTEXT < p->n ? last + REPAIR_CONTEXT : p->n - 1;
+        size_t before = p->n;
+        st = repair_stretch(m, p, ka, kb, w, margin, ok, err);
+        /* carry on after the stretch (its beads are new: shift by the change) */
+        k = kb + p->n - before;
+    }
     return st;
 }
 
@@ -399,6 +496,7 @@ tm_status tm_align_search(const model *m, const tm_bead *guide, size_t nguide, t
     memset(&b, 0, sizeof b);
     tm_status st = TM_OK;
     int local = 0; /* times the band was widened where the path met its edge */
+    float *l11 = NULL; /* the last search's 1-1 lexical terms: the posteriors reuse them */
     for (;;) {
         int edge = 0;
         if (b.cells == 0 && (guide ? tm_band_around(&b, n, mm, &g, w)
@@ -408,21 +506,30 @@ tm_status tm_align_search(const model *m, const tm_bead *guide, size_t nguide, t
         }
         free(p.beads);
         p.beads = NULL;
-        st = viterbi(m, &b, w / 8 + 2, &p, &edge, err);
+        free(l11);
+        l11 = NULL;
+        st = viterbi(m, &b, w / 8 + 2, &p, &edge, &l11, err);
         if (st != TM_OK || !edge || w >= big)
             break;
-        /* The path ran along an edge: first let the band follow it there
-         * (a few local detours cost little), then widen it everywhere. */
+        /* The path ran along an edge: first search those stretches again
+         * in wider bands of their own, then let the whole band follow the
+         * path there, then widen it everywhere. */
+        int ok = 0;
+        if (!local && (st = repair(m, &b, w, w / 8 + 2, &p, &ok, err)) != TM_OK)
+            break;
+        if (ok)
+            break;
         if (local++ < 3 && tm_band_widen(&b, &p, w) == 0)
             continue;
         tm_band_free(&b);
         w *= 2;
         local = 0;
     }
-    tm_band_free(&b);
     free(coarse);
     if (st == TM_OK)
-        st = posteriors(m, &p, final ? 3 : 2, final ? TEMPERATURE : 1.0, err);
+        st = posteriors(m, &p, final ? 3 : 2, final ? TEMPERATURE : 1.0, &b, l11, err);
+    tm_band_free(&b);
+    free(l11);
     if (st != TM_OK) {
         free(p.beads);
         return st;
