@@ -13,6 +13,11 @@
 
 /* Gale & Church's bead-shape frequencies (1993, table 5), split evenly
  * between the two directions, plus 1-3/3-1 for long merges. */
+/* A job's shape frequencies replace Gale & Church's once it has seen this
+ * many beads, with the weight of JOB_WEIGHT beads. */
+#define JOB_BEADS 500
+#define JOB_WEIGHT 200.0
+
 static const double gc_prior[NSHAPES] = {0.89, 0.0099, 0.0099, 0.0445, 0.0445, 0.011,
                                          0.002, 0.002};
 
@@ -170,16 +175,22 @@ static void reestimate_length(model *m, const tm_bead *b, size_t n)
 
 /* Shape frequencies of this document pair, smoothed toward Gale & Church
  * with the weight of 50 beads. */
-static void reestimate_priors(model *m, const tm_bead *b, size_t n)
+static void reestimate_priors(model *m, const tm_bead *b, size_t n, const tm_lexicon *job)
 {
-    double count[NSHAPES] = {0};
+    double count[NSHAPES] = {0}, jobc[NSHAPES], jobn = 0;
     for (size_t i = 0; i < n; i++)
         for (int s = 0; s < NSHAPES; s++)
             if (tm_shape_src[s] == (int)b[i].nsrc && tm_shape_tgt[s] == (int)b[i].ntgt)
                 count[s] += 1;
+    tm_lexicon_shapes(job, jobc);
+    for (int s = 0; s < NSHAPES; s++)
+        jobn += jobc[s];
+    /* The pseudo-beads: Gale & Church's frequencies, or, in a job that has
+     * aligned many pairs, that job's own (a short pair says little). */
     double p[NSHAPES];
     for (int s = 0; s < NSHAPES; s++)
-        p[s] = count[s] + 50.0 * gc_prior[s];
+        p[s] = count[s] + (jobn >= JOB_BEADS ? JOB_WEIGHT * (jobc[s] + 1) / (jobn + NSHAPES)
+                                             : 50.0 * gc_prior[s]);
     set_priors(m, p);
 }
 
@@ -200,7 +211,7 @@ static tm_status second_pass(model *m, const tm_doc *src, const tm_doc *tgt,
                              lexicon **lex, tm_error *err)
 {
     reestimate_length(m, first, nfirst);
-    reestimate_priors(m, first, nfirst);
+    reestimate_priors(m, first, nfirst, o->lexicon);
     if (!o->lexical && !o->dict && !o->lexicon)
         return TM_OK;
     tm_status st = tm_lex_build(lex, m, src, tgt, first, nfirst, o->dict, o->lexicon, err);

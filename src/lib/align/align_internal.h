@@ -17,6 +17,8 @@
 /* Bead shapes, in the order of the prior table. */
 enum { B11, B10, B01, B21, B12, B22, B13, B31, NSHAPES };
 extern const int tm_shape_src[NSHAPES], tm_shape_tgt[NSHAPES];
+/* The shape of an a-b bead (a, b <= 3, not both 0; the shapes above). */
+int tm_shape_of(size_t a, size_t b);
 
 /* What the model needs of one side, precomputed once. */
 typedef struct side {
@@ -119,6 +121,9 @@ double tm_lex_score(const lexicon *lx, const model *m, size_t i0, size_t i1, siz
 tm_status tm_lexicon_project(const tm_lexicon *lx, const tm_vocab *ve, tm_vocab *vf, tm_m1 *out,
                              unsigned char *known_f, tm_error *err);
 int tm_lexicon_ready(const tm_lexicon *lx); /* trained or loaded (NULL: no) */
+/* Beads of each shape in the alignments the job's lexicon learned from
+ * (zeros for NULL or a loaded lexicon). */
+void tm_lexicon_shapes(const tm_lexicon *lx, double *count);
 
 /* Dictionary entries as match-key word pairs. */
 size_t tm_dict_pairs(const tm_dict *d, const char *const **src, const char *const **tgt);

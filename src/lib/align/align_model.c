@@ -15,6 +15,14 @@
 const int tm_shape_src[NSHAPES] = {1, 1, 0, 2, 1, 2, 1, 3};
 const int tm_shape_tgt[NSHAPES] = {1, 0, 1, 1, 2, 2, 3, 1};
 
+int tm_shape_of(size_t a, size_t b)
+{
+    for (int s = 0; s < NSHAPES; s++)
+        if ((size_t)tm_shape_src[s] == a && (size_t)tm_shape_tgt[s] == b)
+            return s;
+    return B11; /* (no other shape is ever searched) */
+}
+
 /* ---- the length term ------------------------------------------------------- */
 
 /* -log(2 (1 - Phi(|d|))) = -log erfc(|d| / sqrt 2), tabulated per model

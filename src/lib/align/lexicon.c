@@ -47,6 +47,7 @@ struct tm_lexicon {
     size_t np, cap, cells, skipped;
     tm_buf key;       /* scratch of tm_words_ids */
     tm_m1 tr;         /* trained (or loaded) */
+    double shapes[8]; /* beads of each shape in the alignments added (align_internal.h order) */
     int ready;
 };
 
@@ -121,6 +122,8 @@ tm_status tm_lexicon_add_alignment(tm_lexicon *lx, const tm_doc *src, const tm_d
 {
     tm_status st = TM_OK;
     pthread_mutex_lock(&lx->lock);
+    for (size_t i = 0; i < al->n; i++)
+        lx->shapes[tm_shape_of(al->beads[i].nsrc, al->beads[i].ntgt)] += 1;
     for (size_t i = 0; i < al->n && st == TM_OK; i++) {
         const tm_bead *b = &al->beads[i];
         if (b->nsrc != 1 || b->ntgt != 1 || b->score < CONFIDENT)
@@ -338,3 +341,9 @@ tm_status tm_lexicon_project(const tm_lexicon *lx, const tm_vocab *ve, tm_vocab 
 }
 
 int tm_lexicon_ready(const tm_lexicon *lx) { return lx && lx->ready; }
+
+void tm_lexicon_shapes(const tm_lexicon *lx, double *count)
+{
+    for (int s = 0; s < NSHAPES; s++)
+        count[s] = lx ? lx->shapes[s] : 0;
+}
