@@ -349,6 +349,7 @@ START_TEST(test_lexicon_file_errors)
         {"# tmkit lexicon 1\nab\tba\n", "expected SOURCE<TAB>TARGET<TAB>PROBABILITY", 2},
         {"# tmkit lexicon 1\nab\tba\t0.5\nab\tba\t1.5\n", "not a number in (0, 1]", 3},
         {"# tmkit lexicon 1\nab\t\t0.5\n", "empty target word", 2},
+        {"# tmkit lexicon 1\n# shapes 10 2 x\n", "expected '# shapes' and 8 counts", 2},
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         char *path = tmp_path();

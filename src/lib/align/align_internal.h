@@ -121,8 +121,8 @@ double tm_lex_score(const lexicon *lx, const model *m, size_t i0, size_t i1, siz
 tm_status tm_lexicon_project(const tm_lexicon *lx, const tm_vocab *ve, tm_vocab *vf, tm_m1 *out,
                              unsigned char *known_f, tm_error *err);
 int tm_lexicon_ready(const tm_lexicon *lx); /* trained or loaded (NULL: no) */
-/* Beads of each shape in the alignments the job's lexicon learned from
- * (zeros for NULL or a loaded lexicon). */
+/* Beads of each shape in the alignments the job's lexicon learned from (or
+ * as its file says; zeros for NULL). */
 void tm_lexicon_shapes(const tm_lexicon *lx, double *count);
 
 /* Dictionary entries as match-key word pairs. */

@@ -14,7 +14,9 @@
  * The file (tm_lexicon_save) is text, one translation per line:
  *     # tmkit lexicon 1
  *     SOURCE_WORD <TAB> TARGET_WORD <TAB> PROBABILITY
- * with an empty source word for t(f | NULL).
+ * with an empty source word for t(f | NULL), and a line "# shapes N1 ... N8"
+ * with the job's bead counts per shape (1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 1-3,
+ * 3-1), which set every pair's shape priors.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -47,7 +49,7 @@ struct tm_lexicon {
     size_t np, cap, cells, skipped;
     tm_buf key;       /* scratch of tm_words_ids */
     tm_m1 tr;         /* trained (or loaded) */
-    double shapes[8]; /* beads of each shape in the alignments added (align_internal.h order) */
+    double shapes[NSHAPES]; /* beads of each shape in the alignments added */
     int ready;
 };
 
@@ -170,6 +172,10 @@ tm_status tm_lexicon_save(const tm_lexicon *lx, const char *path, FILE *std_out,
     if (st != TM_OK)
         return st;
     fprintf(out.fp, "%s\n", MAGIC);
+    fprintf(out.fp, "# shapes");
+    for (int k = 0; k < NSHAPES; k++)
+        fprintf(out.fp, " %.0f", lx->shapes[k]);
+    fputc('\n', out.fp);
     for (size_t f = 0; lx->ready && f < lx->tr.nf; f++)
         if (lx->tr.tnull[f] > 0)
             fprintf(out.fp, "\t%s\t%.9g\n", tm_vocab_word(&lx->vf, (uint32_t)f), lx->tr.tnull[f]);
@@ -215,6 +221,29 @@ static tm_status parse_entry(tm_lexicon *lx, const tm_line *l, const char *name,
     if (e < 0 || f < 0)
         return tm_error_nomem(err);
     *out = (entry){(uint32_t)e, (uint32_t)f, (float)p};
+    return TM_OK;
+}
+
+/* "# shapes N1 ... N8": the bead counts of the job, in align_internal.h's
+ * shape order. */
+static tm_status parse_shapes(tm_lexicon *lx, const tm_line *l, const char *name, tm_error *err)
+{
+    const char *p = l->text + 9;
+    for (int k = 0; k < NSHAPES; k++) {
+        char *end;
+        errno = 0;
+        double v = strtod(p, &end);
+        if (errno || end == p || !(v >= 0 && v < 1e15))
+            return tm_error_at(err, TM_EDATA, name, l->lineno,
+                               "expected '# shapes' and %d counts", NSHAPES);
+        lx->shapes[k] = v;
+        p = end;
+    }
+    while (*p == ' ')
+        p++;
+    if (*p)
+        return tm_error_at(err, TM_EDATA, name, l->lineno, "expected '# shapes' and %d counts",
+                           NSHAPES);
     return TM_OK;
 }
 
@@ -264,6 +293,10 @@ tm_status tm_lexicon_load(tm_lexicon **out, const char *path, tm_error *err)
         st = tm_error_at(err, TM_EDATA, tm_reader_name(r), 1,
                          "not a tmkit lexicon (its first line is not \"%s\")", MAGIC);
     while (st == TM_OK && (st = tm_reader_next_para(r, &l, err)) == TM_OK && l.text) {
+        if (strncmp(l.text, "# shapes ", 9) == 0) {
+            st = parse_shapes(lx, &l, tm_reader_name(r), err);
+            continue;
+        }
         if (l.text[0] == '#')
             continue;
         if (n == cap) {
