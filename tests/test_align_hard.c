@@ -369,6 +369,62 @@ START_TEST(test_lexicon_file_errors)
 }
 END_TEST
 
+/* Pairs added out of order with their numbers give the lexicon that adding
+ * them in order gives: a batch's does not depend on which worker finished
+ * first. A pair that teaches nothing (NULL) still takes its turn. */
+START_TEST(test_lexicon_order_of_pairs)
+{
+    enum { DOCS = 6 };
+    tm_doc *s[DOCS], *t[DOCS];
+    tm_alignment al[DOCS];
+    tm_lexicon *inorder, *shuffled;
+    tm_error err = {TM_OK, ""};
+    ck_assert_int_eq(tm_lexicon_new(&inorder, &err), TM_OK);
+    ck_assert_int_eq(tm_lexicon_new(&shuffled, &err), TM_OK);
+    for (int d = 0; d < DOCS; d++) {
+        make_pair(800 + (unsigned)d, 25, NULL, 0, &s[d], &t[d]);
+        al[d] = align_ok(s[d], t[d], NULL);
+        if (d != 2)
+            ck_assert_int_eq(tm_lexicon_add_alignment(inorder, s[d], t[d], &al[d], &err), TM_OK);
+    }
+    static const int order[DOCS] = {5, 3, 2, 0, 4, 1};
+    for (int k = 0; k < DOCS; k++) {
+        int d = order[k];
+        ck_assert_int_eq(tm_lexicon_add_nth(shuffled, (size_t)d, s[d], t[d], d == 2 ? NULL : &al[d],
+                                            &err),
+                         TM_OK);
+        if (k < 3) /* nothing is added before pair 0 has come */
+            ck_assert_uint_eq(tm_lexicon_pairs(shuffled), 0);
+    }
+    ck_assert_uint_eq(tm_lexicon_pairs(shuffled), tm_lexicon_pairs(inorder));
+    ck_assert_int_eq(tm_lexicon_train(inorder, &err), TM_OK);
+    ck_assert_int_eq(tm_lexicon_train(shuffled, &err), TM_OK);
+    char a[64], b[64];
+    strcpy(a, tmp_path());
+    strcpy(b, tmp_path());
+    ck_assert_int_eq(tm_lexicon_save(inorder, a, stdout, &err), TM_OK);
+    ck_assert_int_eq(tm_lexicon_save(shuffled, b, stdout, &err), TM_OK);
+    FILE *fa = fopen(a, "r"), *fb = fopen(b, "r");
+    int ca, cb;
+    do {
+        ca = fgetc(fa);
+        cb = fgetc(fb);
+        ck_assert_int_eq(ca, cb);
+    } while (ca != EOF);
+    fclose(fa);
+    fclose(fb);
+    unlink(a);
+    unlink(b);
+    for (int d = 0; d < DOCS; d++) {
+        tm_alignment_free(&al[d]);
+        tm_doc_free(s[d]);
+        tm_doc_free(t[d]);
+    }
+    tm_lexicon_free(inorder);
+    tm_lexicon_free(shuffled);
+}
+END_TEST
+
 /* Only confident 1-1 beads teach the lexicon. */
 START_TEST(test_lexicon_learns_from_confident_beads)
 {
@@ -402,6 +458,7 @@ static Suite *hard_suite(void)
     tcase_add_test(tc, test_lexicon_file_round_trip);
     tcase_add_test(tc, test_lexicon_file_errors);
     tcase_add_test(tc, test_lexicon_learns_from_confident_beads);
+    tcase_add_test(tc, test_lexicon_order_of_pairs);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -169,7 +169,7 @@ static int align_one(int argc, char **argv, const tm_align_job_opts *o, cli_ctx 
     if (st == TM_OK && o->lexicon_out && !env.lexicon)
         st = tm_lexicon_new(&env.learn, &err);
     if (st == TM_OK)
-        st = tm_align_job_run(&env, argv[optind], argv[optind + 1], o->output,
+        st = tm_align_job_run(&env, 0, argv[optind], argv[optind + 1], o->output,
                         have_dir ? copy : NULL, &res, &err);
     if (st == TM_OK && env.learn)
         st = tm_lexicon_train(env.learn, &err);

@@ -217,10 +217,13 @@ static void run_job(batch *b, job *j)
     if (b->store_dir)
         tm_align_job_spool_path(b->store_dir, (size_t)(j - b->jobs), copy, sizeof copy);
     job_output(b, b->env->o, j, out, sizeof out);
-    if (j->missing)
+    size_t nth = (size_t)(j - b->jobs);
+    if (j->missing) {
         j->status = tm_error_at(&j->err, TM_EIO, j->tgt, 0, "cannot open: no such file");
-    else
-        j->status = tm_align_job_run(b->env, j->src, j->tgt, out, b->store_dir ? copy : NULL,
+        if (b->env->learn) /* it teaches nothing, but takes its turn */
+            tm_lexicon_add_nth(b->env->learn, nth, NULL, NULL, NULL, &(tm_error){TM_OK, ""});
+    } else
+        j->status = tm_align_job_run(b->env, nth, j->src, j->tgt, out, b->store_dir ? copy : NULL,
                                 &j->res, &j->err);
 }
 

@@ -68,6 +68,12 @@ tm_status tm_lexicon_add_pair(tm_lexicon *lx, const char *src, size_t slen, cons
                               size_t tlen, tm_error *err);
 tm_status tm_lexicon_add_alignment(tm_lexicon *lx, const tm_doc *src, const tm_doc *tgt,
                                    const tm_alignment *al, tm_error *err);
+/* The same for pair nth of a job whose pairs finish in any order (al NULL:
+ * pair nth teaches nothing): each is added in its turn, so the lexicon does
+ * not depend on which thread finished first. Every nth from 0 must come,
+ * once. */
+tm_status tm_lexicon_add_nth(tm_lexicon *lx, size_t nth, const tm_doc *src, const tm_doc *tgt,
+                             const tm_alignment *al, tm_error *err);
 size_t tm_lexicon_pairs(const tm_lexicon *lx);
 /* EM over everything added so far. */
 tm_status tm_lexicon_train(tm_lexicon *lx, tm_error *err);

@@ -274,6 +274,24 @@ static double logadd(double a, double b)
  * first pass keeps 1: its scores only choose training beads. */
 #define TEMPERATURE 0.5
 
+/* Add to a forward (backward) sum the bead of shape s ending at (i, j),
+ * given the sum at its other end; top: the largest term so far, for
+ * pruning. */
+static void fb_add(const model *m, const band *lb, const float *l11, double temp, size_t i,
+                   size_t j, int s, double other, double *sum, double *top)
+{
+    if (other <= -INF)
+        return;
+    double cut = *top > -INF ? (other - *top + PRUNE) / temp : INF;
+    double bc = band_cost(m, lb, l11, i, j, s, cut);
+    if (bc >= INF)
+        return;
+    double v = other - temp * (double)(float)bc;
+    *sum = logadd(*sum, v);
+    if (v > *top)
+        *top = v;
+}
+
 static void forward(const model *m, const band *b, const band *lb, const float *l11, double temp,
                     double *al)
 {
@@ -284,17 +302,7 @@ static void forward(const model *m, const band *b, const band *lb, const float *
                 size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
                 if (a > i || c > j || !tm_band_has(b, i - a, j - c))
                     continue;
-                double prev = al[tm_band_cell(b, i - a, j - c)];
-                if (prev <= -INF)
-                    continue;
-                double cut = top > -INF ? (prev - top + PRUNE) / temp : INF;
-                double bc = band_cost(m, lb, l11, i, j, s, cut);
-                if (bc >= INF)
-                    continue;
-                double v = prev - temp * (double)(float)bc;
-                sum = logadd(sum, v);
-                if (v > top)
-                    top = v;
+                fb_add(m, lb, l11, temp, i, j, s, al[tm_band_cell(b, i - a, j - c)], &sum, &top);
             }
             al[tm_band_cell(b, i, j)] = sum;
         }
@@ -310,17 +318,8 @@ static void backward(const model *m, const band *b, const band *lb, const float 
                 size_t a = (size_t)tm_shape_src[s], c = (size_t)tm_shape_tgt[s];
                 if (i + a > b->n || j + c > b->m || !tm_band_has(b, i + a, j + c))
                     continue;
-                double next = be[tm_band_cell(b, i + a, j + c)];
-                if (next <= -INF)
-                    continue;
-                double bc = band_cost(m, lb, l11, i + a, j + c, s,
-                                      top > -INF ? (next - top + PRUNE) / temp : INF);
-                if (bc >= INF)
-                    continue;
-                double v = next - temp * (double)(float)bc;
-                sum = logadd(sum, v);
-                if (v > top)
-                    top = v;
+                fb_add(m, lb, l11, temp, i + a, j + c, s, be[tm_band_cell(b, i + a, j + c)], &sum,
+                       &top);
             }
             be[tm_band_cell(b, i, j)] = sum;
         }

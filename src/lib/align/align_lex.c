@@ -30,7 +30,6 @@
 #define LEX_FLOOR (-2.0)   /* the least a bead's ratio can be */
 #define LOG_1ML (-0.5108256237659907) /* log(1 - LAMBDA) */
 #define MAX_TRAIN 10000      /* beads used for training */
-#define MAX_WORDS 80         /* words per sentence used in training */
 #define MAX_PAIRS 3000000    /* word co-occurrences in training */
 
 /* Dense copies of the vectors of the last few source sentences scored: the
@@ -99,10 +98,10 @@ static size_t collect_pairs(const model *m, const tm_bead *b, size_t n, tm_m1_pa
         p.ne = m->s.tok_off[b[i].src + 1] - m->s.tok_off[b[i].src];
         p.f = m->t.toks + m->t.tok_off[b[i].tgt];
         p.nf = m->t.tok_off[b[i].tgt + 1] - m->t.tok_off[b[i].tgt];
-        if (p.ne > MAX_WORDS)
-            p.ne = MAX_WORDS;
-        if (p.nf > MAX_WORDS)
-            p.nf = MAX_WORDS;
+        if (p.ne > TM_M1_MAX_WORDS)
+            p.ne = TM_M1_MAX_WORDS;
+        if (p.nf > TM_M1_MAX_WORDS)
+            p.nf = TM_M1_MAX_WORDS;
         if (!p.ne || !p.nf || *cells + (size_t)(p.ne + 1) * p.nf > MAX_PAIRS)
             continue;
         p.first = (uint32_t)*cells;

@@ -29,9 +29,9 @@
 #include "util/buf.h"
 #include "text/text.h"
 #include "util/out.h"
+#include "text/norm.h"
 #include "vocab.h"
 
-#define MAX_WORDS 80           /* words per sentence used in training */
 #define MAX_CELLS 40000000     /* co-occurrences in training, at most */
 #define CONFIDENT 0.5          /* beads used: 1-1 with at least this posterior */
 #define MAGIC "# tmkit lexicon 1"
@@ -46,10 +46,13 @@ struct tm_lexicon {
     tm_vocab ve, vf;
     tm_ids e, f;      /* the training words, pair after pair */
     span *pairs;
-    size_t np, cap, cells, skipped;
-    tm_buf key;       /* scratch of tm_words_ids */
+    size_t np, cap, cells;
     tm_m1 tr;         /* trained (or loaded) */
     double shapes[NSHAPES]; /* beads of each shape in the alignments added */
+    /* tm_lexicon_add_nth: the keys of pairs that finished before an earlier
+     * one, held until their turn (pending[k]: pair next + k; NULL: not yet) */
+    tm_buf **pending;
+    size_t next, npending;
     int ready;
 };
 
@@ -73,24 +76,30 @@ void tm_lexicon_free(tm_lexicon *lx)
     free(lx->e.id);
     free(lx->f.id);
     free(lx->pairs);
-    tm_buf_free(&lx->key);
     tm_m1_free(&lx->tr);
+    for (size_t k = 0; k < lx->npending; k++)
+        if (lx->pending[k]) {
+            tm_buf_free(lx->pending[k]);
+            free(lx->pending[k]);
+        }
+    free(lx->pending);
     free(lx);
 }
 
-static tm_status add_locked(tm_lexicon *lx, const char *s, size_t sl, const char *t, size_t tl,
-                            tm_error *err)
+/* One pair, given as the match keys of its two sentences; under the lock
+ * (the vocabularies and the word lists are shared). */
+static tm_status add_keys(tm_lexicon *lx, const char *s, size_t sl, const char *t, size_t tl,
+                          tm_error *err)
 {
     size_t e0 = lx->e.n, f0 = lx->f.n;
-    tm_status st = tm_words_ids(&lx->ve, s, sl, 1, &lx->key, &lx->e, err);
+    tm_status st = tm_words_key_ids(&lx->ve, s, sl, 1, &lx->e, err);
     if (st == TM_OK)
-        st = tm_words_ids(&lx->vf, t, tl, 1, &lx->key, &lx->f, err);
+        st = tm_words_key_ids(&lx->vf, t, tl, 1, &lx->f, err);
     size_t ne = lx->e.n - e0, nf = lx->f.n - f0;
-    ne = ne > MAX_WORDS ? MAX_WORDS : ne;
-    nf = nf > MAX_WORDS ? MAX_WORDS : nf;
+    ne = ne > TM_M1_MAX_WORDS ? TM_M1_MAX_WORDS : ne;
+    nf = nf > TM_M1_MAX_WORDS ? TM_M1_MAX_WORDS : nf;
     size_t cells = (ne + 1) * nf;
     if (st != TM_OK || !ne || !nf || lx->cells + cells > MAX_CELLS) {
-        lx->skipped += st == TM_OK && ne && nf;
         lx->e.n = e0; /* the words stay in the vocabularies: harmless */
         lx->f.n = f0;
         return st;
@@ -110,31 +119,162 @@ static tm_status add_locked(tm_lexicon *lx, const char *s, size_t sl, const char
     return TM_OK;
 }
 
-tm_status tm_lexicon_add_pair(tm_lexicon *lx, const char *src, size_t slen, const char *tgt,
-                              size_t tlen, tm_error *err)
+/* Match keys of sentence pairs, each its length (a size_t) then its bytes:
+ * computed before taking the lock, so that workers normalize their text at
+ * the same time. */
+static tm_status append_key(tm_buf *keys, tm_buf *scratch, const char *text, size_t len,
+                            tm_error *err)
+{
+    tm_status st = tm_norm_match(text, len, scratch, err);
+    if (st == TM_OK && (tm_buf_append(keys, &scratch->len, sizeof scratch->len) != 0 ||
+                        tm_buf_append(keys, scratch->data, scratch->len) != 0))
+        st = tm_error_nomem(err);
+    return st;
+}
+
+static const char *next_key(const tm_buf *keys, size_t *at, size_t *len)
+{
+    memcpy(len, keys->data + *at, sizeof *len);
+    const char *k = keys->data + *at + sizeof *len;
+    *at += sizeof *len + *len;
+    return k;
+}
+
+/* Every pair of keys (source key, target key, ...); the lock held. */
+static tm_status add_keys_locked(tm_lexicon *lx, const tm_buf *keys, tm_error *err)
+{
+    tm_status st = TM_OK;
+    for (size_t at = 0; at < keys->len && st == TM_OK;) {
+        size_t sl, tl;
+        const char *s = next_key(keys, &at, &sl), *t = next_key(keys, &at, &tl);
+        st = add_keys(lx, s, sl, t, tl, err);
+    }
+    return st;
+}
+
+static tm_status add_all_keys(tm_lexicon *lx, const tm_buf *keys, tm_error *err)
 {
     pthread_mutex_lock(&lx->lock);
-    tm_status st = add_locked(lx, src, slen, tgt, tlen, err);
+    tm_status st = add_keys_locked(lx, keys, err);
     pthread_mutex_unlock(&lx->lock);
     return st;
 }
 
-tm_status tm_lexicon_add_alignment(tm_lexicon *lx, const tm_doc *src, const tm_doc *tgt,
-                                   const tm_alignment *al, tm_error *err)
+/* Pair nth's keys (NULL: it teaches nothing), in the order of the pairs:
+ * the training material, the vocabularies' ids and so the lexicon do not
+ * depend on which worker finished first. The lock held; keys is taken. */
+static tm_status add_in_turn(tm_lexicon *lx, size_t nth, tm_buf *keys, tm_error *err)
 {
+    if (nth < lx->next || (nth - lx->next < lx->npending && lx->pending[nth - lx->next])) {
+        /* (said already) */
+        if (keys)
+            tm_buf_free(keys);
+        free(keys);
+        return TM_OK;
+    }
+    size_t k = nth - lx->next;
+    if (k >= lx->npending) {
+        size_t n = k + 16;
+        tm_buf **p = realloc(lx->pending, n * sizeof *p);
+        if (!p) {
+            tm_buf_free(keys);
+            free(keys);
+            return tm_error_nomem(err);
+        }
+        memset(p + lx->npending, 0, (n - lx->npending) * sizeof *p);
+        lx->pending = p;
+        lx->npending = n;
+    }
+    static tm_buf nothing = TM_BUF_INIT; /* a pair that teaches nothing: its turn passes */
+    lx->pending[k] = keys ? keys : &nothing;
     tm_status st = TM_OK;
-    pthread_mutex_lock(&lx->lock);
-    for (size_t i = 0; i < al->n; i++)
-        lx->shapes[tm_shape_of(al->beads[i].nsrc, al->beads[i].ntgt)] += 1;
+    while (lx->npending && lx->pending[0]) {
+        tm_buf *b = lx->pending[0];
+        if (st == TM_OK)
+            st = add_keys_locked(lx, b, err);
+        if (b != &nothing) {
+            tm_buf_free(b);
+            free(b);
+        }
+        memmove(lx->pending, lx->pending + 1, (lx->npending - 1) * sizeof *lx->pending);
+        lx->pending[--lx->npending] = NULL;
+        lx->next++;
+    }
+    return st;
+}
+
+tm_status tm_lexicon_add_pair(tm_lexicon *lx, const char *src, size_t slen, const char *tgt,
+                              size_t tlen, tm_error *err)
+{
+    tm_buf keys = TM_BUF_INIT, scratch = TM_BUF_INIT;
+    tm_status st = append_key(&keys, &scratch, src, slen, err);
+    if (st == TM_OK)
+        st = append_key(&keys, &scratch, tgt, tlen, err);
+    if (st == TM_OK)
+        st = add_all_keys(lx, &keys, err);
+    tm_buf_free(&keys);
+    tm_buf_free(&scratch);
+    return st;
+}
+
+static tm_status alignment_keys(tm_buf *keys, const tm_doc *src, const tm_doc *tgt,
+                                const tm_alignment *al, tm_error *err)
+{
+    tm_buf scratch = TM_BUF_INIT;
+    tm_status st = TM_OK;
     for (size_t i = 0; i < al->n && st == TM_OK; i++) {
         const tm_bead *b = &al->beads[i];
         if (b->nsrc != 1 || b->ntgt != 1 || b->score < CONFIDENT)
             continue;
         size_t sl, tl;
         const char *s = tm_doc_sentence(src, b->src, &sl), *t = tm_doc_sentence(tgt, b->tgt, &tl);
-        st = add_locked(lx, s, sl, t, tl, err);
+        st = append_key(keys, &scratch, s, sl, err);
+        if (st == TM_OK)
+            st = append_key(keys, &scratch, t, tl, err);
     }
+    tm_buf_free(&scratch);
+    return st;
+}
+
+static void count_shapes(tm_lexicon *lx, const tm_alignment *al)
+{
+    for (size_t i = 0; i < al->n; i++)
+        lx->shapes[tm_shape_of(al->beads[i].nsrc, al->beads[i].ntgt)] += 1;
+}
+
+tm_status tm_lexicon_add_nth(tm_lexicon *lx, size_t nth, const tm_doc *src, const tm_doc *tgt,
+                             const tm_alignment *al, tm_error *err)
+{
+    tm_buf *keys = NULL;
+    tm_status st = TM_OK;
+    if (al && !(keys = calloc(1, sizeof *keys)))
+        st = tm_error_nomem(err);
+    if (st == TM_OK && al)
+        st = alignment_keys(keys, src, tgt, al, err);
+    pthread_mutex_lock(&lx->lock);
+    if (st == TM_OK && al)
+        count_shapes(lx, al);
+    tm_status st2 = add_in_turn(lx, nth, st == TM_OK ? keys : NULL, err);
     pthread_mutex_unlock(&lx->lock);
+    if (st != TM_OK && keys) {
+        tm_buf_free(keys);
+        free(keys);
+    }
+    return st != TM_OK ? st : st2;
+}
+
+tm_status tm_lexicon_add_alignment(tm_lexicon *lx, const tm_doc *src, const tm_doc *tgt,
+                                   const tm_alignment *al, tm_error *err)
+{
+    tm_buf keys = TM_BUF_INIT;
+    tm_status st = alignment_keys(&keys, src, tgt, al, err);
+    if (st == TM_OK) {
+        pthread_mutex_lock(&lx->lock);
+        count_shapes(lx, al);
+        st = add_keys_locked(lx, &keys, err);
+        pthread_mutex_unlock(&lx->lock);
+    }
+    tm_buf_free(&keys);
     return st;
 }
 

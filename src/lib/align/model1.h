@@ -11,6 +11,9 @@
 
 #include "util/error.h"
 
+/* Words of a sentence used in training, at most (a longer one is cut). */
+#define TM_M1_MAX_WORDS 80
+
 /* One training pair: source words e[0..ne) (NULL is added) and target
  * words f[0..nf); its (ne + 1) x nf cells start at `first` in the cell
  * list (the caller numbers them: first of the next = first + (ne+1) nf). */

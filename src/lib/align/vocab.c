@@ -117,13 +117,12 @@ const char *tm_vocab_word(const tm_vocab *v, uint32_t id)
     return v->words.data + v->off[id];
 }
 
-tm_status tm_words_ids(tm_vocab *v, const char *text, size_t len, int add, tm_buf *key,
-                       tm_ids *out, tm_error *err)
+tm_status tm_words_key_ids(tm_vocab *v, const char *key, size_t len, int add, tm_ids *out,
+                           tm_error *err)
 {
-    tm_status st = tm_norm_match(text, len, key, err);
     size_t i = 0, ws = (size_t)-1, we;
-    while (st == TM_OK && tm_words_next(key->data, key->len, &i, &ws, &we)) {
-        int64_t id = tm_vocab_id(v, key->data + ws, we - ws, add);
+    while (tm_words_next(key, len, &i, &ws, &we)) {
+        int64_t id = tm_vocab_id(v, key + ws, we - ws, add);
         ws = (size_t)-1;
         if (id == -2)
             continue; /* unknown, not added */
@@ -139,5 +138,12 @@ tm_status tm_words_ids(tm_vocab *v, const char *text, size_t len, int add, tm_bu
         }
         out->id[out->n++] = (uint32_t)id;
     }
-    return st;
+    return TM_OK;
+}
+
+tm_status tm_words_ids(tm_vocab *v, const char *text, size_t len, int add, tm_buf *key,
+                       tm_ids *out, tm_error *err)
+{
+    tm_status st = tm_norm_match(text, len, key, err);
+    return st == TM_OK ? tm_words_key_ids(v, key->data, key->len, add, out, err) : st;
 }

@@ -39,8 +39,11 @@ typedef struct tm_ids {
     size_t n, cap;
 } tm_ids;
 
-/* Append the ids of the words of text to out (unknown words skipped unless
- * add); key is scratch. */
+/* Append the ids of the words of a match key (tm_norm_match) to out
+ * (unknown words skipped unless add). */
+tm_status tm_words_key_ids(tm_vocab *v, const char *key, size_t len, int add, tm_ids *out,
+                           tm_error *err);
+/* The same from text: its match key first, in key (scratch). */
 tm_status tm_words_ids(tm_vocab *v, const char *text, size_t len, int add, tm_buf *key,
                        tm_ids *out, tm_error *err);
 

@@ -171,9 +171,9 @@ static tm_status check_outputs(const tm_align_job_opts *o, const char *src, cons
     return st;
 }
 
-tm_status tm_align_job_run(const tm_align_job_env *env, const char *src, const char *tgt,
-                     const char *out_path, const char *tmx_copy, tm_align_job_result *res,
-                     tm_error *err)
+tm_status tm_align_job_run(const tm_align_job_env *env, size_t nth, const char *src,
+                           const char *tgt, const char *out_path, const char *tmx_copy,
+                           tm_align_job_result *res, tm_error *err)
 {
     const tm_align_job_opts *o = env->o;
     memset(res, 0, sizeof *res);
@@ -192,8 +192,13 @@ tm_status tm_align_job_run(const tm_align_job_env *env, const char *src, const c
         ao.lexicon = env->lexicon;
     if (st == TM_OK)
         st = tm_align(ds, dt, &ao, &al, err);
-    if (st == TM_OK && env->learn)
-        st = tm_lexicon_add_alignment(env->learn, ds, dt, &al, err);
+    if (env->learn) { /* a pair that failed teaches nothing, but takes its turn */
+        tm_error ignored = {TM_OK, ""};
+        tm_status sl = tm_lexicon_add_nth(env->learn, nth, ds, dt, st == TM_OK ? &al : NULL,
+                                          st == TM_OK ? err : &ignored);
+        if (st == TM_OK)
+            st = sl;
+    }
     if (st == TM_OK && !env->learn_only) {
         char stem[256];
         tm_align_job_stem(src, stem, sizeof stem);

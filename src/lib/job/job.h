@@ -77,10 +77,11 @@ typedef struct tm_align_job_result {
 
 /* Align src with tgt and write the result to out_path ("-" or NULL:
  * o->std_out), and as TMX to tmx_copy unless NULL (for --store). Nothing
- * is written when the inputs are bad. */
-tm_status tm_align_job_run(const tm_align_job_env *env, const char *src, const char *tgt,
-                           const char *out_path, const char *tmx_copy, tm_align_job_result *res,
-                           tm_error *err);
+ * is written when the inputs are bad. nth: the pair's number in the job
+ * (0 for one pair), the turn in which it teaches env->learn. */
+tm_status tm_align_job_run(const tm_align_job_env *env, size_t nth, const char *src,
+                           const char *tgt, const char *out_path, const char *tmx_copy,
+                           tm_align_job_result *res, tm_error *err);
 
 /* The document's name for provenance: the file name without directory,
  * extension and language suffix ("corpora/qn-gx-talks.vi.txt" → "qn-gx-talks"). */
