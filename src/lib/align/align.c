@@ -46,12 +46,21 @@ static void set_priors(model *m, const double *p)
         sum += p[s];
     for (int s = 0; s < NSHAPES; s++)
         m->prior[s] = -log(p[s] / sum);
-    /* what leaving an unsupported sentence alone instead of merging it
-     * saves, plus a nat: such a sentence is better off alone */
-    double ds = m->prior[B10] + m->prior[B11] - m->prior[B21];
-    double dt = m->prior[B01] + m->prior[B11] - m->prior[B12];
-    m->unsup_s = (ds > 0 ? ds : 0) + 1.0;
-    m->unsup_t = (dt > 0 ? dt : 0) + 1.0;
+    /* what leaving an unsupported sentence of a bead alone (a bead one
+     * sentence smaller, and the sentence in its own 1-0 or 0-1) saves
+     * over keeping it, plus a nat: such a sentence is better off alone */
+    for (int s = 0; s < NSHAPES; s++) {
+        int a = tm_shape_src[s], b = tm_shape_tgt[s];
+        m->unsup_s[s] = m->unsup_t[s] = 0;
+        if (a > 1 && b > 0) {
+            double d = m->prior[B10] + m->prior[tm_shape_of((size_t)a - 1, (size_t)b)] - m->prior[s];
+            m->unsup_s[s] = (d > 0 ? d : 0) + 1.0;
+        }
+        if (b > 1 && a > 0) {
+            double d = m->prior[B01] + m->prior[tm_shape_of((size_t)a, (size_t)b - 1)] - m->prior[s];
+            m->unsup_t[s] = (d > 0 ? d : 0) + 1.0;
+        }
+    }
 }
 
 /* ---- both sides at once ---------------------------------------------------- */

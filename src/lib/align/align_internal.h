@@ -55,7 +55,8 @@ typedef struct model {
     const lexicon *lex;       /* NULL: no lexical term */
     keycache *keys;           /* scratch of the cost function: one search at a time */
     double lex_w;
-    double unsup_s, unsup_t;  /* a source (target) sentence in a bead without support */
+    /* a source (target) sentence without support in a bead of each shape */
+    double unsup_s[NSHAPES], unsup_t[NSHAPES];
 } model;
 
 /* Cost of the bead that ends at (i, j) with the given shape: it covers

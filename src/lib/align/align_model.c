@@ -327,10 +327,10 @@ static double length_cost(const model *m, double l1, double l2)
  * anchors it shares with that side, its lexical ratio against that side,
  * and how much worse the length term would be without it. With no support
  * at all the bead pays what leaving the sentence alone would have saved,
- * plus one nat (m->unsup_*), so a short line of debris glued to a
+ * plus one nat (m->unsup_*, per shape: a 1-3 bead is rarer than a 1-2), so a short line of debris glued to a
  * neighbour (which changes the length too little for the length term to
  * object) is left alone; support s > 0 discounts the penalty by exp(-s). */
-static double unsupported(const model *m, int src_side, size_t x, size_t i0, size_t i1,
+static double unsupported(const model *m, int shape, int src_side, size_t x, size_t i0, size_t i1,
                           size_t j0, size_t j1, double lc, double lexsup)
 {
     double l1 = m->s.cum[i1] - m->s.cum[i0], l2 = m->t.cum[j1] - m->t.cum[j0];
@@ -348,7 +348,7 @@ static double unsupported(const model *m, int src_side, size_t x, size_t i0, siz
         /* a name or number the other side does not have speaks against */
         sup += shared - UNMATCHED * (own > shared ? own - shared : 0);
     }
-    double pen = src_side ? m->unsup_s : m->unsup_t;
+    double pen = src_side ? m->unsup_s[shape] : m->unsup_t[shape];
     return sup > 0 ? pen * exp(-sup) : pen;
 }
 
@@ -365,10 +365,10 @@ double tm_bead_cost_sup(const model *m, size_t i, size_t j, int shape, double le
         cost -= m->lex_w * lex;
         if (a > 1)
             for (size_t x = i0; x < i; x++)
-                cost += unsupported(m, 1, x, i0, i, j0, j, lc, sup_s ? sup_s[x - i0] : 0);
+                cost += unsupported(m, shape, 1, x, i0, i, j0, j, lc, sup_s ? sup_s[x - i0] : 0);
         if (b > 1)
             for (size_t y = j0; y < j; y++)
-                cost += unsupported(m, 0, y, i0, i, j0, j, lc, sup_t ? sup_t[y - j0] : 0);
+                cost += unsupported(m, shape, 0, y, i0, i, j0, j, lc, sup_t ? sup_t[y - j0] : 0);
     }
     if (m->s.bound[i0] != m->t.bound[j0])
         cost += m->para_pen;
